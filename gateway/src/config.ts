@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
+import { privateKeyFromPem, publicKeyFromPem } from '@lilong/kit';
+import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
+import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './routing/community-links';
+
+export interface HubConfig {
+  /** @default 4000 */
+  port: number;
+  /** @default "127.0.0.1" */
+  host: string;
+  /** Path of the directory of communities (JSON), re-read when it changes. */
+  directoryPath: string;
+  /** The hub's signing key for assertions to community nodes. */
+  hubPrivateKey: KeyObject;
+  /** Identity providers whose bearer tokens the hub accepts, by issuer (`iss`). */
+  issuers: ReadonlyMap<string, KeyObject>;
+  /** The composed supergraph. @default the committed schema/supergraph.graphql */
+  supergraphSdl: string;
+  /** The composed subgraph SDL that every community must serve. @default the committed schema/sdl/*.graphql */
+  expectedSdl: ReadonlyMap<ShardedSubgraphName, string>;
+  link: LinkOptions;
+}
+
+export function committedSchema(): Pick<HubConfig, 'supergraphSdl' | 'expectedSdl'> {
+  return {
+    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    expectedSdl: new Map(SHARDED_SUBGRAPHS.map((name) => [name, readFileSync(subgraphSdlPath(name), 'utf8')])),
+  };
+}
+
+export class HubConfigError extends Error {}
+
+function readKey<T>(env: NodeJS.ProcessEnv, name: string, parse: (pem: string) => T): T {
+  const pem = env[name] ?? (env[`${name}_FILE`] ? readFileSync(env[`${name}_FILE`]!, 'utf8') : undefined);
+  if (!pem) throw new HubConfigError(`${name} or ${name}_FILE must hold a PEM key`);
+  try {
+    return parse(pem);
+  } catch {
+    throw new HubConfigError(`${name} is not a valid PEM key`);
+  }
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new HubConfigError(`${name} must be an integer ${min}-${max}, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Hub configuration from the environment: PORT, HOST, LILONG_DIRECTORY, LILONG_HUB_PRIVATE_KEY(_FILE),
+ * LILONG_ISSUERS (JSON: { "<iss>": "<PEM public key>" }) or LILONG_ISSUERS_FILE, LILONG_TIMEOUT_MS,
+ * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS. A bad value stops start-up naming the variable.
+ */
+export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const directoryPath = env.LILONG_DIRECTORY;
+  if (!directoryPath) throw new HubConfigError('LILONG_DIRECTORY must name the directory file (JSON)');
+  const issuersText = env.LILONG_ISSUERS ?? (env.LILONG_ISSUERS_FILE ? readFileSync(env.LILONG_ISSUERS_FILE, 'utf8') : '{}');
+  let issuers: Map<string, KeyObject>;
+  try {
+    issuers = new Map(Object.entries(JSON.parse(issuersText) as Record<string, string>).map(([iss, pem]) => [iss, publicKeyFromPem(pem)]));
+  } catch {
+    throw new HubConfigError('LILONG_ISSUERS must be JSON mapping issuer names to PEM public keys');
+  }
+  return {
+    port: intFrom(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST ?? '127.0.0.1',
+    directoryPath,
+    hubPrivateKey: readKey(env, 'LILONG_HUB_PRIVATE_KEY', privateKeyFromPem),
+    issuers,
+    ...committedSchema(),
+    link: {
+      timeoutMs: intFrom(env, 'LILONG_TIMEOUT_MS', DEFAULT_LINK_OPTIONS.timeoutMs, 50, 60_000),
+      failureThreshold: intFrom(env, 'LILONG_BREAKER_FAILURES', DEFAULT_LINK_OPTIONS.failureThreshold, 1, 100),
+      openMs: intFrom(env, 'LILONG_BREAKER_OPEN_MS', DEFAULT_LINK_OPTIONS.openMs, 100, 600_000),
+    },
+  };
+}

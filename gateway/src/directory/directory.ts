@@ -1,0 +1,117 @@
+import { EventEmitter } from 'node:events';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { isCommunityCode } from '@lilong/schema';
+
+export type DirectoryStatus = 'active' | 'suspended';
+
+/** One community in the sub-district's directory. */
+export interface CommunityEntry {
+  code: string;
+  /** Chinese name, e.g. 新华一居委. */
+  name: string;
+  nameEn?: string;
+  /** Base URL of the community's node, e.g. `http://10.0.3.7:4100`. */
+  url: string;
+  /** PEM public key the committee signs notices with. */
+  publicKey?: string;
+  /** Communities it may borrow volunteers from. */
+  neighbours: string[];
+  /** `suspended` keeps the entry listed but sends it nothing. */
+  status: DirectoryStatus;
+}
+
+export class DirectoryError extends Error {}
+
+/** Validates a directory document; throws with every problem listed. */
+export function parseDirectory(text: string, source = 'directory'): CommunityEntry[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new DirectoryError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  const list = (doc as { communities?: unknown })?.communities;
+  if (!Array.isArray(list)) throw new DirectoryError(`${source}: expected { "communities": [...] }`);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const entries: CommunityEntry[] = list.map((raw: Record<string, unknown>, i) => {
+    const at = `${source}: communities[${i}]`;
+    const code = raw?.code;
+    if (!isCommunityCode(code)) problems.push(`${at}.code must match [a-z][a-z0-9-]{1,31}, got ${JSON.stringify(code)}`);
+    else if (seen.has(code)) problems.push(`${at}.code "${code}" appears twice`);
+    else seen.add(code);
+    if (typeof raw?.name !== 'string' || raw.name === '') problems.push(`${at}.name is required`);
+    let url = '';
+    try {
+      const parsed = new URL(String(raw?.url));
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+      url = parsed.toString().replace(/\/$/, '');
+    } catch {
+      problems.push(`${at}.url must be an http(s) URL, got ${JSON.stringify(raw?.url)}`);
+    }
+    const status = raw?.status ?? 'active';
+    if (status !== 'active' && status !== 'suspended') problems.push(`${at}.status must be "active" or "suspended"`);
+    const neighbours = raw?.neighbours ?? [];
+    if (!Array.isArray(neighbours) || !neighbours.every(isCommunityCode)) problems.push(`${at}.neighbours must be community codes`);
+    return {
+      code: String(code),
+      name: String(raw?.name),
+      nameEn: typeof raw?.nameEn === 'string' ? raw.nameEn : undefined,
+      url,
+      publicKey: typeof raw?.publicKey === 'string' ? raw.publicKey : undefined,
+      neighbours: Array.isArray(neighbours) ? (neighbours as string[]) : [],
+      status: status as DirectoryStatus,
+    };
+  });
+  for (const e of entries) {
+    for (const n of e.neighbours) if (!seen.has(n)) problems.push(`${source}: ${e.code}.neighbours names unknown community "${n}"`);
+  }
+  if (problems.length > 0) throw new DirectoryError(problems.join('\n'));
+  return entries;
+}
+
+/**
+ * The directory of communities: data, not code. Read from a JSON file and re-read when the file changes, so
+ * adding a community needs no recomposition and no restart. A broken edit is refused and the last good
+ * directory stays in force.
+ */
+export class Directory extends EventEmitter {
+  private entries: CommunityEntry[] = [];
+  private byCode = new Map<string, CommunityEntry>();
+
+  constructor(entries: CommunityEntry[] = []) {
+    super();
+    this.replace(entries);
+  }
+
+  static fromFile(path: string): Directory {
+    return new Directory(parseDirectory(readFileSync(path, 'utf8'), path));
+  }
+
+  list(): readonly CommunityEntry[] {
+    return this.entries;
+  }
+
+  get(code: string): CommunityEntry | undefined {
+    return this.byCode.get(code);
+  }
+
+  replace(entries: CommunityEntry[]): void {
+    this.entries = entries;
+    this.byCode = new Map(entries.map((e) => [e.code, e]));
+    this.emit('change', entries);
+  }
+
+  /** Re-reads `path` whenever it changes (polling, so it also works on network and container file systems). */
+  watch(path: string, onError: (error: Error) => void, intervalMs = 1000): () => void {
+    const listener = () => {
+      try {
+        this.replace(parseDirectory(readFileSync(path, 'utf8'), path));
+      } catch (error) {
+        onError(error as Error);
+      }
+    };
+    watchFile(path, { interval: intervalMs, persistent: false }, listener);
+    return () => unwatchFile(path, listener);
+  }
+}

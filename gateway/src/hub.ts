@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createLogger, executeGraphQLHttp, safeHandler, sendGraphQLError, type Logger } from '@lilong/kit';
+import { HUB_SUBGRAPH, isShardedSubgraph } from '@lilong/schema';
+import { claimsFromAuthorization } from './auth/bearer';
+import { coalesceCommunityErrors } from './coalesce-errors';
+import type { HubConfig } from './config';
+import { Directory } from './directory/directory';
+import { buildHubSubgraph } from './directory/hub-subgraph';
+import { serveExplorer } from './explorer/explorer';
+import { CommunityLinks } from './routing/community-links';
+import { readRoutingRules } from './routing/rules';
+import { ShardedDataSource, type HubContext } from './routing/sharded-data-source';
+
+export interface Hub {
+  readonly http: Server;
+  readonly directory: Directory;
+  readonly links: CommunityLinks;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  logger?: Logger;
+  /** Use this directory instead of reading (and watching) `config.directoryPath`. */
+  directory?: Directory;
+}
+
+/**
+ * Builds the sub-district hub: `@apollo/gateway` over the committed supergraph, with the hub's sharded routing
+ * for every domain subgraph and the directory subgraph in-process. Refuses to build when a root field of a
+ * sharded subgraph has no routing rule. Nothing listens until `listen()`.
+ */
+export async function createHub(config: HubConfig, options: HubOptions = {}): Promise<Hub> {
+  const log = options.logger ?? createLogger('hub');
+  const rules = readRoutingRules(config.supergraphSdl);
+  const directory = options.directory ?? Directory.fromFile(config.directoryPath);
+  const stopWatching = options.directory
+    ? () => undefined
+    : directory.watch(config.directoryPath, (error) => log.error('directory change refused; keeping the last good one', error));
+  directory.on('change', () => {
+    log.info('directory reloaded', { communities: directory.list().map((c) => c.code) });
+    void links.verifyAll();
+  });
+  const links = new CommunityLinks(directory, config.hubPrivateKey, config.expectedSdl, log, config.link);
+  const hubSchema = buildHubSubgraph(directory, links);
+  const gateway = new ApolloGateway({
+    supergraphSdl: config.supergraphSdl,
+    buildService: ({ name }) => {
+      if (name === HUB_SUBGRAPH) return new LocalGraphQLDataSource(hubSchema);
+      if (!isShardedSubgraph(name)) throw new Error(`unknown subgraph ${name} in the supergraph`);
+      return new ShardedDataSource(name, rules.get(name)!, directory, links);
+    },
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
+  });
+  const server = new ApolloServer<HubContext>({
+    gateway,
+    plugins: [coalesceCommunityErrors(), ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+  });
+  await server.start();
+  void links.verifyAll();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/graphql') {
+      const claims = claimsFromAuthorization(req.headers.authorization, config.issuers);
+      if (claims instanceof Error) {
+        sendGraphQLError(res, 401, 'UNAUTHENTICATED', { en: claims.message, zh: String(claims.extensions.messageZh) });
+        return;
+      }
+      if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+        serveExplorer(req, res);
+        return;
+      }
+      await executeGraphQLHttp(server, req, res, async () => ({ claims }));
+      return;
+    }
+    if (path === '/healthz') {
+      const communities = Object.fromEntries(directory.list().map((c) => [c.code, links.status(c.code)]));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', communities }));
+      return;
+    }
+    if (path === '/' || path?.startsWith('/explorer')) {
+      serveExplorer(req, res);
+      return;
+    }
+    sendGraphQLError(res, 404, 'NOT_FOUND', { en: `Nothing at ${path}; the API is at /graphql.`, zh: `${path} 不存在；接口地址为 /graphql。` });
+  };
+
+  const http = createServer(safeHandler(handle, log));
+  return {
+    http,
+    directory,
+    links,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          const { port } = http.address() as AddressInfo;
+          resolve(`http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+        });
+      }),
+    close: async () => {
+      stopWatching();
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeIdleConnections();
+      });
+      await server.stop();
+    },
+  };
+}

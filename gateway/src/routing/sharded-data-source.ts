@@ -1,0 +1,407 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
+import { ANONYMOUS, type Claims } from '@lilong/kit';
+import { communityOfRoutingValue, parseGlobalId, type BilingualMessage, type ErrorCode, type ShardedSubgraphName } from '@lilong/schema';
+import { FieldNode, GraphQLError, valueFromASTUntyped } from 'graphql';
+import type { Directory } from '../directory/directory';
+import { CommunityUnavailable, type CommunityLinks, type GraphQLResponseBody } from './community-links';
+import { addSortKey, documentWithFields, entityFieldsByType, fieldsOn, parseFetch, responseKey, type ParsedFetch } from './documents';
+import { mergeLists, stableKey, type Origin } from './merge';
+import type { FieldRule, SubgraphRules } from './rules';
+import { print } from 'graphql';
+
+export interface HubContext {
+  claims: Claims;
+}
+
+type ErrorEntry = NonNullable<GraphQLResponseBody['errors']>[number];
+type Path = (string | number)[];
+
+interface FanoutSelection {
+  typeName: string;
+  key: string;
+  field: FieldNode;
+  rule: Extract<FieldRule, { kind: 'fanout' }>;
+}
+
+type Analysis =
+  | { kind: 'entities'; parsed: ParsedFetch; query: string; fanout: FanoutSelection[] }
+  | { kind: 'root'; parsed: ParsedFetch; fields: { key: string; field: FieldNode; rule?: FieldRule }[] };
+
+/** Fetch analyses by query text; the planner reuses a small set of fetch documents. */
+const ANALYSIS_CACHE_SIZE = 500;
+
+function coded(code: ErrorCode, message: BilingualMessage, extensions: Record<string, unknown>, path?: Path): ErrorEntry {
+  return { message: message.en, ...(path ? { path } : {}), extensions: { code, messageZh: message.zh, ...extensions } };
+}
+
+function fromGraphQLError(error: GraphQLError, path?: Path): ErrorEntry {
+  return { message: error.message, ...(path ? { path } : {}), extensions: { ...error.extensions } };
+}
+
+/**
+ * The hub's routing for one sharded subgraph: every fetch the query planner sends to `groups`, `shops` or
+ * `volunteers` comes here, and goes to the community nodes the supergraph's routing rules name, one HTTP request
+ * per community per fetch. Answers are merged back into the one answer the planner expects.
+ */
+export class ShardedDataSource implements GraphQLDataSource<HubContext> {
+  private readonly analyses = new Map<string, Analysis>();
+
+  constructor(
+    private readonly subgraph: ShardedSubgraphName,
+    private readonly rules: SubgraphRules,
+    private readonly directory: Directory,
+    private readonly links: CommunityLinks,
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<HubContext>): Promise<GatewayGraphQLResponse> {
+    if (options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
+      return { errors: [new GraphQLError(`the ${this.subgraph} subgraph is sharded; it is composed from committed SDL`)] };
+    }
+    const claims = options.context?.claims ?? ANONYMOUS;
+    const query = options.request.query ?? '';
+    const variables = (options.request.variables ?? {}) as Record<string, unknown>;
+    const analysis = this.analyze(query);
+    const response =
+      analysis.kind === 'entities'
+        ? await this.entities(analysis, variables, claims)
+        : await this.rootFields(analysis, variables, claims);
+    return response as GatewayGraphQLResponse;
+  }
+
+  private analyze(query: string): Analysis {
+    const cached = this.analyses.get(query);
+    if (cached) return cached;
+    const parsed = parseFetch(query);
+    const rootFields = fieldsOn(parsed.operation.selectionSet, undefined, parsed.fragments);
+    let analysis: Analysis;
+    const entitiesField = rootFields.find((f) => f.name.value === '_entities');
+    if (entitiesField) {
+      const fanout: FanoutSelection[] = [];
+      for (const [typeName, fields] of entityFieldsByType(parsed, entitiesField)) {
+        for (const field of fields) {
+          const rule = this.rules.fanoutEntityFields.get(`${typeName}.${field.name.value}`);
+          if (rule?.kind !== 'fanout') continue;
+          if (rule.sortBy) addSortKey(field, rule.sortBy);
+          fanout.push({ typeName, key: responseKey(field), field, rule });
+        }
+      }
+      analysis = { kind: 'entities', parsed, query: fanout.length > 0 ? print(parsed.document) : query, fanout };
+    } else {
+      const rootType = parsed.operation.operation === 'mutation' ? 'Mutation' : 'Query';
+      const fields = rootFields.map((field) => {
+        const rule = this.rules.root.get(`${rootType}.${field.name.value}`);
+        if (rule?.kind === 'fanout' && rule.sortBy) addSortKey(field, rule.sortBy);
+        return { key: responseKey(field), field, rule };
+      });
+      analysis = { kind: 'root', parsed, fields };
+    }
+    if (this.analyses.size >= ANALYSIS_CACHE_SIZE) this.analyses.delete(this.analyses.keys().next().value as string);
+    this.analyses.set(query, analysis);
+    return analysis;
+  }
+
+  /** Communities a fan-out goes to: every one in the directory that is not suspended, in directory order. */
+  private fanoutTargets(): string[] {
+    return this.directory.list().filter((c) => c.status !== 'suspended').map((c) => c.code);
+  }
+
+  private unavailable(error: CommunityUnavailable, path?: Path): ErrorEntry {
+    const name = this.directory.get(error.community)?.name ?? error.community;
+    return coded(
+      'COMMUNITY_UNAVAILABLE',
+      {
+        en: `Community ${error.community} (${name}) is unavailable (${error.reason}): its ${this.subgraph} data is missing from this answer.`,
+        zh: `社区 ${name}（${error.community}）暂时无法访问（${error.reason}），本次结果缺少其${this.subgraph}数据。`,
+      },
+      { community: error.community, subgraph: this.subgraph, reason: error.reason },
+      path,
+    );
+  }
+
+  private async sendTo(
+    community: string,
+    query: string,
+    variables: Record<string, unknown>,
+    claims: Claims,
+  ): Promise<GraphQLResponseBody | CommunityUnavailable> {
+    try {
+      return await this.links.send(community, this.subgraph, { query, variables }, claims);
+    } catch (error) {
+      if (error instanceof CommunityUnavailable) return error;
+      throw error;
+    }
+  }
+
+  /** Tags an error from a community with where it came from. */
+  private tag(error: ErrorEntry, community: string, path?: Path): ErrorEntry {
+    return { ...error, ...(path ? { path } : {}), extensions: { ...error.extensions, community } };
+  }
+
+  // ---- entity fetches -------------------------------------------------------------------------------------------
+
+  private async entities(
+    analysis: Extract<Analysis, { kind: 'entities' }>,
+    variables: Record<string, unknown>,
+    claims: Claims,
+  ): Promise<GraphQLResponseBody> {
+    const representations = (variables.representations ?? []) as Record<string, unknown>[];
+    const errors: ErrorEntry[] = [];
+    // Each distinct representation once: the planner repeats them when many parents share one child.
+    const uniqueIndex = new Map<string, number>();
+    const unique: Record<string, unknown>[] = [];
+    const toUnique = representations.map((rep) => {
+      const key = stableKey(rep);
+      let u = uniqueIndex.get(key);
+      if (u === undefined) {
+        uniqueIndex.set(key, (u = unique.length));
+        unique.push(rep);
+      }
+      return u;
+    });
+    const owners = unique.map((rep, u) => {
+      const owner = this.ownerOf(rep);
+      if (typeof owner !== 'string') errors.push(...this.atUnique(owner, u, toUnique));
+      return typeof owner === 'string' ? owner : undefined;
+    });
+    const results: unknown[] = unique.map(() => null);
+    const { representations: _reps, ...otherVariables } = variables;
+
+    if (analysis.fanout.length === 0) {
+      const byCommunity = new Map<string, number[]>();
+      owners.forEach((owner, u) => {
+        if (owner) byCommunity.set(owner, [...(byCommunity.get(owner) ?? []), u]);
+      });
+      await Promise.all(
+        [...byCommunity].map(async ([community, indices]) => {
+          const answer = await this.sendTo(community, analysis.query, { ...otherVariables, representations: indices.map((u) => unique[u]) }, claims);
+          if (answer instanceof CommunityUnavailable) {
+            errors.push(this.unavailable(answer));
+            return;
+          }
+          const entities = answer.data?._entities;
+          if (Array.isArray(entities)) indices.forEach((u, j) => (results[u] = entities[j] ?? null));
+          for (const error of answer.errors ?? []) {
+            const local = this.entityIndex(error.path);
+            if (local === undefined) errors.push(this.tag(error, community));
+            else if (indices[local] !== undefined) errors.push(...this.atUnique(this.tag(error, community), indices[local], toUnique, error.path!.slice(2)));
+          }
+        }),
+      );
+    } else {
+      const targets = this.fanoutTargets();
+      const valid = unique.map((_, u) => u).filter((u) => owners[u] !== undefined);
+      const answers = await Promise.all(
+        targets.map((community) => this.sendTo(community, analysis.query, { ...otherVariables, representations: valid.map((u) => unique[u]) }, claims)),
+      );
+      const perCommunity: (unknown[] | undefined)[] = answers.map((answer, c) => {
+        if (answer instanceof CommunityUnavailable) {
+          errors.push(this.unavailable(answer));
+          return undefined;
+        }
+        for (const error of answer.errors ?? []) {
+          const local = this.entityIndex(error.path);
+          if (local === undefined || valid[local] === undefined) errors.push(this.tag(error, targets[c]!));
+          // Inside a merged list the item index no longer holds; the error is kept at the field.
+          else errors.push(...this.atUnique(this.tag(error, targets[c]!), valid[local]!, toUnique, error.path!.slice(2, 3)));
+        }
+        const entities = answer.data?._entities;
+        return Array.isArray(entities) ? entities : undefined;
+      });
+      valid.forEach((u, j) => {
+        const rep = unique[u]!;
+        const ownerPosition = targets.indexOf(owners[u]!);
+        const ownEntity = ownerPosition >= 0 ? (perCommunity[ownerPosition]?.[j] as Record<string, unknown> | null | undefined) : undefined;
+        const anyAnswer = perCommunity.some((list) => list?.[j]);
+        if (!ownEntity && !anyAnswer) return;
+        const merged: Record<string, unknown> = { ...(ownEntity ?? { __typename: rep.__typename }) };
+        for (const selection of analysis.fanout) {
+          if (selection.typeName !== rep.__typename) continue;
+          const lists = perCommunity.map((list) => (list?.[j] as Record<string, unknown> | null | undefined)?.[selection.key] as unknown[] | null | undefined);
+          const limit = this.limitOf(selection.field, selection.rule, variables);
+          merged[selection.key] = lists.every((l) => l === undefined || l === null) ? null : mergeLists(lists, selection.rule.sortBy, selection.rule.order, limit).items;
+        }
+        results[u] = merged;
+      });
+    }
+    return { data: { _entities: representations.map((_, i) => results[toUnique[i]!] ?? null) }, ...(errors.length ? { errors } : {}) };
+  }
+
+  /** The community owning a representation: its global `id`'s community, or its `code` for `Community`. */
+  private ownerOf(rep: Record<string, unknown>): string | ErrorEntry {
+    const key = rep.id ?? rep.code;
+    const community = communityOfRoutingValue(key);
+    if (!community) {
+      return coded('BAD_USER_INPUT', { en: `Cannot route the ${String(rep.__typename)} reference "${String(key)}".`, zh: `无法路由 ${String(rep.__typename)} 引用 "${String(key)}"。` }, { subgraph: this.subgraph });
+    }
+    if (!this.directory.get(community)) return this.unknownCommunity(community);
+    return community;
+  }
+
+  private unknownCommunity(community: string, path?: Path): ErrorEntry {
+    return coded(
+      'UNKNOWN_COMMUNITY',
+      { en: `There is no community "${community}" in this sub-district.`, zh: `本街道没有编号为 "${community}" 的社区。` },
+      { community },
+      path,
+    );
+  }
+
+  private entityIndex(path: Path | undefined): number | undefined {
+    return path && path[0] === '_entities' && typeof path[1] === 'number' ? path[1] : undefined;
+  }
+
+  /** Copies an error about one distinct representation to every position that repeated it. */
+  private atUnique(error: ErrorEntry, u: number, toUnique: number[], rest: Path = []): ErrorEntry[] {
+    const out: ErrorEntry[] = [];
+    toUnique.forEach((v, i) => {
+      if (v === u) out.push({ ...error, path: ['_entities', i, ...rest] });
+    });
+    return out;
+  }
+
+  private limitOf(field: FieldNode, rule: Extract<FieldRule, { kind: 'fanout' }>, variables: Record<string, unknown>): number {
+    if (!rule.limitArg) return Number.POSITIVE_INFINITY;
+    const arg = field.arguments?.find((a) => a.name.value === rule.limitArg);
+    const value = arg ? valueFromASTUntyped(arg.value, variables) : rule.limitDefault;
+    return typeof value === 'number' ? value : Number.POSITIVE_INFINITY;
+  }
+
+  // ---- root fields ----------------------------------------------------------------------------------------------
+
+  private routeOf(field: FieldNode, rule: Extract<FieldRule, { kind: 'routeBy' }>, variables: Record<string, unknown>, key: string): string | ErrorEntry {
+    const [head, ...rest] = rule.arg.split('.');
+    const arg = field.arguments?.find((a) => a.name.value === head);
+    let value: unknown = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+    for (const part of rest) value = (value as Record<string, unknown> | null | undefined)?.[part];
+    if (value === undefined || value === null || value === '') {
+      return coded(
+        'ROUTING_ARGUMENT_MISSING',
+        { en: `${rule.coordinate} needs ${rule.arg} to know which community to ask.`, zh: `${rule.coordinate} 需要提供 ${rule.arg}，才能确定发往哪个社区。` },
+        { argument: rule.arg },
+        [key],
+      );
+    }
+    const community = communityOfRoutingValue(value);
+    if (!community) {
+      try {
+        parseGlobalId(value, undefined, rule.arg);
+      } catch (error) {
+        return fromGraphQLError(error as GraphQLError, [key]);
+      }
+    }
+    if (!community || !this.directory.get(community)) return this.unknownCommunity(community ?? String(value), [key]);
+    return community;
+  }
+
+  private async rootFields(
+    analysis: Extract<Analysis, { kind: 'root' }>,
+    variables: Record<string, unknown>,
+    claims: Claims,
+  ): Promise<GraphQLResponseBody> {
+    const isMutation = analysis.parsed.operation.operation === 'mutation';
+    const data: Record<string, unknown> = {};
+    const errors: ErrorEntry[] = [];
+    const plan = new Map<string, FieldNode[]>();
+    const assign = (community: string, field: FieldNode) => plan.set(community, [...(plan.get(community) ?? []), field]);
+    for (const { key, field, rule } of analysis.fields) {
+      if (field.name.value === '__typename') {
+        data[key] = isMutation ? 'Mutation' : 'Query';
+      } else if (!rule) {
+        data[key] = null;
+        errors.push(coded('INTERNAL_SERVER_ERROR', { en: `No routing rule for ${field.name.value}.`, zh: `${field.name.value} 没有路由规则。` }, {}, [key]));
+      } else if (rule.kind === 'routeBy') {
+        const route = this.routeOf(field, rule, variables, key);
+        if (typeof route === 'string') assign(route, field);
+        else {
+          data[key] = null;
+          errors.push(route);
+        }
+      } else {
+        for (const community of this.fanoutTargets()) assign(community, field);
+      }
+    }
+    const send = async ([community, fields]: [string, FieldNode[]]) => {
+      const query = documentWithFields(analysis.parsed, fields);
+      return [community, fields, await this.sendTo(community, query, variables, claims)] as const;
+    };
+    // Mutations run one community after another, in the order the client wrote them.
+    const answers = isMutation ? await sequential([...plan], send) : await Promise.all([...plan].map(send));
+    const byCommunity = new Map(answers.map(([community, , answer]) => [community, answer]));
+
+    for (const [community, fields, answer] of answers) {
+      if (answer instanceof CommunityUnavailable) {
+        const routed = fields.filter((f) => this.ruleOf(analysis, f)?.kind === 'routeBy');
+        errors.push(this.unavailable(answer, routed.length === 1 ? [responseKey(routed[0]!)] : undefined));
+        for (const f of routed) data[responseKey(f)] = null;
+        continue;
+      }
+      for (const f of fields) {
+        if (this.ruleOf(analysis, f)?.kind === 'routeBy') data[responseKey(f)] = answer.data?.[responseKey(f)] ?? null;
+      }
+      for (const error of answer.errors ?? []) {
+        const head = error.path?.[0];
+        const entry = analysis.fields.find((f) => f.key === head);
+        if (entry?.rule?.kind !== 'fanout') errors.push(this.tag(error, community));
+      }
+    }
+    for (const { key, field, rule } of analysis.fields) {
+      if (rule?.kind !== 'fanout') continue;
+      const targets = this.fanoutTargets();
+      const lists = targets.map((c) => {
+        const answer = byCommunity.get(c);
+        return answer instanceof CommunityUnavailable || !answer ? undefined : answer.data?.[key];
+      });
+      if (lists.some(Array.isArray) || lists.every((l) => l === undefined || l === null || Array.isArray(l))) {
+        const merged = mergeLists(lists as (unknown[] | null | undefined)[], rule.sortBy, rule.order, this.limitOf(field, rule, variables));
+        data[key] = merged.items;
+        errors.push(...this.remapListErrors(targets, byCommunity, key, merged.origins));
+      } else {
+        data[key] = lists.find((l) => l !== undefined && l !== null) ?? null;
+        targets.forEach((c) => {
+          const answer = byCommunity.get(c);
+          if (answer && !(answer instanceof CommunityUnavailable)) {
+            for (const e of answer.errors ?? []) if (e.path?.[0] === key) errors.push(this.tag(e, c));
+          }
+        });
+      }
+    }
+    return { data, ...(errors.length ? { errors } : {}) };
+  }
+
+  private ruleOf(analysis: Extract<Analysis, { kind: 'root' }>, field: FieldNode): FieldRule | undefined {
+    return analysis.fields.find((f) => f.field === field)?.rule;
+  }
+
+  /** Errors inside a fan-out list, moved to the merged position of their item (dropped with a truncated item). */
+  private remapListErrors(
+    targets: string[],
+    answers: Map<string, GraphQLResponseBody | CommunityUnavailable>,
+    key: string,
+    origins: Origin[],
+  ): ErrorEntry[] {
+    const out: ErrorEntry[] = [];
+    targets.forEach((community, source) => {
+      const answer = answers.get(community);
+      if (!answer || answer instanceof CommunityUnavailable) return;
+      for (const error of answer.errors ?? []) {
+        if (error.path?.[0] !== key) continue;
+        const index = error.path[1];
+        if (typeof index !== 'number') {
+          out.push(this.tag(error, community));
+          continue;
+        }
+        const merged = origins.findIndex(([s, i]) => s === source && i === index);
+        if (merged >= 0) out.push(this.tag(error, community, [key, merged, ...error.path.slice(2)]));
+      }
+    });
+    return out;
+  }
+}
+
+async function sequential<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await fn(item));
+  return out;
+}

@@ -1,0 +1,21 @@
+'use strict';
+const swcOptions = require('./ops/swc-options.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcOptions, swcrc: false, sourceMaps: 'inline' }] },
+  testMatch: ['<rootDir>/**/__tests__/**/*.test.ts', '<rootDir>/tests/src/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/\\.lilong/'],
+  setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/tests/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/src/support/global-teardown.ts',
+  moduleNameMapper: {
+    '^@lilong/schema$': '<rootDir>/schema/src/index.ts',
+    '^@lilong/kit$': '<rootDir>/subgraphs/kit/src/index.ts',
+    '^@lilong/(groups|shops|volunteers|node)$': '<rootDir>/subgraphs/$1/src/index.ts',
+    '^@lilong/gateway$': '<rootDir>/gateway/src/index.ts',
+    '^@lilong/ops$': '<rootDir>/ops/src/index.ts',
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,53 @@
+import { relative } from 'node:path';
+import { driftedArtefacts, generateArtefacts, writeArtefacts } from './generate';
+import { createMigration } from './migrations';
+
+const [command = 'help', ...args] = process.argv.slice(2);
+
+const commands: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
+  generate: {
+    help: 'regenerate the committed subgraph SDL and supergraph from the code',
+    run: async () => {
+      const artefacts = await generateArtefacts();
+      writeArtefacts(artefacts);
+      for (const a of artefacts) console.log(`wrote ${relative(process.cwd(), a.path)}`);
+    },
+  },
+  migration: {
+    help: '<domain>: write a migration for the entity changes of a domain (needs DATABASE_URL of a server to diff on)',
+    run: async ([domain]) => {
+      const adminUrl = process.env.DATABASE_URL;
+      if (!domain || !adminUrl) {
+        console.error('usage: DATABASE_URL=postgres://... npm run migration -- <groups|shops|volunteers>');
+        return 2;
+      }
+      const file = await createMigration(domain, adminUrl);
+      console.log(file ? `wrote ${file}` : `no changes in ${domain}`);
+    },
+  },
+  check: {
+    help: 'fail when the committed SDL or supergraph differ from the code',
+    run: async () => {
+      const drifted = driftedArtefacts(await generateArtefacts());
+      if (drifted.length === 0) return;
+      console.error(`generated schema artefacts are out of date; run \`npm run generate\` and commit:\n${drifted.map((p) => `  ${relative(process.cwd(), p)}`).join('\n')}`);
+      return 1;
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  const entry = commands[command];
+  if (!entry) {
+    console.log(`usage: lilong <command>\n\n${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.help}`).join('\n')}`);
+    process.exitCode = command === 'help' ? 0 : 2;
+    return;
+  }
+  const code = await entry.run(args);
+  if (typeof code === 'number') process.exitCode = code;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

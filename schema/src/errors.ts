@@ -1,0 +1,39 @@
+/**
+ * The one registry of error codes that reach clients. Every error a client sees carries one of these in
+ * `extensions.code`, an English `message`, and the same in Simplified Chinese in `extensions.messageZh`.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ERROR_CODES = {
+  BAD_USER_INPUT: 'An argument is malformed or out of range; the message names it.',
+  UNKNOWN_COMMUNITY: 'The community code is not in the hub directory.',
+  NOT_FOUND: 'No record has that ID.',
+  UNAUTHENTICATED: 'The bearer token is missing where one is needed, malformed, expired or not signed by a trusted issuer.',
+  FORBIDDEN: "The caller's roles do not allow this.",
+  HUB_ASSERTION_REQUIRED: 'A community node was called without a valid, fresh assertion signed by the hub.',
+  COMMUNITY_UNAVAILABLE:
+    'A community node is down, slow, suspended, answered garbage, or serves a schema other than the composed one; its data is missing. `extensions.reason` says which.',
+  ROUTING_ARGUMENT_MISSING: 'The field needs an ID or community argument to know which community to ask.',
+  CONFLICT: 'The record changed since the caller last saw it.',
+  INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface BilingualMessage {
+  en: string;
+  zh: string;
+}
+
+/** Builds a client-facing error with a registered code, in English with a Chinese translation. */
+export function lilongError(
+  code: ErrorCode,
+  message: BilingualMessage,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message.en, { extensions: { ...extensions, code, messageZh: message.zh } });
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}

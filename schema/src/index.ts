@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './ids';
+export * from './routing';
+export * from './subgraphs';
+export * from './paths';

@@ -1,0 +1,47 @@
+/**
+ * The routing directives. Every root field of a sharded subgraph, and every entity field whose rows live in other
+ * communities, declares in its own SDL how the hub routes it; composition carries the directives into the
+ * supergraph (`@composeDirective`), and the hub reads them from there at start-up.
+ *
+ * - `@routeBy(arg: "input.shopId")`: send to the one community named by that argument (a global ID or a bare
+ *   community code; a dotted path reaches into input objects). Every mutation needs one.
+ * - `@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")`: send to every community; merge lists by the
+ *   element field `sortBy`, then keep the first `limitArg` items. Without `sortBy`, lists are concatenated in
+ *   directory order; single values take the first non-null answer.
+ */
+export const ROUTING_SPEC_URL = 'https://specs.lilong.dev/routing/v0.1';
+
+export const ROUTE_BY = 'routeBy';
+export const FANOUT = 'fanout';
+
+export const ROUTING_DIRECTIVES_SDL = `
+directive @${ROUTE_BY}(arg: String!) on FIELD_DEFINITION
+directive @${FANOUT}(sortBy: String, order: String = "ASC", limitArg: String) on FIELD_DEFINITION
+`;
+
+export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
+
+/** The federation directives the subgraphs use. */
+export const FEDERATION_IMPORTS = [
+  '@key',
+  '@shareable',
+  '@external',
+  '@requires',
+  '@provides',
+  '@composeDirective',
+  '@interfaceObject',
+] as const;
+
+/** The schema-level header every Lilong subgraph SDL starts with. */
+export const SUBGRAPH_SCHEMA_HEADER = `extend schema
+  @link(url: "${FEDERATION_SPEC_URL}", import: [${FEDERATION_IMPORTS.map((d) => `"${d}"`).join(', ')}])
+  @link(url: "${ROUTING_SPEC_URL}", import: ["@${ROUTE_BY}", "@${FANOUT}"])
+  @composeDirective(name: "@${ROUTE_BY}")
+  @composeDirective(name: "@${FANOUT}")
+`;
+
+export type SortOrder = 'ASC' | 'DESC';
+
+export type RoutingRule =
+  | { kind: 'routeBy'; arg: string }
+  | { kind: 'fanout'; sortBy?: string; order: SortOrder; limitArg?: string };

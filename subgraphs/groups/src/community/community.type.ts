@@ -1,0 +1,9 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+
+/** The hub's directory entry for a community, extended here with the community's compounds and groups. */
+@ObjectType()
+@Directive('@key(fields: "code")')
+export class Community {
+  @Field()
+  code!: string;
+}

@@ -1,0 +1,29 @@
+import { Field, Float, ID, InputType } from 'type-graphql';
+import { CompoundKind } from './compound.entity';
+
+@InputType()
+export class AddCompoundInput {
+  @Field({ description: 'Community code; the compound is added to that community.' })
+  community!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => CompoundKind)
+  kind!: CompoundKind;
+
+  @Field()
+  address!: string;
+
+  @Field(() => Float)
+  lat!: number;
+
+  @Field(() => Float)
+  lng!: number;
+}
+
+@InputType()
+export class CompoundRef {
+  @Field(() => ID)
+  compoundId!: string;
+}

@@ -1,0 +1,13 @@
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType()
+export class CreateGroupInput {
+  @Field(() => ID)
+  compoundId!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => ID, { description: 'The household that leads the group 团长.' })
+  leaderHouseholdId!: string;
+}

@@ -1,0 +1,27 @@
+import { forbidden, isCommitteeOf, localIdOf, notFound, requireSignedIn, requireText, rolesOf, badInput } from '@lilong/kit';
+import type { GroupsContext } from '../loaders';
+import { Group } from './group.entity';
+import type { CreateGroupInput } from './group.inputs';
+
+/**
+ * Creates a compound's mutual-aid group. The committee may appoint any household of the compound as leader; a
+ * resident may also start a group with their own household as leader (most groups began that way in 2022).
+ */
+export async function createGroup(ctx: GroupsContext, input: CreateGroupInput): Promise<Group> {
+  requireSignedIn(ctx.claims);
+  const compoundId = localIdOf(ctx.community, input.compoundId, 'Compound', 'input.compoundId');
+  const leaderId = localIdOf(ctx.community, input.leaderHouseholdId, 'Household', 'input.leaderHouseholdId');
+  const selfNominated = rolesOf(ctx.claims, 'resident').some((r) => r.household === input.leaderHouseholdId);
+  if (!selfNominated && !isCommitteeOf(ctx.claims, ctx.community)) {
+    throw forbidden('a group is started by its own leader household or by the committee', '互助群须由团长本户或居委会创建');
+  }
+  const [compound, leader] = await Promise.all([ctx.loaders.compound.load(compoundId), ctx.loaders.household.load(leaderId)]);
+  if (!compound) throw notFound('Compound', input.compoundId);
+  if (!leader) throw notFound('Household', input.leaderHouseholdId);
+  if (leader.compound.localId !== compound.localId) {
+    throw badInput('input.leaderHouseholdId', `the leader must live in ${compound.name}.`, `团长必须住在${compound.name}。`);
+  }
+  const group = ctx.em.create(Group, { name: requireText(input.name, 'input.name', 60), compound, leader, createdAt: new Date() });
+  await ctx.em.flush();
+  return group;
+}

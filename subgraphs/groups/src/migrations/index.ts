@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129030318_groups } from './Migration20261129030318_groups';
+
+/** Committed migrations of the `groups` schema, oldest first. Add one with `npm run migration -- groups`. */
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261129030318_groups', class: Migration20261129030318_groups },
+];

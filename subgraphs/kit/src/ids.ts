@@ -1,0 +1,33 @@
+import { formatGlobalId, lilongError, parseGlobalId, tryParseGlobalId } from '@lilong/schema';
+
+/**
+ * The local row ID behind a global ID of this node's community. An ID of another community is NOT_FOUND here:
+ * the hub routes by the ID, so such a request means the caller asked the wrong node.
+ */
+export function localIdOf(community: string, globalId: unknown, type: string, argument = 'id'): number {
+  const parsed = parseGlobalId(globalId, type, argument);
+  const local = Number(parsed.localId);
+  if (parsed.community !== community || !Number.isSafeInteger(local) || local <= 0) {
+    throw notFound(type, String(globalId));
+  }
+  return local;
+}
+
+/**
+ * The local row ID if `globalId` is a well-formed ID of `type` in this community; otherwise `undefined`, never an
+ * error (for representations and roles that may name other communities).
+ */
+export function tryLocalId(community: string, globalId: unknown, type: string): number | undefined {
+  const parsed = tryParseGlobalId(globalId);
+  if (!parsed || parsed.community !== community || parsed.type !== type) return undefined;
+  const local = Number(parsed.localId);
+  return Number.isSafeInteger(local) && local > 0 ? local : undefined;
+}
+
+export function globalIdOf(community: string, type: string, localId: number): string {
+  return formatGlobalId(community, type, localId);
+}
+
+export function notFound(type: string, id: string) {
+  return lilongError('NOT_FOUND', { en: `No ${type} has the ID "${id}".`, zh: `找不到 ID 为 "${id}" 的 ${type}。` }, { id });
+}

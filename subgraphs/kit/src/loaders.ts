@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import type { EntityClass, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** Entities of a community node keep their row ID as `localId`; the GraphQL `id` is the global one. */
+export interface LocalEntity {
+  localId: number;
+}
+
+/** Loads rows by local ID, one `select ... where id in (...)` per batch. */
+export function loaderById<T extends LocalEntity>(em: EntityManager, entity: EntityClass<T>): DataLoader<number, T | undefined> {
+  return new DataLoader(async (ids) => {
+    const rows = await em.find(entity, { localId: { $in: [...ids] } } as FilterQuery<T>);
+    const byId = new Map(rows.map((row) => [row.localId, row]));
+    return ids.map((id) => byId.get(id));
+  });
+}
+
+/**
+ * Loads the children of many parents in one statement: `parentField` is the many-to-one relation (or integer
+ * column) that points at the parent's local ID.
+ */
+export function loaderByParent<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parentField: keyof T & string,
+  orderBy: QueryOrderMap<T> = { localId: 'asc' } as QueryOrderMap<T>,
+): DataLoader<number, T[]> {
+  return new DataLoader(async (parentIds) => {
+    const rows = await em.find(entity, { [parentField]: { $in: [...parentIds] } } as FilterQuery<T>, { orderBy });
+    const groups = new Map<number, T[]>(parentIds.map((id) => [id, []]));
+    for (const row of rows) {
+      const parent = row[parentField] as unknown;
+      const parentId = typeof parent === 'number' ? parent : (parent as LocalEntity).localId;
+      groups.get(parentId)?.push(row);
+    }
+    return parentIds.map((id) => groups.get(id) ?? []);
+  });
+}

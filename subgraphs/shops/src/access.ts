@@ -1,0 +1,19 @@
+import { forbidden, globalIdOf, isCommitteeOf, requireSignedIn, rolesOf } from '@lilong/kit';
+import type { ShopsContext } from './loaders';
+
+/** Committee staff of this community register the shops that stand in its compounds. */
+export function requireCommittee(ctx: ShopsContext): void {
+  requireSignedIn(ctx.claims);
+  if (!isCommitteeOf(ctx.claims, ctx.community)) {
+    throw forbidden("only the community's residents' committee adds shops", '只有本社区居委会可以添加商户');
+  }
+}
+
+/** Only a shop's own merchant changes its products and stock. */
+export function requireMerchantOf(ctx: ShopsContext, shopLocalId: number): void {
+  requireSignedIn(ctx.claims);
+  const shopId = globalIdOf(ctx.community, 'Shop', shopLocalId);
+  if (!rolesOf(ctx.claims, 'merchant').some((r) => r.shop === shopId)) {
+    throw forbidden(`only the merchant of ${shopId} manages its products and stock`, `只有 ${shopId} 的商户本人可以管理其商品和库存`);
+  }
+}

@@ -1,0 +1,58 @@
+import { globalIdOf, localIdOf, notFound } from '@lilong/kit';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { ShopsContext } from '../loaders';
+import { Shop } from '../shop/shop.entity';
+import { Product } from './product.entity';
+import { AddProductInput, SetStockInput } from './product.inputs';
+import { addProduct, searchProducts, setStock } from './product.service';
+import { Stock, stockOf } from './stock.type';
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @FieldResolver(() => ID)
+  id(@Root() product: Product, @Ctx() ctx: ShopsContext): string {
+    return globalIdOf(ctx.community, 'Product', product.localId);
+  }
+
+  @FieldResolver(() => Shop)
+  async shop(@Root() product: Product, @Ctx() ctx: ShopsContext): Promise<Shop> {
+    const shop = await ctx.loaders.shop.load(product.shop.localId);
+    if (!shop) throw notFound('Shop', globalIdOf(ctx.community, 'Shop', product.shop.localId));
+    return shop;
+  }
+
+  @FieldResolver(() => Stock)
+  stock(@Root() product: Product): Stock {
+    return stockOf(product);
+  }
+
+  @Query(() => Product, { nullable: true })
+  @Directive('@routeBy(arg: "id")')
+  async product(@Arg('id', () => ID) id: string, @Ctx() ctx: ShopsContext): Promise<Product | null> {
+    return (await ctx.loaders.product.load(localIdOf(ctx.community, id, 'Product'))) ?? null;
+  }
+
+  @Query(() => [Product], {
+    description: "Products still available whose name or shop's name contains the text, cheapest first, across the sub-district.",
+  })
+  @Directive('@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")')
+  searchProducts(
+    @Arg('text') text: string,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: ShopsContext,
+  ): Promise<Product[]> {
+    return searchProducts(ctx, text, first);
+  }
+
+  @Mutation(() => Product, { description: "Adds a product to a shop's shelf (the shop's merchant)." })
+  @Directive('@routeBy(arg: "input.shopId")')
+  addProduct(@Arg('input') input: AddProductInput, @Ctx() ctx: ShopsContext): Promise<Product> {
+    return addProduct(ctx, input);
+  }
+
+  @Mutation(() => Product, { description: "Sets a product's shelf count (the shop's merchant)." })
+  @Directive('@routeBy(arg: "input.productId")')
+  setStock(@Arg('input') input: SetStockInput, @Ctx() ctx: ShopsContext): Promise<Product> {
+    return setStock(ctx, input);
+  }
+}

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129030321_volunteers } from './Migration20261129030321_volunteers';
+
+/** Committed migrations of the `volunteers` schema, oldest first. Add one with `npm run migration -- volunteers`. */
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261129030321_volunteers', class: Migration20261129030321_volunteers },
+];

@@ -1,0 +1,51 @@
+import { localIdOf, notFound, requireInt } from '@lilong/kit';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { VolunteersContext } from '../loaders';
+import type { Skill } from './skill';
+import { MAX_VEHICLE_SEATS, Volunteer } from './volunteer.entity';
+import type { RegisterVolunteerInput, SetAvailabilityInput } from './volunteer.inputs';
+import { requireZone, validateRegistration } from './volunteer.rules';
+
+/** Most volunteers one `availableVolunteers` call returns. */
+export const MAX_FIRST = 100;
+
+export async function registerVolunteer(ctx: VolunteersContext, input: RegisterVolunteerInput): Promise<Volunteer> {
+  const draft = validateRegistration(ctx.community, input);
+  const now = new Date();
+  const volunteer = ctx.em.create(Volunteer, { ...draft, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
+  await ctx.em.flush();
+  return volunteer;
+}
+
+/** Always touches `updatedAt`: re-declaring the same availability tells dispatch it is still true. */
+export async function setAvailability(ctx: VolunteersContext, input: SetAvailabilityInput): Promise<Volunteer> {
+  const volunteer = await ctx.loaders.volunteer.load(localIdOf(ctx.community, input.volunteerId, 'Volunteer', 'input.volunteerId'));
+  if (!volunteer) throw notFound('Volunteer', input.volunteerId);
+  volunteer.available = input.available;
+  if (input.zone != null) volunteer.zone = requireZone(input.zone, 'input.zone');
+  volunteer.updatedAt = new Date();
+  await ctx.em.flush();
+  return volunteer;
+}
+
+export interface AvailableFilter {
+  skill?: Skill | null;
+  minSeats: number;
+  first: number;
+}
+
+/** Available volunteers, most seats first, then the least busy: the order dispatch picks them in. */
+export function findAvailable(ctx: VolunteersContext, { skill, minSeats, first }: AvailableFilter): Promise<Volunteer[]> {
+  requireInt(minSeats, 'minSeats', 0, MAX_VEHICLE_SEATS);
+  requireInt(first, 'first', 1, MAX_FIRST);
+  const where: FilterQuery<Volunteer> = { available: true, vehicleSeats: { $gte: minSeats } };
+  if (skill) where.skills = { $contains: [skill] };
+  return ctx.em.find(Volunteer, where, { orderBy: { vehicleSeats: 'desc', activeTasks: 'asc', localId: 'asc' }, limit: first });
+}
+
+export function listVolunteers(ctx: VolunteersContext, filter: { available?: boolean | null; skill?: Skill | null }): Promise<Volunteer[]> {
+  const where: FilterQuery<Volunteer> = {};
+  if (filter.available != null) where.available = filter.available;
+  if (filter.skill) where.skills = { $contains: [filter.skill] };
+  return ctx.em.find(Volunteer, where, { orderBy: { displayName: 'asc', localId: 'asc' } });
+}
