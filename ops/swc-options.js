@@ -7,5 +7,5 @@ module.exports = {
     target: 'es2022',
     keepClassNames: true,
   },
-  module: { type: 'commonjs', ignoreDynamic: true },
+  module: { type: 'commonjs' },
 };

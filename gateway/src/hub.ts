@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createLogger, executeGraphQLHttp, safeHandler, sendGraphQLError, type Logger } from '@lilong/kit';
@@ -27,6 +28,8 @@ export interface HubOptions {
   logger?: Logger;
   /** Use this directory instead of reading (and watching) `config.directoryPath`. */
   directory?: Directory;
+  /** Called with every query plan the gateway makes (tests count its fetches). */
+  onQueryPlan?: (plan: QueryPlan) => void;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       if (!isShardedSubgraph(name)) throw new Error(`unknown subgraph ${name} in the supergraph`);
       return new ShardedDataSource(name, rules.get(name)!, directory, links);
     },
+    experimental_didResolveQueryPlan: options.onQueryPlan ? ({ queryPlan }) => options.onQueryPlan!(queryPlan) : undefined,
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
   });
   const server = new ApolloServer<HubContext>({

@@ -1,10 +1,34 @@
 import { relative } from 'node:path';
 import { driftedArtefacts, generateArtefacts, writeArtefacts } from './generate';
-import { createMigration } from './migrations';
+import { ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
+import { KEYS_DIR } from './paths';
+import { parseTokenArgs } from './token-args';
 
 const [command = 'help', ...args] = process.argv.slice(2);
 
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
+  start: {
+    help: 'run the embedded sub-district: PostgreSQL, demo community nodes, and the hub on port 4000 (--reset: fresh demo data)',
+    run: async (args) => {
+      const port = Number(process.env.PORT ?? 4000);
+      const { start } = require('./start') as typeof import('./start');
+      await start({ port, reset: args.includes('--reset') });
+    },
+  },
+  token: {
+    help: 'mint a demo bearer token: --role committee --community xinhua-1 [--role ...] [--sub name] [--hours 12]',
+    run: async (args) => {
+      let request;
+      try {
+        request = parseTokenArgs(args);
+      } catch (error) {
+        console.error(`${(error as Error).message}\nexample: npm run token -- --role merchant --shop xinhua-1:Shop:1`);
+        return 2;
+      }
+      const keys = ensureKeyPair(KEYS_DIR, 'demo-idp');
+      console.log(mintDemoToken(readPrivateKey(keys.privateKey), request.roles, request.sub, request.hours));
+    },
+  },
   generate: {
     help: 'regenerate the committed subgraph SDL and supergraph from the code',
     run: async () => {
@@ -21,9 +45,14 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
         console.error('usage: DATABASE_URL=postgres://... npm run migration -- <groups|shops|volunteers>');
         return 2;
       }
+      const { createMigration } = require('./migrations') as typeof import('./migrations');
       const file = await createMigration(domain, adminUrl);
       console.log(file ? `wrote ${file}` : `no changes in ${domain}`);
     },
+  },
+  smoke: {
+    help: 'CI: npm start on a fresh home, one federated query, Ctrl-C, clean stop',
+    run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   check: {
     help: 'fail when the committed SDL or supergraph differ from the code',

@@ -62,6 +62,8 @@ export class CommunityLinks {
   private readonly states = new Map<string, LinkState>();
   /** Requests sent for client operations (not verification), by `community/subgraph`. */
   readonly sent = new Map<string, number>();
+  /** Entity representations sent for client operations, by `community/subgraph`. */
+  readonly representationsSent = new Map<string, number>();
 
   constructor(
     private readonly directory: Directory,
@@ -101,6 +103,10 @@ export class CommunityLinks {
     await this.ready(code);
     const key = `${code}/${subgraph}`;
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
+    const representations = body.variables?.representations;
+    if (Array.isArray(representations)) {
+      this.representationsSent.set(key, (this.representationsSent.get(key) ?? 0) + representations.length);
+    }
     return this.call(code, subgraph, body, claims);
   }
 

@@ -13,9 +13,10 @@ export function createGroupsLoaders(em: EntityManager) {
     householdsByCompound: loaderByParent(em, Household, 'compound', { building: 'asc', unit: 'asc', room: 'asc' }),
     groupsByCompound: loaderByParent(em, Group, 'compound'),
     householdCountByCompound: new DataLoader<number, number>(async (compoundIds) => {
+      const placeholders = compoundIds.map(() => '?').join(', ');
       const rows: { compound_id: number; n: string }[] = await em.getConnection().execute(
-        'select compound_id, count(*) as n from household where compound_id = any(?) group by compound_id',
-        [[...compoundIds]],
+        `select compound_id, count(*) as n from household where compound_id in (${placeholders}) group by compound_id`,
+        [...compoundIds],
       );
       const counts = new Map(rows.map((r) => [Number(r.compound_id), Number(r.n)]));
       return compoundIds.map((id) => counts.get(id) ?? 0);

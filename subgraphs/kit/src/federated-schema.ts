@@ -1,8 +1,8 @@
-import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { ROUTING_DIRECTIVES_SDL, SUBGRAPH_SCHEMA_HEADER } from '@lilong/schema';
-import { GraphQLSchema, parse } from 'graphql';
+import { graphql, GraphQLSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './auth/authorization';
 import type { SubgraphModule } from './module';
@@ -34,5 +34,9 @@ export async function buildFederatedSchema(module: SubgraphModule<any>): Promise
     typeResolvers.__resolveReference = resolveReference;
   }
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
-  return { schema, sdl: printSubgraphSchema(schema) };
+  // Exactly what the node answers to `_service { sdl }`: the hub compares the two byte for byte (modulo spacing).
+  const answer = await graphql({ schema, source: '{ _service { sdl } }' });
+  const sdl = (answer.data?._service as { sdl?: string } | undefined)?.sdl;
+  if (typeof sdl !== 'string') throw new Error(`cannot print the ${module.name} subgraph SDL: ${JSON.stringify(answer.errors)}`);
+  return { schema, sdl };
 }

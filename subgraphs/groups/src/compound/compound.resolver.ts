@@ -1,4 +1,4 @@
-import { badInput, globalIdOf, localIdOf } from '@lilong/kit';
+import { badInput, forbidden, globalIdOf, localIdOf } from '@lilong/kit';
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { canSeeHouseholdsOf, requireCommittee } from '../access';
 import { Community } from '../community/community.type';
@@ -29,10 +29,12 @@ export class CompoundResolver {
   @Authorized()
   @FieldResolver(() => [Household], {
     nullable: true,
-    description: "The compound's households by address. Only its committee and its group leaders see them; null for others.",
+    description: "The compound's households by address. Only its committee and its group leaders see them; others get FORBIDDEN.",
   })
-  async households(@Root() compound: Compound, @Ctx() ctx: GroupsContext): Promise<Household[] | null> {
-    if (!(await canSeeHouseholdsOf(ctx, compound.localId))) return null;
+  async households(@Root() compound: Compound, @Ctx() ctx: GroupsContext): Promise<Household[]> {
+    if (!(await canSeeHouseholdsOf(ctx, compound.localId))) {
+      throw forbidden("a compound's households are visible to its committee and its group leaders", '小区住户名单仅居委会和本小区团长可见');
+    }
     return ctx.loaders.householdsByCompound.load(compound.localId);
   }
 
@@ -47,13 +49,13 @@ export class CompoundResolver {
     return (await ctx.loaders.compound.load(localIdOf(ctx.community, id, 'Compound'))) ?? null;
   }
 
-  @Query(() => [Compound], { description: "A community's compounds, by name." })
+  @Query(() => [Compound], { nullable: true, description: "A community's compounds, by name; null when the community is unavailable." })
   @Directive('@routeBy(arg: "community")')
   compounds(
     @Arg('community') community: string,
     @Arg('kind', () => CompoundKind, { nullable: true }) kind: CompoundKind | null,
     @Ctx() ctx: GroupsContext,
-  ): Promise<Compound[]> {
+  ): Promise<Compound[] | null> {
     if (community !== ctx.community) throw badInput('community', 'names another community.', '指向其他社区。');
     return listCompounds(ctx, kind);
   }

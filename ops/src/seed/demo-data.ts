@@ -1,0 +1,1034 @@
+/**
+ * Demo and test data for Lilong.
+ *
+ * `DEMO_COMMUNITIES` is a sub-district modelled on Shanghai's Xinhua Road sub-district (新华路街道, Changning): the
+ * street names are the area's, but every compound, lane number, shop, product, household and volunteer here is
+ * invented for the demo. Nothing in this file describes real people or real businesses.
+ *
+ * `TEST_COMMUNITIES` is a small fixture (alpha, beta, gamma) for integration tests; its shapes and distances are
+ * chosen so that cross-community search and "nearest shops" orderings are known in advance (see the notes on it).
+ *
+ * The data are plain objects. Inside a community, compounds are named by a local `key` and households by
+ * `[compoundKey, building, unit, room]`; database IDs and global IDs are made by `seedCommunity` when it inserts.
+ */
+import { CompoundKind, Tenure } from '@lilong/groups';
+import { ShopKind } from '@lilong/shops';
+import { Skill } from '@lilong/volunteers';
+
+/** A household by its address inside the community: `[compoundKey, building, unit, room]`; unit '' where none. */
+export type DemoHouseholdRef = [compoundKey: string, building: string, unit: string, room: string];
+
+export interface DemoHousehold {
+  /** Building 楼号 / lane-house number 号 / street number of a shopfront, e.g. "12". */
+  building: string;
+  /** Unit 单元; '' where the building has none (lane houses, most old public housing, shopfronts). */
+  unit: string;
+  /** Room 室, e.g. "402", or a lane-house room such as "亭子间". */
+  room: string;
+  tenure: Tenure;
+}
+
+export interface DemoCompound {
+  /** Local key, unique in the community, used by households, groups, shops and volunteers to point here. */
+  key: string;
+  name: string;
+  kind: CompoundKind;
+  /** Street address of the gate, e.g. "番禺路 381 弄". */
+  address: string;
+  lat: number;
+  lng: number;
+  households: DemoHousehold[];
+}
+
+export interface DemoGroup {
+  name: string;
+  /** Key of the compound the group belongs to. */
+  compound: string;
+  /** The leader household 团长; must live in `compound`. */
+  leader: DemoHouseholdRef;
+}
+
+export interface DemoProduct {
+  name: string;
+  /** Unit the price is for: "袋", "盒", "斤", "箱", ... */
+  unit: string;
+  /** Price per unit in fen: 4500 = 45 yuan. */
+  priceFen: number;
+  /** Units per pack (pooled orders round to whole packs); 1 unless sold by the case. */
+  packSize: number;
+  /** Units on the shelf. */
+  onHand: number;
+}
+
+export interface DemoShop {
+  name: string;
+  kind: ShopKind;
+  /** Key of the compound the shop stands in. */
+  compound: string;
+  address: string;
+  lat: number;
+  lng: number;
+  products: DemoProduct[];
+}
+
+export interface DemoVolunteer {
+  displayName: string;
+  skills: Skill[];
+  /** Passenger seats; a DRIVER needs at least 1, 0 = no car. */
+  vehicleSeats: number;
+  /** Dispatch zone 片区, e.g. "A片". */
+  zone: string;
+  available: boolean;
+  /** Key of the compound they live in. */
+  compound: string;
+  /** Their household, if they registered it; must be in `compound`. */
+  home?: DemoHouseholdRef;
+}
+
+export interface DemoCommunity {
+  /** Community code, the routing key: /^[a-z][a-z0-9-]{1,31}$/. */
+  code: string;
+  /** Chinese name, e.g. "新华一居委". */
+  name: string;
+  nameEn: string;
+  /** Codes of adjacent communities (volunteer borrowing); kept symmetric. */
+  neighbours: string[];
+  /** The residents' committee office, WGS-84 degrees (for maps; not stored by the subgraphs). */
+  lat: number;
+  lng: number;
+  compounds: DemoCompound[];
+  groups: DemoGroup[];
+  shops: DemoShop[];
+  volunteers: DemoVolunteer[];
+}
+
+const { OWNER, TENANT, OTHER } = Tenure;
+
+/** A household row, written compactly. */
+function hh(building: string, unit: string, room: string, tenure: Tenure): DemoHousehold {
+  return { building, unit, room, tenure };
+}
+
+/** A product row, written compactly: name, unit, price in fen, pack size, on hand. */
+function pr(name: string, unit: string, priceFen: number, packSize: number, onHand: number): DemoProduct {
+  return { name, unit, priceFen, packSize, onHand };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demo sub-district: four residents' committees around Xinhua Road, spread over about 2 km.
+//   fahua (north, along 法华镇路) · xinhua-1 (west, 新华路/定西路) · xinhua-2 (east, 新华路/安顺路)
+//   · panyu (south-east, 番禺路/淮海西路)
+// ---------------------------------------------------------------------------------------------------------------
+
+const XINHUA_1: DemoCommunity = {
+  code: 'xinhua-1',
+  name: '新华一居委',
+  nameEn: 'Xinhua No. 1 Residents’ Committee',
+  neighbours: ['xinhua-2', 'fahua'],
+  lat: 31.2061,
+  lng: 121.4217,
+  compounds: [
+    {
+      key: 'xinhua-329',
+      name: '新华路 329 弄',
+      kind: CompoundKind.LANE_HOUSES,
+      address: '新华路 329 弄',
+      lat: 31.2058,
+      lng: 121.4228,
+      households: [
+        hh('3', '', '前楼', OWNER),
+        hh('3', '', '亭子间', TENANT),
+        hh('3', '', '灶披间', OTHER),
+        hh('7', '', '101', OWNER),
+        hh('7', '', '201', OWNER),
+        hh('11', '', '前厢房', TENANT),
+        hh('11', '', '后楼', OWNER),
+        hh('15', '', '三层阁', TENANT),
+      ],
+    },
+    {
+      key: 'xinhua-garden',
+      name: '新华苑',
+      kind: CompoundKind.COMMODITY_HOUSING,
+      address: '新华路 365 弄',
+      lat: 31.2049,
+      lng: 121.4206,
+      households: [
+        hh('1', '1', '302', OWNER),
+        hh('1', '1', '1101', OWNER),
+        hh('1', '2', '604', TENANT),
+        hh('2', '1', '201', OWNER),
+        hh('2', '1', '1502', OWNER),
+        hh('2', '2', '903', TENANT),
+        hh('3', '1', '401', OWNER),
+        hh('3', '1', '1202', OTHER),
+        hh('3', '2', '702', OWNER),
+        hh('3', '2', '1801', TENANT),
+      ],
+    },
+    {
+      key: 'dingxi-village',
+      name: '定西新村',
+      kind: CompoundKind.OLD_PUBLIC_HOUSING,
+      address: '定西路 1100 弄',
+      lat: 31.2082,
+      lng: 121.4193,
+      households: [
+        hh('5', '', '101', OWNER),
+        hh('5', '', '302', OWNER),
+        hh('5', '', '503', TENANT),
+        hh('6', '', '204', OTHER),
+        hh('6', '', '401', OWNER),
+        hh('12', '1', '102', OWNER),
+        hh('12', '1', '301', TENANT),
+        hh('12', '2', '201', OWNER),
+        hh('12', '2', '602', TENANT),
+      ],
+    },
+    {
+      // People living behind and above the shops on the street: easy to leave off every list.
+      key: 'xinhua-shopfront',
+      name: '新华路沿街商铺住户（400-436 号）',
+      kind: CompoundKind.SHOPFRONT_DWELLINGS,
+      address: '新华路 400-436 号',
+      lat: 31.2063,
+      lng: 121.4212,
+      households: [
+        hh('402', '', '店后间', TENANT),
+        hh('410', '', '阁楼', TENANT),
+        hh('418', '', '二楼', OWNER),
+        hh('426', '', '阁楼', OTHER),
+        hh('436', '', '店后间', TENANT),
+      ],
+    },
+  ],
+  groups: [
+    { name: '329 弄互助群', compound: 'xinhua-329', leader: ['xinhua-329', '7', '', '201'] },
+    { name: '新华苑团购群', compound: 'xinhua-garden', leader: ['xinhua-garden', '2', '1', '1502'] },
+  ],
+  shops: [
+    {
+      name: '新华副食品店',
+      kind: ShopKind.GROCERY,
+      compound: 'xinhua-shopfront',
+      address: '新华路 418 号',
+      lat: 31.2064,
+      lng: 121.4214,
+      products: [
+        pr('东北大米 5kg', '袋', 4500, 1, 36),
+        pr('菜籽油 5L', '桶', 7990, 1, 12),
+        pr('鸡蛋 30枚', '盒', 3200, 1, 0),
+        pr('生抽 500ml', '瓶', 1250, 1, 48),
+        pr('挂面 1kg', '袋', 990, 1, 60),
+        pr('食盐 400g', '袋', 250, 1, 120),
+        pr('方便面（红烧牛肉）', '袋', 350, 24, 96),
+      ],
+    },
+    {
+      // A restaurant that turned itself into the lane's vegetable point.
+      name: '老新华本帮菜（临时蔬菜点）',
+      kind: ShopKind.RESTAURANT,
+      compound: 'xinhua-329',
+      address: '新华路 331 号',
+      lat: 31.2056,
+      lng: 121.4231,
+      products: [
+        pr('蔬菜包（8样）', '份', 8800, 1, 25),
+        pr('青菜', '斤', 600, 1, 80),
+        pr('土豆', '斤', 350, 1, 150),
+        pr('洋葱', '斤', 400, 1, 3),
+        pr('冷冻猪肉 1kg', '袋', 4200, 1, 0),
+        pr('番茄炒蛋盒饭', '份', 2500, 1, 40),
+      ],
+    },
+    {
+      name: '花间事花店',
+      kind: ShopKind.FLORIST,
+      compound: 'xinhua-garden',
+      address: '新华路 367 号',
+      lat: 31.2047,
+      lng: 121.4209,
+      products: [
+        pr('向日葵', '枝', 1500, 1, 40),
+        pr('康乃馨', '束', 6800, 1, 5),
+        pr('绿萝', '盆', 3500, 1, 18),
+      ],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '王师傅',
+      skills: [Skill.DRIVER, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 4,
+      zone: 'A片',
+      available: true,
+      compound: 'xinhua-329',
+      home: ['xinhua-329', '3', '', '前楼'],
+    },
+    {
+      displayName: '小李',
+      skills: [Skill.DELIVERY],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: true,
+      compound: 'xinhua-garden',
+      home: ['xinhua-garden', '1', '2', '604'],
+    },
+    {
+      displayName: '陈阿姨',
+      skills: [Skill.CARE, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: false,
+      compound: 'dingxi-village',
+      home: ['dingxi-village', '5', '', '302'],
+    },
+    {
+      displayName: '张医生',
+      skills: [Skill.MEDICAL, Skill.ESCORT],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: true,
+      compound: 'dingxi-village',
+    },
+    {
+      displayName: '赵师傅',
+      skills: [Skill.DRIVER, Skill.ESCORT],
+      vehicleSeats: 6,
+      zone: 'B片',
+      available: false,
+      compound: 'xinhua-garden',
+      home: ['xinhua-garden', '3', '1', '401'],
+    },
+  ],
+};
+
+const XINHUA_2: DemoCommunity = {
+  code: 'xinhua-2',
+  name: '新华二居委',
+  nameEn: 'Xinhua No. 2 Residents’ Committee',
+  neighbours: ['xinhua-1', 'fahua', 'panyu'],
+  lat: 31.2045,
+  lng: 121.4299,
+  compounds: [
+    {
+      key: 'anshun-lane',
+      name: '安顺里',
+      kind: CompoundKind.LANE_HOUSES,
+      address: '安顺路 215 弄',
+      lat: 31.2036,
+      lng: 121.4288,
+      households: [
+        hh('2', '', '前楼', OWNER),
+        hh('2', '', '亭子间', TENANT),
+        hh('6', '', '客堂间', OWNER),
+        hh('6', '', '二楼', OTHER),
+        hh('9', '', '前楼', TENANT),
+        hh('9', '', '后厢房', TENANT),
+        hh('14', '', '101', OWNER),
+      ],
+    },
+    {
+      key: 'xinhua-2-village',
+      name: '新华二村',
+      kind: CompoundKind.OLD_PUBLIC_HOUSING,
+      address: '新华路 119 弄',
+      lat: 31.2052,
+      lng: 121.4318,
+      households: [
+        hh('1', '', '101', OWNER),
+        hh('1', '', '202', OWNER),
+        hh('1', '', '403', TENANT),
+        hh('2', '', '104', OWNER),
+        hh('2', '', '301', OWNER),
+        hh('2', '', '502', OTHER),
+        hh('4', '', '201', TENANT),
+        hh('4', '', '303', OWNER),
+        hh('4', '', '601', OWNER),
+        hh('7', '', '102', OWNER),
+        hh('7', '', '405', TENANT),
+      ],
+    },
+    {
+      // A long-term rental apartment building: registered as a business, its tenants forgotten by the committee.
+      key: 'yujian-apartments',
+      name: '寓见新华长租公寓',
+      kind: CompoundKind.LONG_TERM_RENTAL,
+      address: '新华路 160 号',
+      lat: 31.2043,
+      lng: 121.4305,
+      households: [
+        hh('A', '', '0205', TENANT),
+        hh('A', '', '0212', TENANT),
+        hh('A', '', '0308', TENANT),
+        hh('A', '', '0401', TENANT),
+        hh('A', '', '0415', TENANT),
+        hh('A', '', '0503', TENANT),
+        hh('B', '', '0102', OTHER),
+        hh('B', '', '0206', TENANT),
+        hh('B', '', '0211', TENANT),
+        hh('B', '', '0307', TENANT),
+        hh('B', '', '0310', TENANT),
+        hh('B', '', '0404', TENANT),
+      ],
+    },
+  ],
+  groups: [
+    { name: '安顺里邻里群', compound: 'anshun-lane', leader: ['anshun-lane', '6', '', '客堂间'] },
+    // A tenant runs the apartment building's group.
+    { name: '寓见公寓租客互助群', compound: 'yujian-apartments', leader: ['yujian-apartments', 'A', '', '0308'] },
+  ],
+  shops: [
+    {
+      name: '新华路大药房',
+      kind: ShopKind.PHARMACY,
+      compound: 'xinhua-2-village',
+      address: '新华路 121 号',
+      lat: 31.205,
+      lng: 121.4315,
+      products: [
+        pr('连花清瘟胶囊 24粒', '盒', 2780, 1, 0),
+        pr('布洛芬缓释胶囊 0.3g×20粒', '盒', 1850, 1, 4),
+        pr('医用外科口罩 50只', '盒', 2500, 1, 200),
+        pr('抗原检测试剂 5人份', '盒', 4500, 1, 30),
+        pr('75% 酒精消毒液 500ml', '瓶', 1500, 1, 60),
+        pr('电子体温计', '支', 2800, 1, 2),
+        pr('硝苯地平控释片 30mg×7片', '盒', 3250, 1, 10),
+      ],
+    },
+    {
+      name: '拐角咖啡',
+      kind: ShopKind.CAFE,
+      compound: 'anshun-lane',
+      address: '安顺路 213 号',
+      lat: 31.2034,
+      lng: 121.4286,
+      products: [
+        pr('美式咖啡', '杯', 2200, 1, 50),
+        pr('拿铁', '杯', 2800, 1, 30),
+        pr('咖啡豆 250g', '袋', 8800, 1, 6),
+        pr('纯牛奶 1L', '盒', 1600, 12, 48),
+      ],
+    },
+    {
+      name: '安顺鲜果',
+      kind: ShopKind.FRUIT,
+      compound: 'yujian-apartments',
+      address: '新华路 162 号',
+      lat: 31.2044,
+      lng: 121.4307,
+      products: [
+        pr('苹果', '斤', 800, 1, 90),
+        pr('赣南脐橙 10斤', '箱', 6800, 1, 8),
+        pr('香蕉', '斤', 500, 1, 0),
+        pr('猕猴桃 12个', '盒', 3000, 1, 15),
+        pr('小番茄', '斤', 1200, 1, 2),
+      ],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '小周',
+      skills: [Skill.TRANSLATION, Skill.DELIVERY],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: true,
+      compound: 'yujian-apartments',
+      home: ['yujian-apartments', 'B', '', '0206'],
+    },
+    {
+      displayName: '刘师傅',
+      skills: [Skill.DRIVER, Skill.MEDICINE_PICKUP, Skill.DELIVERY],
+      vehicleSeats: 4,
+      zone: 'A片',
+      available: true,
+      compound: 'anshun-lane',
+      home: ['anshun-lane', '9', '', '前楼'],
+    },
+    {
+      displayName: '孙护士',
+      skills: [Skill.MEDICAL, Skill.CARE],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: false,
+      compound: 'xinhua-2-village',
+      home: ['xinhua-2-village', '4', '', '303'],
+    },
+    {
+      displayName: '老马',
+      skills: [Skill.ESCORT, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: true,
+      compound: 'xinhua-2-village',
+    },
+  ],
+};
+
+const FAHUA: DemoCommunity = {
+  code: 'fahua',
+  name: '法华居委',
+  nameEn: 'Fahua Residents’ Committee',
+  neighbours: ['xinhua-1', 'xinhua-2'],
+  lat: 31.2102,
+  lng: 121.4279,
+  compounds: [
+    {
+      key: 'fahua-lane',
+      name: '法华里',
+      kind: CompoundKind.LANE_HOUSES,
+      address: '法华镇路 522 弄',
+      lat: 31.2098,
+      lng: 121.4268,
+      households: [
+        hh('5', '', '前楼', OWNER),
+        hh('5', '', '亭子间', TENANT),
+        hh('8', '', '客堂间', OTHER),
+        hh('8', '', '二楼前厢房', OWNER),
+        hh('12', '', '101', OWNER),
+        hh('12', '', '201', TENANT),
+        hh('16', '', '前楼', OWNER),
+        hh('16', '', '三层阁', TENANT),
+      ],
+    },
+    {
+      key: 'fahua-court',
+      name: '法华苑',
+      kind: CompoundKind.COMMODITY_HOUSING,
+      address: '法华镇路 600 弄',
+      lat: 31.2107,
+      lng: 121.4245,
+      households: [
+        hh('1', '1', '501', OWNER),
+        hh('1', '1', '1203', OWNER),
+        hh('1', '2', '803', TENANT),
+        hh('2', '1', '301', OWNER),
+        hh('2', '1', '2101', OWNER),
+        hh('5', '1', '102', OWNER),
+        hh('5', '2', '1504', TENANT),
+        hh('5', '2', '1702', OWNER),
+        hh('6', '1', '602', OTHER),
+      ],
+    },
+    {
+      key: 'xingfu-youth',
+      name: '幸福路青年公寓',
+      kind: CompoundKind.LONG_TERM_RENTAL,
+      address: '幸福路 137 号',
+      lat: 31.2115,
+      lng: 121.4296,
+      households: [
+        hh('1', '', '301', TENANT),
+        hh('1', '', '302', TENANT),
+        hh('1', '', '305', TENANT),
+        hh('1', '', '408', TENANT),
+        hh('1', '', '410', OTHER),
+        hh('1', '', '512', TENANT),
+        hh('1', '', '515', TENANT),
+        hh('1', '', '601', TENANT),
+      ],
+    },
+    {
+      // A former factory's staff dormitory: neither commodity housing nor public housing.
+      key: 'textile-dorm',
+      name: '原纺机厂职工宿舍',
+      kind: CompoundKind.OTHER,
+      address: '法华镇路 470 号',
+      lat: 31.2093,
+      lng: 121.4302,
+      households: [
+        hh('1', '', '101', OTHER),
+        hh('1', '', '103', OTHER),
+        hh('1', '', '201', OWNER),
+        hh('1', '', '204', TENANT),
+        hh('1', '', '302', OTHER),
+        hh('1', '', '305', TENANT),
+      ],
+    },
+  ],
+  groups: [{ name: '法华里团购群', compound: 'fahua-lane', leader: ['fahua-lane', '12', '', '101'] }],
+  shops: [
+    {
+      name: '法华生活超市',
+      kind: ShopKind.SUPERMARKET,
+      compound: 'fahua-court',
+      address: '法华镇路 602 号',
+      lat: 31.2105,
+      lng: 121.4248,
+      products: [
+        pr('五常大米 10kg', '袋', 12800, 1, 10),
+        pr('面粉 5kg', '袋', 3200, 1, 25),
+        pr('矿泉水 550ml', '瓶', 200, 24, 192),
+        pr('午餐肉罐头 340g', '罐', 2300, 12, 36),
+        pr('速冻水饺 1kg', '袋', 2600, 1, 0),
+        pr('卷纸 10卷', '提', 3990, 1, 20),
+        pr('洗洁精 1.5kg', '瓶', 1490, 1, 1),
+      ],
+    },
+    {
+      name: '法华镇路面包房',
+      kind: ShopKind.BAKERY,
+      compound: 'fahua-lane',
+      address: '法华镇路 518 号',
+      lat: 31.2097,
+      lng: 121.4265,
+      products: [
+        pr('白吐司', '袋', 1500, 1, 20),
+        pr('全麦面包', '个', 800, 1, 12),
+        pr('奶油小方', '盒', 2200, 1, 0),
+        pr('葱油饼', '个', 500, 1, 30),
+      ],
+    },
+    {
+      name: '法华粮油店',
+      kind: ShopKind.GROCERY,
+      compound: 'textile-dorm',
+      address: '法华镇路 472 号',
+      lat: 31.2092,
+      lng: 121.4304,
+      products: [
+        pr('东北大米 10kg', '袋', 7900, 1, 15),
+        pr('大豆油 5L', '桶', 6990, 1, 7),
+        pr('鸡蛋 30枚', '盒', 3000, 1, 40),
+        pr('香辣酱 280g', '瓶', 1100, 1, 3),
+      ],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '钱师傅',
+      skills: [Skill.DRIVER],
+      vehicleSeats: 7,
+      zone: 'A片',
+      available: true,
+      compound: 'fahua-court',
+      home: ['fahua-court', '2', '1', '2101'],
+    },
+    {
+      displayName: '小吴',
+      skills: [Skill.DELIVERY, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: true,
+      compound: 'xingfu-youth',
+      home: ['xingfu-youth', '1', '', '408'],
+    },
+    {
+      displayName: '何阿姨',
+      skills: [Skill.CARE],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: true,
+      compound: 'textile-dorm',
+      home: ['textile-dorm', '1', '', '201'],
+    },
+    {
+      displayName: '郑医生',
+      skills: [Skill.MEDICAL, Skill.ESCORT, Skill.DRIVER],
+      vehicleSeats: 3,
+      zone: 'B片',
+      available: false,
+      compound: 'fahua-lane',
+    },
+  ],
+};
+
+const PANYU: DemoCommunity = {
+  code: 'panyu',
+  name: '番禺居委',
+  nameEn: 'Panyu Residents’ Committee',
+  neighbours: ['xinhua-2'],
+  lat: 31.2008,
+  lng: 121.4347,
+  compounds: [
+    {
+      key: 'panyu-381',
+      name: '番禺路 381 弄',
+      kind: CompoundKind.LANE_HOUSES,
+      address: '番禺路 381 弄',
+      lat: 31.2018,
+      lng: 121.4352,
+      households: [
+        hh('1', '', '前楼', OWNER),
+        hh('1', '', '后楼', TENANT),
+        hh('4', '', '亭子间', TENANT),
+        hh('4', '', '客堂间', OWNER),
+        hh('10', '', '101', OWNER),
+        hh('10', '', '201', OWNER),
+        hh('10', '', '301', TENANT),
+        hh('17', '', '前厢房', OTHER),
+        hh('17', '', '灶披间', TENANT),
+      ],
+    },
+    {
+      key: 'panyu-village',
+      name: '番禺新村',
+      kind: CompoundKind.OLD_PUBLIC_HOUSING,
+      address: '番禺路 222 弄',
+      lat: 31.2031,
+      lng: 121.436,
+      households: [
+        hh('3', '', '101', OWNER),
+        hh('3', '', '402', OWNER),
+        hh('3', '', '503', TENANT),
+        hh('8', '', '201', OWNER),
+        hh('8', '', '306', TENANT),
+        hh('11', '', '104', OTHER),
+        hh('11', '', '302', OWNER),
+        hh('11', '', '601', TENANT),
+      ],
+    },
+    {
+      key: 'yunhai-garden',
+      name: '云海苑',
+      kind: CompoundKind.COMMODITY_HOUSING,
+      address: '淮海西路 570 弄',
+      lat: 31.1992,
+      lng: 121.4331,
+      households: [
+        hh('1', '1', '1001', OWNER),
+        hh('1', '2', '502', OWNER),
+        hh('2', '1', '301', OWNER),
+        hh('2', '1', '1402', TENANT),
+        hh('3', '1', '802', OWNER),
+        hh('3', '2', '1603', TENANT),
+        hh('3', '2', '2202', OWNER),
+      ],
+    },
+    {
+      key: 'panyu-shopfront',
+      name: '番禺路沿街商铺住户（300-338 号）',
+      kind: CompoundKind.SHOPFRONT_DWELLINGS,
+      address: '番禺路 300-338 号',
+      lat: 31.201,
+      lng: 121.4357,
+      households: [
+        hh('302', '', '阁楼', TENANT),
+        hh('318', '', '店后间', TENANT),
+        hh('326', '', '二楼', OWNER),
+        hh('338', '', '阁楼', OTHER),
+      ],
+    },
+  ],
+  groups: [
+    { name: '番禺新村互助群', compound: 'panyu-village', leader: ['panyu-village', '3', '', '402'] },
+    { name: '云海苑团购群', compound: 'yunhai-garden', leader: ['yunhai-garden', '1', '2', '502'] },
+  ],
+  shops: [
+    {
+      name: '番禺路药房',
+      kind: ShopKind.PHARMACY,
+      compound: 'panyu-shopfront',
+      address: '番禺路 310 号',
+      lat: 31.2012,
+      lng: 121.4358,
+      products: [
+        pr('连花清瘟胶囊 24粒', '盒', 2780, 1, 12),
+        pr('对乙酰氨基酚片 0.5g×20片', '盒', 1200, 1, 0),
+        pr('医用外科口罩 50只', '盒', 2500, 1, 80),
+        pr('二甲双胍缓释片 0.5g×30片', '盒', 2650, 1, 6),
+        pr('碘伏消毒液 100ml', '瓶', 800, 1, 25),
+      ],
+    },
+    {
+      name: '阿婆面馆（蔬菜团购点）',
+      kind: ShopKind.RESTAURANT,
+      compound: 'panyu-shopfront',
+      address: '番禺路 326 号',
+      lat: 31.2009,
+      lng: 121.4356,
+      products: [
+        pr('蔬菜包（6样）', '份', 6800, 1, 30),
+        pr('鸡毛菜', '斤', 800, 1, 0),
+        pr('胡萝卜', '斤', 300, 1, 100),
+        pr('冬瓜', '斤', 250, 1, 45),
+        pr('冷冻鲜肉馄饨 50只', '袋', 3500, 1, 4),
+      ],
+    },
+    {
+      name: '番禺路水果店',
+      kind: ShopKind.FRUIT,
+      compound: 'panyu-381',
+      address: '番禺路 379 号',
+      lat: 31.2016,
+      lng: 121.4354,
+      products: [
+        pr('砂糖橘', '斤', 700, 1, 60),
+        pr('红富士苹果 5kg', '箱', 6500, 1, 9),
+        pr('柠檬', '个', 300, 1, 200),
+        pr('麒麟西瓜', '个', 4500, 1, 0),
+      ],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '黄师傅',
+      skills: [Skill.DRIVER, Skill.ESCORT],
+      vehicleSeats: 4,
+      zone: 'A片',
+      available: true,
+      compound: 'panyu-village',
+      home: ['panyu-village', '8', '', '201'],
+    },
+    {
+      displayName: '小林',
+      skills: [Skill.DELIVERY],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: false,
+      compound: 'panyu-shopfront',
+      home: ['panyu-shopfront', '318', '', '店后间'],
+    },
+    {
+      displayName: '杨老师',
+      skills: [Skill.TRANSLATION, Skill.CARE],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: true,
+      compound: 'yunhai-garden',
+      home: ['yunhai-garden', '2', '1', '301'],
+    },
+    {
+      displayName: '许师傅',
+      skills: [Skill.DRIVER, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 2,
+      zone: 'B片',
+      available: true,
+      compound: 'panyu-381',
+    },
+    {
+      displayName: '蒋阿姨',
+      skills: [Skill.MEDICINE_PICKUP, Skill.CARE],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: true,
+      compound: 'panyu-381',
+      home: ['panyu-381', '4', '', '客堂间'],
+    },
+  ],
+};
+
+/** The demo sub-district (invented, modelled on 新华路街道): four communities, every CompoundKind present. */
+export const DEMO_COMMUNITIES: DemoCommunity[] = [XINHUA_1, XINHUA_2, FAHUA, PANYU];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Test fixture: three small communities on a south-west to north-east line.
+//
+//   alpha (甲) around 31.2000N 121.4200E · beta (乙) ~0.5 km north-east of alpha · gamma (丙) ~2 km from alpha,
+//   ~1.3 km from beta. Seen from any alpha compound, shops order: alpha's, then beta's, then gamma's.
+//   Every product has stock (onHand > 0). Each community sells exactly one product whose name contains "大米":
+//     gamma 丝苗大米 5kg 3900 < alpha 东北大米 5kg 4500 < beta 五常大米 5kg 6800  (cheapest first ≠ code order).
+//   Each community has one available DRIVER (seats >= 1) and one unavailable non-driver.
+//   Together the six compounds cover every CompoundKind. Neighbours: alpha–beta, beta–gamma (not alpha–gamma).
+// ---------------------------------------------------------------------------------------------------------------
+
+const ALPHA: DemoCommunity = {
+  code: 'alpha',
+  name: '甲社区',
+  nameEn: 'Alpha',
+  neighbours: ['beta'],
+  lat: 31.2004,
+  lng: 121.4205,
+  compounds: [
+    {
+      key: 'alpha-lane',
+      name: '甲里',
+      kind: CompoundKind.LANE_HOUSES,
+      address: '甲路 101 弄',
+      lat: 31.2,
+      lng: 121.42,
+      households: [hh('1', '', '101', OWNER), hh('1', '', '201', TENANT)],
+    },
+    {
+      key: 'alpha-court',
+      name: '甲苑',
+      kind: CompoundKind.COMMODITY_HOUSING,
+      address: '甲路 120 弄',
+      lat: 31.2008,
+      lng: 121.4212,
+      households: [hh('1', '1', '301', OWNER), hh('1', '1', '302', TENANT), hh('2', '1', '1201', OTHER)],
+    },
+  ],
+  groups: [{ name: '甲里互助群', compound: 'alpha-lane', leader: ['alpha-lane', '1', '', '101'] }],
+  shops: [
+    {
+      name: '甲副食品店',
+      kind: ShopKind.GROCERY,
+      compound: 'alpha-lane',
+      address: '甲路 103 号',
+      lat: 31.2001,
+      lng: 121.4202,
+      products: [pr('东北大米 5kg', '袋', 4500, 1, 20), pr('鸡蛋 30枚', '盒', 3200, 1, 10), pr('生抽 500ml', '瓶', 1250, 1, 15)],
+    },
+    {
+      name: '甲药房',
+      kind: ShopKind.PHARMACY,
+      compound: 'alpha-court',
+      address: '甲路 122 号',
+      lat: 31.2009,
+      lng: 121.4214,
+      products: [pr('连花清瘟胶囊 24粒', '盒', 2780, 1, 5), pr('医用外科口罩 50只', '盒', 2500, 1, 50)],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '甲师傅',
+      skills: [Skill.DRIVER, Skill.ESCORT],
+      vehicleSeats: 4,
+      zone: 'A片',
+      available: true,
+      compound: 'alpha-lane',
+      home: ['alpha-lane', '1', '', '201'],
+    },
+    {
+      displayName: '小甲',
+      skills: [Skill.MEDICINE_PICKUP, Skill.DELIVERY],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: false,
+      compound: 'alpha-court',
+    },
+  ],
+};
+
+const BETA: DemoCommunity = {
+  code: 'beta',
+  name: '乙社区',
+  nameEn: 'Beta',
+  neighbours: ['alpha', 'gamma'],
+  lat: 31.2043,
+  lng: 121.4236,
+  compounds: [
+    {
+      key: 'beta-village',
+      name: '乙新村',
+      kind: CompoundKind.OLD_PUBLIC_HOUSING,
+      address: '乙路 45 弄',
+      lat: 31.204,
+      lng: 121.423,
+      households: [hh('3', '', '101', OWNER), hh('3', '', '402', TENANT)],
+    },
+    {
+      key: 'beta-dorm',
+      name: '乙厂宿舍',
+      kind: CompoundKind.OTHER,
+      address: '乙路 80 号',
+      lat: 31.2046,
+      lng: 121.4242,
+      households: [hh('1', '', '203', OTHER)],
+    },
+  ],
+  groups: [{ name: '乙新村团购群', compound: 'beta-village', leader: ['beta-village', '3', '', '402'] }],
+  shops: [
+    {
+      name: '乙超市',
+      kind: ShopKind.SUPERMARKET,
+      compound: 'beta-village',
+      address: '乙路 47 号',
+      lat: 31.2041,
+      lng: 121.4232,
+      products: [pr('五常大米 5kg', '袋', 6800, 1, 8), pr('菜籽油 5L', '桶', 7990, 1, 6), pr('纯牛奶 1L', '盒', 1600, 12, 24)],
+    },
+    {
+      name: '乙水果店',
+      kind: ShopKind.FRUIT,
+      compound: 'beta-dorm',
+      address: '乙路 82 号',
+      lat: 31.2047,
+      lng: 121.4244,
+      products: [pr('苹果', '斤', 800, 1, 40), pr('香蕉', '斤', 500, 1, 30)],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '乙师傅',
+      skills: [Skill.DRIVER, Skill.MEDICINE_PICKUP],
+      vehicleSeats: 3,
+      zone: 'A片',
+      available: true,
+      compound: 'beta-village',
+      home: ['beta-village', '3', '', '101'],
+    },
+    {
+      displayName: '小乙',
+      skills: [Skill.CARE],
+      vehicleSeats: 0,
+      zone: 'B片',
+      available: false,
+      compound: 'beta-dorm',
+      home: ['beta-dorm', '1', '', '203'],
+    },
+  ],
+};
+
+const GAMMA: DemoCommunity = {
+  code: 'gamma',
+  name: '丙社区',
+  nameEn: 'Gamma',
+  neighbours: ['beta'],
+  lat: 31.2146,
+  lng: 121.431,
+  compounds: [
+    {
+      key: 'gamma-apartments',
+      name: '丙长租公寓',
+      kind: CompoundKind.LONG_TERM_RENTAL,
+      address: '丙路 9 号',
+      lat: 31.215,
+      lng: 121.43,
+      households: [hh('A', '', '0301', TENANT), hh('A', '', '0302', TENANT), hh('A', '', '0405', TENANT)],
+    },
+    {
+      key: 'gamma-shopfront',
+      name: '丙路沿街商铺住户',
+      kind: CompoundKind.SHOPFRONT_DWELLINGS,
+      address: '丙路 20-36 号',
+      lat: 31.2143,
+      lng: 121.4318,
+      households: [hh('24', '', '阁楼', TENANT), hh('30', '', '店后间', OWNER)],
+    },
+  ],
+  groups: [{ name: '丙公寓租客群', compound: 'gamma-apartments', leader: ['gamma-apartments', 'A', '', '0302'] }],
+  shops: [
+    {
+      name: '丙粮油店',
+      kind: ShopKind.GROCERY,
+      compound: 'gamma-shopfront',
+      address: '丙路 24 号',
+      lat: 31.2144,
+      lng: 121.4316,
+      products: [pr('丝苗大米 5kg', '袋', 3900, 1, 50), pr('挂面 1kg', '袋', 990, 1, 20), pr('生抽 500ml', '瓶', 1350, 1, 15)],
+    },
+    {
+      name: '丙咖啡',
+      kind: ShopKind.CAFE,
+      compound: 'gamma-apartments',
+      address: '丙路 11 号',
+      lat: 31.2151,
+      lng: 121.4302,
+      products: [pr('拿铁', '杯', 2800, 1, 10), pr('纯牛奶 1L', '盒', 1700, 12, 24)],
+    },
+  ],
+  volunteers: [
+    {
+      displayName: '丙师傅',
+      skills: [Skill.DRIVER],
+      vehicleSeats: 6,
+      zone: 'A片',
+      available: true,
+      compound: 'gamma-apartments',
+      home: ['gamma-apartments', 'A', '', '0405'],
+    },
+    {
+      displayName: '小丙',
+      skills: [Skill.DELIVERY, Skill.TRANSLATION],
+      vehicleSeats: 0,
+      zone: 'A片',
+      available: false,
+      compound: 'gamma-shopfront',
+    },
+  ],
+};
+
+/** Small fixture for integration tests (see the notes above ALPHA for what it guarantees). */
+export const TEST_COMMUNITIES: DemoCommunity[] = [ALPHA, BETA, GAMMA];

@@ -1,0 +1,263 @@
+/**
+ * Seeds one community node's three domain schemas from a `DemoCommunity`.
+ *
+ * Order: groups (compounds, households, mutual-aid groups), then shops (shops, products), then volunteers; each domain
+ * in one transaction, so a failure leaves nothing half-seeded inside that domain. Cross-domain references are global
+ * IDs made from the groups rows' fresh local IDs. Idempotent: a node whose groups schema already holds a compound is
+ * left alone.
+ */
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { Compound, CompoundKind, Group, Household } from '@lilong/groups';
+import { formatGlobalId, isCommunityCode } from '@lilong/schema';
+import { haversineMeters, Product, Shop } from '@lilong/shops';
+import { Skill, Volunteer } from '@lilong/volunteers';
+import type { DemoCommunity, DemoHouseholdRef } from './demo-data';
+
+/**
+ * The node's three domain ORMs, connected and migrated. A type alias with `MikroORM<any>` (rather than an interface
+ * over the default driver), so that a `Record<string, MikroORM<PostgreSqlDriver>>` built from the node's subgraphs can
+ * be cast to it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyOrm = MikroORM<any>;
+export type SeedOrms = {
+  groups: AnyOrm;
+  shops: AnyOrm;
+  volunteers: AnyOrm;
+};
+
+/** A fresh EntityManager of a domain's ORM (never its global one), typed. */
+const fork = (orm: AnyOrm): EntityManager => orm.em.fork();
+
+/** Rows inserted by one `seedCommunity` call (all 0 when `skipped`). */
+export interface SeedSummary {
+  community: string;
+  compounds: number;
+  households: number;
+  groups: number;
+  shops: number;
+  products: number;
+  volunteers: number;
+  /** The node already had compounds, so nothing was inserted. */
+  skipped: boolean;
+}
+
+// Limits the subgraphs' own mutations enforce (services and volunteer rules), so seeded rows could have been entered
+// through the API.
+const MAX_VEHICLE_SEATS = 8;
+const MAX_PRICE_FEN = 10_000_000;
+const MAX_PACK_SIZE = 10_000;
+const MAX_ON_HAND = 1_000_000;
+/** A shop "stands in" its compound: further than this from the compound gate is a data mistake. */
+const MAX_SHOP_TO_COMPOUND_METERS = 500;
+
+const refKey = (compound: string, building: string, unit: string, room: string) => [compound, building, unit, room].join('\u0000');
+const refLabel = (ref: DemoHouseholdRef) => `${ref[0]} ${[ref[1], ref[2], ref[3]].filter((p) => p !== '').join('-')}`;
+
+/** Everything wrong with one community's data, as readable sentences; empty when it can be seeded. */
+export function demoCommunityProblems(data: DemoCommunity): string[] {
+  const problems: string[] = [];
+  const p = (message: string) => problems.push(`${data.code}: ${message}`);
+  const text = (value: string, what: string, max: number, allowEmpty = false) => {
+    if (value !== value.trim()) p(`${what} "${value}" has leading or trailing spaces`);
+    if (!allowEmpty && value.trim() === '') p(`${what} is empty`);
+    if (value.length > max) p(`${what} "${value}" is longer than ${max} characters`);
+  };
+  const int = (value: number, what: string, min: number, max: number) => {
+    if (!Number.isInteger(value) || value < min || value > max) p(`${what} is ${value}, not a whole number from ${min} to ${max}`);
+  };
+  const latLng = (lat: number, lng: number, what: string) => {
+    if (!Number.isFinite(lat) || lat < -90 || lat > 90 || !Number.isFinite(lng) || lng < -180 || lng > 180) p(`${what} has bad coordinates`);
+  };
+
+  if (!isCommunityCode(data.code)) p('code does not match /^[a-z][a-z0-9-]{1,31}$/');
+  text(data.name, 'name', 100);
+  text(data.nameEn, 'nameEn', 100);
+  for (const n of data.neighbours) {
+    if (!isCommunityCode(n)) p(`neighbour "${n}" is not a community code`);
+    if (n === data.code) p('lists itself as a neighbour');
+  }
+
+  const compounds = new Map(data.compounds.map((c) => [c.key, c]));
+  if (compounds.size !== data.compounds.length) p('compound keys are not unique');
+  const households = new Set<string>();
+  for (const c of data.compounds) {
+    text(c.name, `compound ${c.key} name`, 100);
+    text(c.address, `compound ${c.key} address`, 200);
+    latLng(c.lat, c.lng, `compound ${c.key}`);
+    if (!Object.values(CompoundKind).includes(c.kind)) p(`compound ${c.key} has unknown kind ${String(c.kind)}`);
+    if (c.households.length === 0) p(`compound ${c.key} has no households`);
+    for (const h of c.households) {
+      const label = `household ${refLabel([c.key, h.building, h.unit, h.room])}`;
+      text(h.building, `${label} building`, 20);
+      text(h.unit, `${label} unit`, 20, true);
+      text(h.room, `${label} room`, 20);
+      const key = refKey(c.key, h.building, h.unit, h.room);
+      if (households.has(key)) p(`${label} is listed twice`);
+      households.add(key);
+    }
+  }
+  const checkHome = (ref: DemoHouseholdRef, compound: string, who: string) => {
+    if (!households.has(refKey(...ref))) p(`${who}: household ${refLabel(ref)} does not exist`);
+    else if (ref[0] !== compound) p(`${who}: household ${refLabel(ref)} is not in compound ${compound}`);
+  };
+
+  for (const g of data.groups) {
+    text(g.name, `group "${g.name}" name`, 60);
+    if (!compounds.has(g.compound)) p(`group "${g.name}": no compound ${g.compound}`);
+    else checkHome(g.leader, g.compound, `group "${g.name}" leader`);
+  }
+
+  for (const s of data.shops) {
+    const who = `shop "${s.name}"`;
+    text(s.name, `${who} name`, 60);
+    text(s.address, `${who} address`, 200);
+    latLng(s.lat, s.lng, who);
+    const compound = compounds.get(s.compound);
+    if (!compound) p(`${who}: no compound ${s.compound}`);
+    else if (haversineMeters(s, compound) > MAX_SHOP_TO_COMPOUND_METERS) p(`${who} is more than ${MAX_SHOP_TO_COMPOUND_METERS} m from compound ${s.compound}`);
+    for (const pd of s.products) {
+      const what = `${who} product "${pd.name}"`;
+      text(pd.name, `${what} name`, 60);
+      text(pd.unit, `${what} unit`, 10);
+      int(pd.priceFen, `${what} priceFen`, 0, MAX_PRICE_FEN);
+      int(pd.packSize, `${what} packSize`, 1, MAX_PACK_SIZE);
+      int(pd.onHand, `${what} onHand`, 0, MAX_ON_HAND);
+    }
+  }
+
+  for (const v of data.volunteers) {
+    const who = `volunteer ${v.displayName}`;
+    text(v.displayName, `${who} displayName`, 30);
+    text(v.zone, `${who} zone`, 20);
+    int(v.vehicleSeats, `${who} vehicleSeats`, 0, MAX_VEHICLE_SEATS);
+    if (v.skills.length === 0) p(`${who} has no skills`);
+    if (new Set(v.skills).size !== v.skills.length) p(`${who} lists a skill twice`);
+    for (const s of v.skills) if (!Object.values(Skill).includes(s)) p(`${who} has unknown skill ${String(s)}`);
+    if (v.skills.includes(Skill.DRIVER) && v.vehicleSeats < 1) p(`${who} is a DRIVER without seats`);
+    if (!compounds.has(v.compound)) p(`${who}: no compound ${v.compound}`);
+    else if (v.home) checkHome(v.home, v.compound, who);
+  }
+  return problems;
+}
+
+/**
+ * Problems of a whole sub-district's data: each community's, plus unique codes, known and symmetric neighbours, and
+ * every compound kind present (long-term rentals and shopfront dwellings are the ones committees forget).
+ */
+export function demoSubDistrictProblems(communities: DemoCommunity[]): string[] {
+  const problems = communities.flatMap(demoCommunityProblems);
+  const byCode = new Map(communities.map((c) => [c.code, c]));
+  if (byCode.size !== communities.length) problems.push('community codes are not unique');
+  for (const c of communities) {
+    for (const n of c.neighbours) {
+      const other = byCode.get(n);
+      if (!other) problems.push(`${c.code}: neighbour ${n} is not in the sub-district`);
+      else if (!other.neighbours.includes(c.code)) problems.push(`${c.code}: neighbour ${n} does not list ${c.code} back`);
+    }
+  }
+  const kinds = new Set(communities.flatMap((c) => c.compounds.map((k) => k.kind)));
+  for (const kind of Object.values(CompoundKind)) {
+    if (!kinds.has(kind)) problems.push(`no compound of kind ${kind}`);
+  }
+  return problems;
+}
+
+/**
+ * Inserts a community's demo data into its node's three (connected, migrated) domain schemas. Global IDs are made
+ * with `code`. Does nothing, and says `skipped: true`, if the groups schema already holds any compound.
+ */
+export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity): Promise<SeedSummary> {
+  const summary: SeedSummary = { community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, skipped: false };
+  if (!isCommunityCode(code)) throw new Error(`seed: "${code}" is not a community code`);
+  const problems = demoCommunityProblems(data);
+  if (problems.length > 0) throw new Error(`seed: the data for ${code} cannot be seeded:\n  ${problems.join('\n  ')}`);
+
+  const groupsEm = fork(orms.groups);
+  if ((await groupsEm.count(Compound, {})) > 0) return { ...summary, skipped: true };
+
+  const now = new Date();
+
+  // groups: compounds, households, mutual-aid groups.
+  const { compoundRows, householdRows } = await groupsEm.transactional(async (em) => {
+    const compoundRows = new Map<string, Compound>();
+    const householdRows = new Map<string, Household>();
+    for (const c of data.compounds) {
+      const compound = em.create(Compound, { name: c.name, kind: c.kind, address: c.address, lat: c.lat, lng: c.lng, createdAt: now });
+      compoundRows.set(c.key, compound);
+      for (const h of c.households) {
+        const household = em.create(Household, { compound, building: h.building, unit: h.unit, room: h.room, tenure: h.tenure, createdAt: now });
+        householdRows.set(refKey(c.key, h.building, h.unit, h.room), household);
+      }
+    }
+    for (const g of data.groups) {
+      em.create(Group, { name: g.name, compound: compoundRows.get(g.compound)!, leader: householdRows.get(refKey(...g.leader))!, createdAt: now });
+    }
+    await em.flush();
+    return { compoundRows, householdRows };
+  });
+  summary.compounds = compoundRows.size;
+  summary.households = householdRows.size;
+  summary.groups = data.groups.length;
+
+  const compoundId = (key: string) => formatGlobalId(code, 'Compound', compoundRows.get(key)!.localId);
+
+  // shops: shops and their products, standing in the compounds just made.
+  await fork(orms.shops).transactional(async (em) => {
+    for (const s of data.shops) {
+      const shop = em.create(Shop, { name: s.name, kind: s.kind, address: s.address, lat: s.lat, lng: s.lng, compoundId: compoundId(s.compound), createdAt: now });
+      for (const pd of s.products) {
+        em.create(Product, {
+          shop,
+          name: pd.name,
+          unit: pd.unit,
+          priceFen: pd.priceFen,
+          packSize: pd.packSize,
+          onHand: pd.onHand,
+          reserved: 0,
+          stockVersion: 0,
+          stockUpdatedAt: now,
+        });
+      }
+    }
+    await em.flush();
+  });
+  summary.shops = data.shops.length;
+  summary.products = data.shops.reduce((n, s) => n + s.products.length, 0);
+
+  // volunteers: living in the compounds just made, homes as household global IDs.
+  await fork(orms.volunteers).transactional(async (em) => {
+    for (const v of data.volunteers) {
+      em.create(Volunteer, {
+        displayName: v.displayName,
+        skills: [...v.skills],
+        vehicleSeats: v.vehicleSeats,
+        zone: v.zone,
+        available: v.available,
+        compoundId: compoundId(v.compound),
+        homeHouseholdId: v.home ? formatGlobalId(code, 'Household', householdRows.get(refKey(...v.home))!.localId) : null,
+        activeTasks: 0,
+        updatedAt: now,
+        createdAt: now,
+      });
+    }
+    await em.flush();
+  });
+  summary.volunteers = data.volunteers.length;
+
+  return summary;
+}
+
+/** One line for the console, in English and Chinese, e.g. "xinhua-1: 4 compounds 小区, 32 households 户, ...". */
+export function seedSummaryLine(summary: SeedSummary): string {
+  if (summary.skipped) return `${summary.community}: already has data, seeding skipped 已有数据，跳过初始化`;
+  const parts: [number, string, string][] = [
+    [summary.compounds, 'compounds', '小区'],
+    [summary.households, 'households', '户'],
+    [summary.groups, 'groups', '互助群'],
+    [summary.shops, 'shops', '商户'],
+    [summary.products, 'products', '商品'],
+    [summary.volunteers, 'volunteers', '志愿者'],
+  ];
+  return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * A community that is down degrades the hub's answer; it never takes the hub down.
+ */
+import { TestCluster } from './support/cluster';
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await TestCluster.start({ breakerOpenMs: 300 });
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const OVERVIEW = `{ communities { code status compounds { name } shops { name products { name } } volunteers { displayName } } }`;
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('answers with every other community and one error naming the one that is down, then recovers', async () => {
+  const down = cluster.communities[1]!;
+  const full = await cluster.query(OVERVIEW);
+  expect(full.errors).toBeUndefined();
+
+  await cluster.stopNode(down.code);
+  const began = Date.now();
+  const partial = await cluster.query(OVERVIEW);
+  const elapsed = Date.now() - began;
+  expect(partial.status).toBe(200);
+  expect(elapsed).toBeLessThan(3000);
+  for (const community of partial.data.communities as any[]) {
+    const before = full.data.communities.find((c: any) => c.code === community.code);
+    if (community.code === down.code) {
+      expect(community).toMatchObject({ compounds: null, shops: null, volunteers: null });
+    } else {
+      expect(community).toEqual(before);
+    }
+  }
+  expect(partial.errors).toHaveLength(1);
+  expect(partial.errors![0]!.extensions).toMatchObject({ code: 'COMMUNITY_UNAVAILABLE', community: down.code });
+  expect(partial.errors![0]!.extensions!.subgraphs.sort()).toEqual(['groups', 'shops', 'volunteers']);
+  expect(partial.errors![0]!.message).toContain(down.code);
+
+  // The circuit opens: the hub stops calling the dead node and says so in the directory.
+  await cluster.query(OVERVIEW);
+  const status = await cluster.query(`query($c: String!) { community(code: $c) { status statusDetail } }`, { c: down.code });
+  expect(status.data.community.status).toBe('UNAVAILABLE');
+  expect(status.data.community.statusDetail).toMatch(/CONNECTION_FAILED|CIRCUIT_OPEN/);
+
+  await cluster.restartNode(down.code);
+  const recovered = await eventually(
+    () => cluster.query(OVERVIEW),
+    (a) => a.errors === undefined && a.data.communities.every((c: any) => c.status === 'ACTIVE'),
+  );
+  expect(recovered.errors).toBeUndefined();
+  expect(recovered.data).toEqual(full.data);
+});
+
+it('keeps routed queries to healthy communities working while one is down', async () => {
+  const [alpha, beta] = cluster.communities;
+  await cluster.stopNode(beta!.code);
+  try {
+    const answer = await cluster.query(`query($a: String!, $b: String!) { a: compounds(community: $a) { name } b: compounds(community: $b) { name } }`, {
+      a: alpha!.code,
+      b: beta!.code,
+    });
+    expect(answer.data.a.map((c: any) => c.name).sort()).toEqual(alpha!.compounds.map((c) => c.name).sort());
+    expect(answer.data.b).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ path: ['b'], extensions: { code: 'COMMUNITY_UNAVAILABLE', community: beta!.code } });
+  } finally {
+    await cluster.restartNode(beta!.code);
+  }
+});

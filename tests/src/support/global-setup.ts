@@ -1,0 +1,26 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../ops/src/embedded-pg';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __LILONG_TEST_PG__: EmbeddedPostgresHandle | undefined;
+}
+
+/**
+ * Tests run on a real PostgreSQL: the server in DATABASE_URL when set (CI: the machine's, at 127.0.0.1:5432),
+ * else an embedded one started here for this run. Each test file then creates and drops its own databases.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.LILONG_TEST_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'lilong-test-pg-'));
+  // When run as root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
+  chmodSync(parent, 0o755);
+  const dataDir = path.join(parent, 'data');
+  globalThis.__LILONG_TEST_PG__ = await startEmbeddedPostgres({ dataDir, persistent: false });
+  process.env.LILONG_TEST_ADMIN_URL = globalThis.__LILONG_TEST_PG__.adminUrl;
+}
