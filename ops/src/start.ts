@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger, migrateDomain, openDomainOrm, privateKeyFromPem, publicKeyFromPem } from '@lilong/kit';
@@ -85,15 +85,24 @@ function stopChild(child: ChildProcess): Promise<void> {
  */
 export async function start(options: StartOptions): Promise<void> {
   const began = Date.now();
-  const log = createLogger('hub');
   if (options.reset) rmSync(PG_DATA_DIR, { recursive: true, force: true });
+  // PostgreSQL may run as another user (when started as root): the home folder must be enterable by it.
+  mkdirSync(LILONG_HOME, { recursive: true, mode: 0o755 });
+  chmodSync(LILONG_HOME, 0o755);
   const logDir = path.join(LILONG_HOME, 'logs');
   mkdirSync(logDir, { recursive: true });
+  const log = createLogger('hub', false, createWriteStream(path.join(logDir, 'hub.log'), { flags: 'a' }));
   const hubKeys = ensureKeyPair(KEYS_DIR, 'hub');
   const idpKeys = ensureKeyPair(KEYS_DIR, 'demo-idp');
 
   console.log('里弄 Lilong: starting the embedded sub-district 正在启动嵌入式街道枢纽 ...');
-  const pg = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true });
+  let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  try {
+    pg = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true });
+  } catch (error) {
+    console.error(`Could not start the embedded PostgreSQL 无法启动嵌入式数据库: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const children: ChildProcess[] = [];
   let hub: Awaited<ReturnType<typeof createHub>> | undefined;
   let stopping = false;
@@ -101,8 +110,8 @@ export async function start(options: StartOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping 正在停止 ...');
-    await hub?.close().catch(() => undefined);
     await Promise.all(children.map(stopChild));
+    await hub?.close().catch(() => undefined);
     await pg.stop().catch(() => undefined);
     console.log('Stopped. Data kept in 数据保存在 .lilong/');
     process.exit(code);

@@ -5,10 +5,14 @@ export interface Logger {
   error(message: string, error?: unknown, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(component: string, quiet = process.env.LILONG_LOG === 'silent'): Logger {
+export function createLogger(
+  component: string,
+  quiet = process.env.LILONG_LOG === 'silent',
+  out: { write(line: string): unknown } = process.stderr,
+): Logger {
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     if (quiet && level !== 'error') return;
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`);
+    out.write(`${JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields })}\n`);
   };
   return {
     info: (message, fields) => write('info', message, fields),
