@@ -64,6 +64,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     gateway,
     plugins: [coalesceCommunityErrors(), ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   void links.verifyAll();

@@ -54,6 +54,14 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     help: 'CI: npm start on a fresh home, one federated query, Ctrl-C, clean stop',
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
+  bench: {
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency)',
+    run: async ([name = 'federation', iterations]) => {
+      if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
+      console.error(`unknown benchmark "${name}"; one of: federation`);
+      return 2;
+    },
+  },
   check: {
     help: 'fail when the committed SDL or supergraph differ from the code',
     run: async () => {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,8 +53,13 @@ export async function smoke(): Promise<number> {
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
     if (code === 'timeout') throw new Error('npm start did not stop within 30 s of Ctrl-C');
-    console.log(`smoke: stopped cleanly (exit ${code})`);
-    return code === 0 || code === 130 ? 0 : 1;
+    const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(home) || line.includes(path.join(REPO_ROOT, 'subgraphs/node/src/main.ts')));
+    if (leftovers.length > 0) throw new Error(`processes left running after Ctrl-C:\n${leftovers.join('\n')}`);
+    if (!output.includes('Stopped.')) throw new Error('npm start did not report a clean stop');
+    console.log(`smoke: stopped cleanly (exit ${code}), no process left`);
+    return 0;
   } catch (error) {
     console.error(`smoke: ${(error as Error).message}`);
     try {

@@ -10,6 +10,8 @@ export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog): A
     schema,
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 }
