@@ -6,7 +6,7 @@ import { TestCluster } from './support/cluster';
 let cluster: TestCluster;
 
 beforeAll(async () => {
-  cluster = await TestCluster.start({ breakerOpenMs: 300 });
+  cluster = await TestCluster.start({ breakerOpenMs: 300, timeoutMs: 1000 });
 });
 
 afterAll(async () => {
@@ -78,4 +78,52 @@ it('keeps routed queries to healthy communities working while one is down', asyn
   } finally {
     await cluster.restartNode(beta!.code);
   }
+});
+
+describe('a community that answers badly', () => {
+  const servers: import('node:http').Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  async function fakeNode(handler: import('node:http').RequestListener): Promise<string> {
+    const { createServer } = await import('node:http');
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  }
+
+  it.each([
+    ['never answers', 'TIMEOUT', () => undefined],
+    ['answers garbage', 'BAD_RESPONSE', (_req: any, res: any) => res.end('<html>proxy error</html>')],
+  ])('one that %s degrades the answer with reason %s, within the timeout', async (what, reason, handler) => {
+    const code = `broken-${what.split(' ')[0]}`;
+    const url = await fakeNode(handler as import('node:http').RequestListener);
+    const entries = [...cluster.hub.directory.list()];
+    cluster.hub.directory.replace([...entries, { code, name: '故障社区', url, neighbours: [], status: 'active' }]);
+    try {
+      const began = Date.now();
+      const answer = await cluster.query(`{ communities { code compounds { name } } }`);
+      expect(Date.now() - began).toBeLessThan(3000);
+      const broken = answer.data.communities.find((c: any) => c.code === code);
+      expect(broken.compounds).toBeNull();
+      expect(answer.data.communities.filter((c: any) => c.compounds !== null)).toHaveLength(entries.length);
+      expect(answer.errors).toHaveLength(1);
+      expect(answer.errors![0]!.extensions).toMatchObject({ code: 'COMMUNITY_UNAVAILABLE', community: code, reason });
+    } finally {
+      cluster.hub.directory.replace(entries);
+    }
+  });
+});
+
+it('follows directory changes without a restart', async () => {
+  const entries = [...cluster.hub.directory.list()];
+  const [first, ...rest] = entries;
+  cluster.hub.directory.replace(rest);
+  const without = await cluster.query(`{ communities { code shops { name } } }`);
+  expect(without.data.communities.map((c: any) => c.code)).toEqual(rest.map((c) => c.code));
+  cluster.hub.directory.replace(entries);
+  const back = await cluster.query(`{ communities { code status shops { name } } }`);
+  expect(back.errors).toBeUndefined();
+  expect(back.data.communities.map((c: any) => c.code)).toEqual(entries.map((c) => c.code));
+  expect(back.data.communities[0].shops.length).toBe(cluster.communities.find((c) => c.code === first!.code)!.shops.length);
 });
