@@ -51,7 +51,7 @@ export async function smoke(): Promise<number> {
     console.log(`smoke: ${communities.length} communities answered through the hub ${((Date.now() - began) / 1000).toFixed(1)} s after npm start`);
     if (!output.includes(`/graphql`)) throw new Error('npm start did not print where to go');
     process.kill(-child.pid!, 'SIGINT');
-    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
+    const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref())]);
     if (code === 'timeout') throw new Error('npm start did not stop within 30 s of Ctrl-C');
     const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
       .split('\n')
