@@ -16,6 +16,8 @@ export interface ClusterOptions {
   /** Circuit breaker: how long an open circuit fails fast. */
   breakerOpenMs?: number;
   timeoutMs?: number;
+  /** Run the nodes' background work (deadline scheduler); off where SQL statements are counted. @default true */
+  background?: boolean;
   /** SDL the hub expects of the nodes (to test a node on another schema). @default the committed SDL */
   expectedSdl?: ReadonlyMap<ShardedSubgraphName, string>;
 }
@@ -93,7 +95,7 @@ export class TestCluster {
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
       { community: code, databaseUrl: this.databases.get(code)!, hubPublicKey: this.hubKey.publicKey, port, host: '127.0.0.1' },
-      { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger },
+      { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
     this.ports.set(code, (node.http.address() as AddressInfo).port);

@@ -2,8 +2,8 @@ import { ROLE_NAMES, type Role } from '@lilong/kit';
 
 /** What each role needs, as `--flag value` after `--role <name>`. */
 const ROLE_FIELDS: Record<Role['role'], string[]> = {
-  resident: ['household'],
-  leader: ['group', 'household'],
+  resident: ['household', 'compound', 'building', 'address'],
+  leader: ['group', 'household', 'compound'],
   merchant: ['shop'],
   volunteer: ['volunteer'],
   dispatcher: ['community'],

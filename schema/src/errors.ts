@@ -14,7 +14,9 @@ export const ERROR_CODES = {
   COMMUNITY_UNAVAILABLE:
     'A community node is down, slow, suspended, answered garbage, or serves a schema other than the composed one; its data is missing. `extensions.reason` says which.',
   ROUTING_ARGUMENT_MISSING: 'The field needs an ID or community argument to know which community to ask.',
-  CONFLICT: 'The record changed since the caller last saw it.',
+  CONFLICT: 'The record changed since the caller last saw it, or an idempotency key was reused for another request.',
+  INSUFFICIENT_STOCK: 'Fewer units are available than asked for; `extensions.available` says how many.',
+  ORDER_CLOSED: 'The group order or pool no longer takes sign-ups or changes (past its deadline, formed, or failed).',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request.',
 } as const;
 

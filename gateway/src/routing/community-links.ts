@@ -30,15 +30,20 @@ export interface GraphQLResponseBody {
 }
 
 export interface LinkOptions {
-  /** Per-call timeout, in ms. @default 2500 */
+  /** Per-call timeout for queries, in ms. @default 2500 */
   timeoutMs: number;
+  /**
+   * Per-call timeout for mutations, in ms: longer, because a mutation whose answer is cut off may still take
+   * effect (the caller can only find out by replaying it with its idempotency key). @default 15000
+   */
+  mutationTimeoutMs?: number;
   /** Consecutive failures that open a community's circuit. @default 3 */
   failureThreshold: number;
   /** How long an open circuit fails fast before one probe is let through, in ms. @default 5000 */
   openMs: number;
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, failureThreshold: 3, openMs: 5000 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, mutationTimeoutMs: 15_000, failureThreshold: 3, openMs: 5000 };
 
 /** What the hub knows of one community's node right now. */
 interface LinkState {
@@ -99,7 +104,7 @@ export class CommunityLinks {
   }
 
   /** Sends one GraphQL request to one subgraph of one community, or throws `CommunityUnavailable`. */
-  async send(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, claims: Claims): Promise<GraphQLResponseBody> {
+  async send(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, claims: Claims, mutation = false): Promise<GraphQLResponseBody> {
     await this.ready(code);
     const key = `${code}/${subgraph}`;
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
@@ -107,7 +112,7 @@ export class CommunityLinks {
     if (Array.isArray(representations)) {
       this.representationsSent.set(key, (this.representationsSent.get(key) ?? 0) + representations.length);
     }
-    return this.call(code, subgraph, body, claims);
+    return this.call(code, subgraph, body, claims, mutation ? (this.options.mutationTimeoutMs ?? 15_000) : this.options.timeoutMs);
   }
 
   /** Verifies every community now (at start-up and for the console); never throws. */
@@ -166,7 +171,13 @@ export class CommunityLinks {
     return new CommunityUnavailable(code, reason, detail);
   }
 
-  private async call(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, claims: Claims): Promise<GraphQLResponseBody> {
+  private async call(
+    code: string,
+    subgraph: ShardedSubgraphName,
+    body: GraphQLRequestBody,
+    claims: Claims,
+    timeoutMs = this.options.timeoutMs,
+  ): Promise<GraphQLResponseBody> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
     let response: Response;
@@ -178,11 +189,11 @@ export class CommunityLinks {
           [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey),
         },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw this.fail(code, timedOut ? 'TIMEOUT' : 'CONNECTION_FAILED', timedOut ? `no answer within ${this.options.timeoutMs} ms` : describe(error));
+      throw this.fail(code, timedOut ? 'TIMEOUT' : 'CONNECTION_FAILED', timedOut ? `no answer within ${timeoutMs} ms` : describe(error));
     }
     if (response.status === 401) {
       throw this.fail(code, 'ASSERTION_REFUSED', 'the node refused the hub assertion: check LILONG_HUB_PUBLIC_KEY on the node');

@@ -125,9 +125,10 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     query: string,
     variables: Record<string, unknown>,
     claims: Claims,
+    mutation = false,
   ): Promise<GraphQLResponseBody | CommunityUnavailable> {
     try {
-      return await this.links.send(community, this.subgraph, { query, variables }, claims);
+      return await this.links.send(community, this.subgraph, { query, variables }, claims, mutation);
     } catch (error) {
       if (error instanceof CommunityUnavailable) return error;
       throw error;
@@ -225,7 +226,8 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
         results[u] = merged;
       });
     }
-    return { data: { _entities: representations.map((_, i) => results[toUnique[i]!] ?? null) }, ...(errors.length ? { errors } : {}) };
+    const distinct = analysis.fanout.length > 0 ? dedupe(errors) : errors;
+    return { data: { _entities: representations.map((_, i) => results[toUnique[i]!] ?? null) }, ...(distinct.length ? { errors: distinct } : {}) };
   }
 
   /** The community owning a representation: its global `id`'s community, or its `code` for `Community`. */
@@ -324,7 +326,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     }
     const send = async ([community, fields]: [string, FieldNode[]]) => {
       const query = documentWithFields(analysis.parsed, fields);
-      return [community, fields, await this.sendTo(community, query, variables, claims)] as const;
+      return [community, fields, await this.sendTo(community, query, variables, claims, isMutation)] as const;
     };
     // Mutations run one community after another, in the order the client wrote them.
     const answers = isMutation ? await sequential([...plan], send) : await Promise.all([...plan].map(send));
@@ -398,6 +400,21 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     });
     return out;
   }
+}
+
+/**
+ * A fan-out asks every community the same thing, so a refusal that depends only on the caller (FORBIDDEN,
+ * UNAUTHENTICATED) comes back once per community: keep one per path, code and message.
+ */
+function dedupe(errors: ErrorEntry[]): ErrorEntry[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    if (e.extensions?.code === 'COMMUNITY_UNAVAILABLE') return true;
+    const key = JSON.stringify([e.path ?? null, e.extensions?.code ?? null, e.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 async function sequential<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -13,3 +13,4 @@ export * from './log';
 export * from './ids';
 export * from './loaders';
 export * from './validate';
+export * from './idempotency';

@@ -1,4 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from './log';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { ShardedSubgraphName } from '@lilong/schema';
 import type { SubgraphContext } from './context';
@@ -26,4 +28,16 @@ export interface SubgraphModule<Loaders = unknown> {
   references: Record<string, ReferenceResolver<Loaders>>;
   /** Creates the request's DataLoaders. */
   createLoaders(em: EntityManager, community: string): Loaders;
+  /**
+   * Work the node runs in the background while it serves (e.g. deadlines that fire with nobody online).
+   * Returns a function that stops it and resolves once in-flight work is done.
+   */
+  startBackground?(context: BackgroundContext): () => Promise<void>;
+}
+
+export interface BackgroundContext {
+  community: string;
+  /** The domain's ORM; fork an EntityManager per unit of work. */
+  orm: MikroORM<PostgreSqlDriver>;
+  log: Logger;
 }

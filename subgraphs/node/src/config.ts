@@ -14,6 +14,8 @@ export interface NodeConfig {
   port: number;
   /** @default "127.0.0.1" */
   host: string;
+  /** Database connections per domain. @default 10 (DATABASE_POOL_SIZE) */
+  poolSize?: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,5 +42,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   }
   const port = Number(env.PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
-  return { community, databaseUrl, hubPublicKey, port, host: env.HOST ?? '127.0.0.1' };
+  const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 200) throw new ConfigError(`DATABASE_POOL_SIZE must be 1-200, got "${env.DATABASE_POOL_SIZE}"`);
+  return { community, databaseUrl, hubPublicKey, port, host: env.HOST ?? '127.0.0.1', poolSize };
 }

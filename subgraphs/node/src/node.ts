@@ -37,6 +37,8 @@ export interface CommunityNodeOptions {
   /** Called with every SQL statement any domain sends (statement-count checks). */
   onQuery?: (sql: string, subgraph: ShardedSubgraphName) => void;
   logger?: Logger;
+  /** Run the domains' background work (deadline scheduler). @default true */
+  background?: boolean;
 }
 
 export interface CommunityNode {
@@ -57,6 +59,7 @@ export interface CommunityNode {
 export async function createCommunityNode(config: NodeConfig, options: CommunityNodeOptions = {}): Promise<CommunityNode> {
   const log = options.logger ?? createLogger(`node:${config.community}`);
   const subgraphs = new Map<ShardedSubgraphName, ServedSubgraph>();
+  const stopBackground: (() => Promise<void>)[] = [];
   const routes = new Map<string, ServedSubgraph>();
   try {
     for (const module of DOMAIN_MODULES) {
@@ -66,6 +69,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
         databaseUrl: config.databaseUrl,
         entities: module.entities,
         migrations: module.migrations,
+        poolSize: config.poolSize ?? 10,
         onQuery: onQuery ? (sql) => onQuery(sql, module.name) : undefined,
       });
       const served: ServedSubgraph = { module, orm, server: undefined as never, sdl: '' };
@@ -76,8 +80,12 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       served.server = createSubgraphServer(schema, log);
       await served.server.start();
       routes.set(subgraphPath(module.name), served);
+      if (module.startBackground && options.background !== false) {
+        stopBackground.push(module.startBackground({ community: config.community, orm, log }));
+      }
     }
   } catch (error) {
+    await Promise.allSettled(stopBackground.map((stop) => stop()));
     await Promise.allSettled([...subgraphs.values()].map((s) => s.orm.close()));
     throw error;
   }
@@ -130,6 +138,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
         http.close(() => resolve());
         http.closeIdleConnections();
       });
+      await Promise.allSettled(stopBackground.map((stop) => stop()));
       for (const s of subgraphs.values()) await s.server.stop();
       await Promise.allSettled([...subgraphs.values()].map((s) => s.orm.close()));
     },

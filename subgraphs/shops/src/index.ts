@@ -10,17 +10,52 @@ import { Product } from './product/product.entity';
 import { ProductResolver } from './product/product.resolver';
 import { Shop } from './shop/shop.entity';
 import { ShopResolver } from './shop/shop.resolver';
+import { LowStockResolver } from './stock/low-stock.resolver';
+import { StockChange } from './stock/stock-change.entity';
+import { StockResolver } from './stock/stock.resolver';
+import { IdempotencyRecord } from '@lilong/kit';
+import { closeDueGroupOrders, startDeadlineScheduler } from './order/deadlines';
+import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order/order.entity';
+import {
+  GroupOrderResolver,
+  GroupOrdersOfGroupResolver,
+  ShopOrdersResolver,
+  SignUpResolver,
+  SignUpsOfHouseholdResolver,
+} from './order/order.resolver';
+import { Group, Household } from './order/order.types';
+import { Pool, PoolEntry, PoolEntryChange } from './pool/pool.entity';
+import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResolver } from './pool/pool.resolver';
+import { closeDuePools } from './pool/pool.service';
 
 export { Shop, ShopKind } from './shop/shop.entity';
 export { Product } from './product/product.entity';
+export { StockChange, StockChangeKind } from './stock/stock-change.entity';
+export { recordStockChange, stockLevels, type StockChangeRecord } from './stock/stock-change.service';
 export { haversineMeters } from './distance';
 
 /** The `shops` domain: shops, their products and stock, and shops near a compound. */
 export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
   name: 'shops',
-  resolvers: [ShopResolver, ProductResolver, CompoundResolver, CommunityResolver],
-  orphanedTypes: [Community, Compound],
-  entities: [Shop, Product],
+  resolvers: [
+    ShopResolver,
+    ProductResolver,
+    StockResolver,
+    CompoundResolver,
+    CommunityResolver,
+    LowStockResolver,
+    GroupOrderResolver,
+    SignUpResolver,
+    GroupOrdersOfGroupResolver,
+    SignUpsOfHouseholdResolver,
+    ShopOrdersResolver,
+    PoolResolver,
+    PoolEntryResolver,
+    GroupOrderPoolResolver,
+    ShopPoolsResolver,
+  ],
+  orphanedTypes: [Community, Compound, Group, Household],
+  entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, IdempotencyRecord],
   migrations,
   createLoaders: (em) => createShopsLoaders(em),
   references: {
@@ -29,7 +64,14 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     // Compounds of any community reach this node (Compound.nearbyShops fans out): the representation is enough.
     Compound: (representation) => representation,
     Community: ({ code }) => ({ code }),
+    GroupOrder: ({ id }, ctx) => load(ctx.loaders.groupOrder, tryLocalId(ctx.community, id, 'GroupOrder')),
+    Pool: ({ id }, ctx) => load(ctx.loaders.pool, tryLocalId(ctx.community, id, 'Pool')),
+    // Groups and households of any community reach this node (their orders fan out): the representation is enough.
+    Group: (representation) => representation,
+    Household: (representation) => representation,
   },
+  // Deadlines fire with nobody online: group orders first (they may feed pools), then pools.
+  startBackground: (context) => startDeadlineScheduler(context, [closeDueGroupOrders, closeDuePools(context.community)]),
 };
 
 async function load<T>(loader: { load(id: number): Promise<T | undefined> }, id: number | undefined): Promise<T | null> {

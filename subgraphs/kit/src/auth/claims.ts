@@ -3,8 +3,13 @@
  * its signed assertion. IDs in roles are global IDs, so each role names the community it applies to.
  */
 export type Role =
-  | { role: 'resident'; household: string }
-  | { role: 'leader'; group: string; household: string }
+  /**
+   * A household, as the identity provider verified it: its global ID, its compound's, and its address
+   * (building-unit-room, e.g. "12-3-402", and the building alone, for hand-out lists). Never a name.
+   */
+  | { role: 'resident'; household: string; compound: string; building: string; address: string }
+  /** A group leader 团长: the group, the leader's household and the group's compound. */
+  | { role: 'leader'; group: string; household: string; compound: string }
   | { role: 'merchant'; shop: string }
   | { role: 'volunteer'; volunteer: string }
   | { role: 'dispatcher'; community: string }

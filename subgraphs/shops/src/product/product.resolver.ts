@@ -3,8 +3,8 @@ import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver,
 import type { ShopsContext } from '../loaders';
 import { Shop } from '../shop/shop.entity';
 import { Product } from './product.entity';
-import { AddProductInput, SetStockInput } from './product.inputs';
-import { addProduct, searchProducts, setStock } from './product.service';
+import { AddProductInput, UpdateProductInput } from './product.inputs';
+import { addProduct, searchProducts, updateProduct } from './product.service';
 import { Stock, stockOf } from './stock.type';
 
 @Resolver(() => Product)
@@ -50,9 +50,11 @@ export class ProductResolver {
     return addProduct(ctx, input);
   }
 
-  @Mutation(() => Product, { description: "Sets a product's shelf count (the shop's merchant)." })
+  @Mutation(() => Product, {
+    description: "Changes a product's name, unit, price, pack size, household limit or low-stock threshold (the shop's merchant); fields left out stay as they are. Stock changes go through setStock, adjustStock, updateStock and importStockCsv.",
+  })
   @Directive('@routeBy(arg: "input.productId")')
-  setStock(@Arg('input') input: SetStockInput, @Ctx() ctx: ShopsContext): Promise<Product> {
-    return setStock(ctx, input);
+  updateProduct(@Arg('input') input: UpdateProductInput, @Ctx() ctx: ShopsContext): Promise<Product> {
+    return updateProduct(ctx, input);
   }
 }

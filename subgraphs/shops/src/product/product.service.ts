@@ -1,17 +1,19 @@
-import { LockMode } from '@mikro-orm/core';
-import { localIdOf, notFound, requireInt, requireSignedIn, requireText } from '@lilong/kit';
-import { lilongError } from '@lilong/schema';
+import { badInput, localIdOf, notFound, requireInt, requireSignedIn, requireText } from '@lilong/kit';
 import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
+import { MAX_ON_HAND } from '../stock/stock.rules';
 import { Product } from './product.entity';
-import type { AddProductInput, SetStockInput } from './product.inputs';
+import type { AddProductInput, UpdateProductInput } from './product.inputs';
 
 /** Highest price accepted, in fen: 100,000 yuan. */
 const MAX_PRICE_FEN = 10_000_000;
 const MAX_PACK_SIZE = 10_000;
-const MAX_ON_HAND = 1_000_000;
+
+const householdLimitOf = (value: number | null | undefined, argument: string) =>
+  value == null ? null : requireInt(value, argument, 1, MAX_ON_HAND);
 
 export async function addProduct(ctx: ShopsContext, input: AddProductInput): Promise<Product> {
+  requireSignedIn(ctx.claims);
   const shopId = localIdOf(ctx.community, input.shopId, 'Shop', 'input.shopId');
   requireMerchantOf(ctx, shopId);
   const fields = {
@@ -19,41 +21,60 @@ export async function addProduct(ctx: ShopsContext, input: AddProductInput): Pro
     unit: requireText(input.unit, 'input.unit', 10),
     priceFen: requireInt(input.priceFen, 'input.priceFen', 0, MAX_PRICE_FEN),
     packSize: requireInt(input.packSize ?? 1, 'input.packSize', 1, MAX_PACK_SIZE),
+    householdLimit: householdLimitOf(input.householdLimit, 'input.householdLimit'),
+    lowStockThreshold: requireInt(input.lowStockThreshold ?? 0, 'input.lowStockThreshold', 0, MAX_ON_HAND),
   };
   const shop = await ctx.loaders.shop.load(shopId);
   if (!shop) throw notFound('Shop', input.shopId);
+  // idempotency: wired by the kit helper
   const product = ctx.em.create(Product, { ...fields, shop, stockUpdatedAt: new Date() });
   await ctx.em.flush();
   return product;
 }
 
 /**
- * Sets a product's shelf count. The row is locked for the transaction, so concurrent updates (and the order
- * reservations that read the same row) serialise instead of overwriting each other.
+ * Changes a product's description, price, pack size, household limit or low-stock threshold; fields left out keep
+ * their value. Not its stock: that goes through the stock mutations, which lock the row and keep the history.
  */
-export async function setStock(ctx: ShopsContext, input: SetStockInput): Promise<Product> {
-  const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
-  const onHand = requireInt(input.onHand, 'input.onHand', 0, MAX_ON_HAND);
+export async function updateProduct(ctx: ShopsContext, input: UpdateProductInput): Promise<Product> {
   requireSignedIn(ctx.claims);
-  const product = await ctx.em.transactional(async (em) => {
-    // `refresh`: a copy already in the request's identity map must not stand in for the locked row.
-    const row = await em.findOne(Product, { localId: productId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
-    if (!row) throw notFound('Product', input.productId);
-    requireMerchantOf(ctx, row.shop.localId);
-    if (input.expectedVersion != null && input.expectedVersion !== row.stockVersion) {
-      throw lilongError(
-        'CONFLICT',
-        {
-          en: `The stock of ${input.productId} changed since version ${input.expectedVersion}: it is now version ${row.stockVersion} with ${row.onHand} on hand.`,
-          zh: `${input.productId} 的库存在版本 ${input.expectedVersion} 之后已变更：现为版本 ${row.stockVersion}，在架 ${row.onHand}。`,
-        },
-        { currentVersion: row.stockVersion, currentOnHand: row.onHand },
-      );
+  const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
+  const product = await ctx.loaders.product.load(productId);
+  if (!product) throw notFound('Product', input.productId);
+  requireMerchantOf(ctx, product.shop.localId);
+
+  const given = <K extends keyof UpdateProductInput>(key: K): NonNullable<UpdateProductInput[K]> | undefined => {
+    const value = input[key];
+    if (value === undefined) return undefined;
+    if (value === null) {
+      throw badInput(`input.${key}`, 'cannot be null; leave the field out to keep it as it is.', '不能为 null；如不修改请省略该字段。');
     }
-    row.setOnHand(onHand);
-    return row;
-  });
-  ctx.loaders.product.clear(productId).prime(productId, product);
+    return value as NonNullable<UpdateProductInput[K]>;
+  };
+  const changes: Partial<Pick<Product, 'name' | 'unit' | 'priceFen' | 'packSize' | 'householdLimit' | 'lowStockThreshold'>> = {};
+  const name = given('name');
+  if (name !== undefined) changes.name = requireText(name, 'input.name', 60);
+  const unit = given('unit');
+  if (unit !== undefined) changes.unit = requireText(unit, 'input.unit', 10);
+  const priceFen = given('priceFen');
+  if (priceFen !== undefined) changes.priceFen = requireInt(priceFen, 'input.priceFen', 0, MAX_PRICE_FEN);
+  const packSize = given('packSize');
+  if (packSize !== undefined) changes.packSize = requireInt(packSize, 'input.packSize', 1, MAX_PACK_SIZE);
+  // null is meaningful here: it removes the limit.
+  if (input.householdLimit !== undefined) changes.householdLimit = householdLimitOf(input.householdLimit, 'input.householdLimit');
+  const threshold = given('lowStockThreshold');
+  if (threshold !== undefined) changes.lowStockThreshold = requireInt(threshold, 'input.lowStockThreshold', 0, MAX_ON_HAND);
+  if (Object.keys(changes).length === 0) {
+    throw badInput(
+      'input',
+      'nothing to change: give at least one of name, unit, priceFen, packSize, householdLimit, lowStockThreshold.',
+      '没有要修改的内容：请至少提供 name、unit、priceFen、packSize、householdLimit、lowStockThreshold 之一。',
+    );
+  }
+  // idempotency: wired by the kit helper
+  Object.assign(product, changes);
+  // Only the changed columns are written, so a stock change committed meanwhile on the same row is not undone.
+  await ctx.em.flush();
   return product;
 }
 

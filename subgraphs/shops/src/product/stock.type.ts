@@ -12,7 +12,12 @@ export class Stock {
   @Field(() => Int, { description: 'Units that can still be ordered: onHand - reserved, never below 0.' })
   available!: number;
 
-  @Field(() => Int, { description: 'Changes with every stock update; quote it back as setStock(expectedVersion).' })
+  @Field({ description: 'Few enough left to restock: available <= Product.lowStockThreshold.' })
+  low!: boolean;
+
+  @Field(() => Int, {
+    description: 'Changes with every stock change; quote it back as setStock(expectedVersion), so a change made elsewhere meanwhile is not overwritten.',
+  })
   version!: number;
 
   @Field()
@@ -24,6 +29,7 @@ export function stockOf(product: Product): Stock {
     onHand: product.onHand,
     reserved: product.reserved,
     available: product.available,
+    low: product.lowStock,
     version: product.stockVersion,
     updatedAt: product.stockUpdatedAt,
   };

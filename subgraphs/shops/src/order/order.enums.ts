@@ -1,0 +1,56 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum MinimumKind {
+  HOUSEHOLDS = 'HOUSEHOLDS',
+  QUANTITY = 'QUANTITY',
+}
+
+export enum HandOut {
+  PICKUP_AT_SHOP = 'PICKUP_AT_SHOP',
+  DELIVERY_TO_GATE = 'DELIVERY_TO_GATE',
+}
+
+/**
+ * OPEN: taking sign-ups. POOLED: joined a pool, which decides at its close. FORMED 成团: reached its minimum, stock
+ * reserved. FAILED: did not (everything released, `statusReason` says why). CONFIRMED: the merchant accepted it.
+ * HANDED_OVER: the goods left the shop.
+ */
+export enum GroupOrderStatus {
+  OPEN = 'OPEN',
+  POOLED = 'POOLED',
+  FORMED = 'FORMED',
+  FAILED = 'FAILED',
+  CONFIRMED = 'CONFIRMED',
+  HANDED_OVER = 'HANDED_OVER',
+}
+
+registerEnumType(MinimumKind, {
+  name: 'MinimumKind',
+  description: "What a group order's minimum counts 成团条件",
+  valuesConfig: {
+    HOUSEHOLDS: { description: 'Households signed up 户数' },
+    QUANTITY: { description: 'Units signed up, all products together 件数' },
+  },
+});
+
+registerEnumType(HandOut, {
+  name: 'HandOut',
+  description: 'How the goods reach the households 交付方式',
+  valuesConfig: {
+    PICKUP_AT_SHOP: { description: 'Picked up at the shop 到店自提' },
+    DELIVERY_TO_GATE: { description: 'Delivered to the compound gate 送到小区门口' },
+  },
+});
+
+registerEnumType(GroupOrderStatus, {
+  name: 'GroupOrderStatus',
+  description: 'Where a group order 团购 stands',
+  valuesConfig: {
+    OPEN: { description: 'Taking sign-ups 接龙中' },
+    POOLED: { description: 'Joined a pool; decided when the pool closes 已拼单' },
+    FORMED: { description: 'Reached its minimum; stock reserved 已成团' },
+    FAILED: { description: 'Did not form; everything released 未成团' },
+    CONFIRMED: { description: 'Accepted by the merchant 商户已确认' },
+    HANDED_OVER: { description: 'Goods handed over 已交付' },
+  },
+});

@@ -1,0 +1,57 @@
+import { badInput } from '@lilong/kit';
+import { MinimumKind } from './order.enums';
+
+/** A deadline must leave at least this long to sign up: 5 s, so a leader can run a quick order, never a past one. */
+export const MIN_DEADLINE_AHEAD_MS = 5_000;
+export const MAX_DEADLINE_AHEAD_MS = 14 * 24 * 3600 * 1000;
+/** No household needs more of one product from one order; a typo like 1000 is refused. */
+export const MAX_UNITS_PER_LINE = 999;
+
+export function checkDeadline(deadline: Date, now = Date.now()): void {
+  const at = deadline.getTime();
+  if (!Number.isFinite(at)) throw badInput('input.deadline', 'is not a valid time.', '不是有效的时间。');
+  if (at < now + MIN_DEADLINE_AHEAD_MS) {
+    throw badInput(
+      'input.deadline',
+      `${deadline.toISOString()} is in the past or less than 5 seconds ahead.`,
+      `${deadline.toISOString()} 已过去或距现在不足 5 秒。`,
+    );
+  }
+  if (at > now + MAX_DEADLINE_AHEAD_MS) throw badInput('input.deadline', 'must be within 14 days.', '必须在 14 天之内。');
+}
+
+export function checkMinimum(kind: MinimumKind, minimum: number): void {
+  const max = kind === MinimumKind.HOUSEHOLDS ? 5000 : 1_000_000;
+  if (!Number.isInteger(minimum) || minimum < 1 || minimum > max) {
+    throw badInput('input.minimum', `must be a whole number from 1 to ${max}, got ${minimum}.`, `必须是 1 到 ${max} 之间的整数，收到 ${minimum}。`);
+  }
+}
+
+/** A sign-up line's quantity: 0 (remove) up to the product's per-household limit. */
+export function checkQuantity(quantity: number, limit: number | null | undefined, productName: string, index: number): void {
+  const max = Math.min(limit ?? MAX_UNITS_PER_LINE, MAX_UNITS_PER_LINE);
+  const argument = `input.lines[${index}].quantity`;
+  if (!Number.isInteger(quantity) || quantity < 0) {
+    throw badInput(argument, `must be a whole number of units, 0 or more; got ${quantity}.`, `必须是 0 或以上的整数，收到 ${quantity}。`);
+  }
+  if (quantity > max) {
+    throw badInput(
+      argument,
+      `${quantity} is more than the ${max} one household may take of ${productName}.`,
+      `${quantity} 超过每户限购的 ${max}（${productName}）。`,
+    );
+  }
+}
+
+/** Whether an order reached its minimum, and if not, why, with the numbers. */
+export function minimumVerdict(kind: MinimumKind, minimum: number, households: number, quantity: number) {
+  const have = kind === MinimumKind.HOUSEHOLDS ? households : quantity;
+  if (have >= minimum) return { reached: true as const };
+  return {
+    reached: false as const,
+    reason:
+      kind === MinimumKind.HOUSEHOLDS
+        ? { en: `Only ${households} of the ${minimum} households needed signed up by the deadline.`, zh: `截止时仅 ${households} 户报名，未达到 ${minimum} 户的成团要求。` }
+        : { en: `Only ${quantity} of the ${minimum} units needed were signed up by the deadline.`, zh: `截止时仅报名 ${quantity} 件，未达到 ${minimum} 件的成团要求。` },
+  };
+}

@@ -1,0 +1,254 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { lilongError, parseGlobalId } from '@lilong/schema';
+import { requireMerchantOf } from '../access';
+import type { ShopsContext } from '../loaders';
+import { Product } from '../product/product.entity';
+import { Shop } from '../shop/shop.entity';
+import { PoolEntry } from '../pool/pool.entity';
+import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
+import { GroupOrderStatus } from './order.enums';
+import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
+import { checkDeadline, checkMinimum, checkQuantity, minimumVerdict } from './order.rules';
+import { handOver, lockProducts, release, reserve } from './reservation';
+
+const orderLabel = (community: string, order: GroupOrder) => `${community}:GroupOrder:${order.localId}`;
+
+export function orderClosed(order: GroupOrder, community: string) {
+  const id = orderLabel(community, order);
+  const why =
+    order.status === GroupOrderStatus.OPEN || order.status === GroupOrderStatus.POOLED
+      ? { en: `its deadline ${order.deadline.toISOString()} has passed`, zh: `已过截止时间 ${order.deadline.toISOString()}` }
+      : { en: `it is ${order.status}`, zh: `状态为 ${order.status}` };
+  return lilongError('ORDER_CLOSED', { en: `Group order ${id} takes no more sign-ups: ${why.en}.`, zh: `团购 ${id} 已停止接龙：${why.zh}。` }, { status: order.status });
+}
+
+/**
+ * The order's row, locked for the rest of the transaction. Sign-ups take a shared lock (they run side by side and
+ * queue only on the product rows they reserve from); closing takes an exclusive one, so it waits for sign-ups in
+ * flight and no sign-up slips in after the order formed or failed.
+ */
+export async function lockOrder(
+  em: EntityManager,
+  community: string,
+  orderId: string,
+  argument = 'input.orderId',
+  mode: 'share' | 'exclusive' = 'exclusive',
+): Promise<GroupOrder> {
+  const localId = localIdOf(community, orderId, 'GroupOrder', argument);
+  const lockMode = mode === 'share' ? LockMode.PESSIMISTIC_READ : LockMode.PESSIMISTIC_WRITE;
+  const order = await em.findOne(GroupOrder, { localId }, { lockMode, refresh: true });
+  if (!order) throw notFound('GroupOrder', orderId);
+  return order;
+}
+
+/** The caller's leader role for a group, or FORBIDDEN. */
+function leaderRole(claims: Claims, groupId: string) {
+  requireSignedIn(claims);
+  const role = rolesOf(claims, 'leader').find((r) => r.group === groupId);
+  if (!role) throw forbidden(`only the leader of ${groupId} runs its group orders`, `只有 ${groupId} 的团长可以管理其团购`);
+  return role;
+}
+
+export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInput): Promise<GroupOrder> {
+  const shopLocalId = localIdOf(ctx.community, input.shopId, 'Shop', 'input.shopId');
+  parseGlobalId(input.groupId, 'Group', 'input.groupId');
+  const leader = leaderRole(ctx.claims, input.groupId);
+  const title = requireText(input.title, 'input.title', 60);
+  checkDeadline(input.deadline);
+  checkMinimum(input.minimumKind, input.minimum);
+  if (input.productIds.length === 0 || input.productIds.length > 20) {
+    throw badInput('input.productIds', 'must name 1 to 20 products.', '须包含 1 到 20 个商品。');
+  }
+  const productIds = input.productIds.map((id, i) => localIdOf(ctx.community, id, 'Product', `input.productIds[${i}]`));
+  if (new Set(productIds).size !== productIds.length) throw badInput('input.productIds', 'names a product twice.', '有重复的商品。');
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'openGroupOrder', input, GroupOrder, async (em) => {
+    const shop = await em.findOne(Shop, { localId: shopLocalId });
+    if (!shop) throw notFound('Shop', input.shopId);
+    const products = await em.find(Product, { localId: { $in: productIds } }, { populate: ['shop'] });
+    productIds.forEach((id, i) => {
+      const product = products.find((p) => p.localId === id);
+      if (!product) throw notFound('Product', input.productIds[i]!);
+      if (product.shop.localId !== shop.localId) {
+        throw badInput(`input.productIds[${i}]`, `${product.name} is not sold by ${shop.name}.`, `${shop.name} 不出售 ${product.name}。`);
+      }
+    });
+    const order = em.create(GroupOrder, {
+      shop,
+      groupId: input.groupId,
+      compoundId: leader.compound,
+      leaderHouseholdId: leader.household,
+      title,
+      deadline: input.deadline,
+      minimumKind: input.minimumKind,
+      minimum: input.minimum,
+      handOut: input.handOut,
+      openedBy: ctx.claims.sub,
+    });
+    for (const product of products) em.create(GroupOrderItem, { order, product });
+    return order;
+  });
+}
+
+/** The caller's resident role for a household, which must live in the order's compound. */
+function residentRole(claims: Claims, householdId: string, order: GroupOrder) {
+  requireSignedIn(claims);
+  const role = rolesOf(claims, 'resident').find((r) => r.household === householdId);
+  if (!role) throw forbidden(`a household signs up only for itself (${householdId})`, `住户只能为本户报名（${householdId}）`);
+  if (role.compound !== order.compoundId) {
+    throw forbidden('only households of the group’s compound sign up for its orders', '只有本小区住户可以参加该团购');
+  }
+  return role;
+}
+
+/**
+ * Signs a household up, or changes its quantities, keeping its place in the list. For an order on its own, the
+ * units are reserved at once, first come first served: a sign-up that would take more than is available is
+ * refused with INSUFFICIENT_STOCK. A pooled order reserves when its pool closes.
+ */
+export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<SignUp> {
+  parseGlobalId(input.householdId, 'Household', 'input.householdId');
+  if (input.lines.length === 0 || input.lines.length > 20) throw badInput('input.lines', 'must have 1 to 20 lines.', '须有 1 到 20 行。');
+  const lineIds = input.lines.map((l, i) => localIdOf(ctx.community, l.productId, 'Product', `input.lines[${i}].productId`));
+  if (new Set(lineIds).size !== lineIds.length) throw badInput('input.lines', 'names a product twice.', '有重复的商品。');
+  if (input.lines.every((l) => l.quantity === 0)) {
+    throw badInput('input.lines', 'asks for nothing; to leave the list, withdraw the sign-up.', '没有任何数量；如需退出接龙，请取消报名。');
+  }
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
+    const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
+    const role = residentRole(ctx.claims, input.householdId, order);
+    if (!order.isOpenForSignUps) throw orderClosed(order, ctx.community);
+    const items = await em.find(GroupOrderItem, { order }, { populate: ['product'] });
+    input.lines.forEach((line, i) => {
+      const item = items.find((it) => it.product.localId === lineIds[i]);
+      if (!item) throw badInput(`input.lines[${i}].productId`, 'is not offered in this group order.', '不在本团购的商品中。');
+      checkQuantity(line.quantity, item.product.householdLimit, item.product.name, i);
+    });
+    const now = new Date();
+    let signUp: SignUp | null = await em.findOne(SignUp, { order, householdId: input.householdId }, { populate: ['lines'] });
+    if (!signUp) {
+      signUp = em.create(SignUp, { order, householdId: input.householdId, building: role.building, address: role.address, signedUpBy: ctx.claims.sub, createdAt: now, updatedAt: now });
+    } else if (signUp.withdrawnAt) {
+      // Coming back after withdrawing: a new place at the end of the list.
+      signUp.withdrawnAt = null;
+      signUp.createdAt = now;
+    }
+    signUp.updatedAt = now;
+    const reserving = order.status === GroupOrderStatus.OPEN;
+    const products = reserving ? await lockProducts(em, lineIds) : new Map<number, Product>();
+    const current: SignUp = signUp;
+    const reason = `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`;
+    input.lines.forEach((lineInput, i) => {
+      const productId = lineIds[i]!;
+      let line = current.lines.getItems().find((l) => l.product.localId === productId);
+      if (!line) line = em.create(SignUpLine, { signUp: current, product: items.find((it) => it.product.localId === productId)!.product, quantity: 0 });
+      if (reserving) {
+        const product = products.get(productId)!;
+        const delta = lineInput.quantity - line.reserved;
+        if (delta > 0) reserve(em, product, delta, ctx.claims.sub, reason);
+        else release(em, product, -delta, ctx.claims.sub, reason);
+        line.reserved = lineInput.quantity;
+      }
+      line.quantity = lineInput.quantity;
+      if (line.quantity === 0) em.remove(line);
+    });
+    return current;
+  });
+}
+
+export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput): Promise<SignUp> {
+  parseGlobalId(input.householdId, 'Household', 'input.householdId');
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
+    const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
+    residentRole(ctx.claims, input.householdId, order);
+    if (!order.isOpenForSignUps) throw orderClosed(order, ctx.community);
+    const signUp = await em.findOne(SignUp, { order, householdId: input.householdId, withdrawnAt: null }, { populate: ['lines'] });
+    if (!signUp) throw notFound('SignUp', `${input.householdId} in ${input.orderId}`);
+    const products = await lockProducts(em, signUp.lines.getItems().map((l) => l.product.localId));
+    for (const line of signUp.lines) {
+      release(em, products.get(line.product.localId)!, line.reserved, ctx.claims.sub, `withdrawal ${input.householdId}`);
+      line.reserved = 0;
+    }
+    signUp.withdrawnAt = new Date();
+    signUp.updatedAt = new Date();
+    return signUp;
+  });
+}
+
+/**
+ * Closes an open order now: it forms if it reached its minimum (its reservations stand), else it fails and gives
+ * every reserved unit back, saying why. Used by the leader's early close and by the deadline scheduler; the
+ * caller holds the order's row lock, so this happens exactly once.
+ */
+export async function decideOrder(em: EntityManager, order: GroupOrder, actor: string, now = new Date()): Promise<void> {
+  if (order.status !== GroupOrderStatus.OPEN) return;
+  const signUps = await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'] });
+  const households = signUps.length;
+  const quantity = signUps.reduce((sum, s) => sum + s.lines.getItems().reduce((n, l) => n + l.quantity, 0), 0);
+  const verdict = minimumVerdict(order.minimumKind, order.minimum, households, quantity);
+  order.closedAt = now;
+  if (verdict.reached) {
+    order.status = GroupOrderStatus.FORMED;
+    order.statusReason = null;
+    return;
+  }
+  order.status = GroupOrderStatus.FAILED;
+  order.statusReason = verdict.reason;
+  const lines = signUps.flatMap((s) => s.lines.getItems());
+  const products = await lockProducts(em, lines.map((l) => l.product.localId));
+  for (const line of lines) {
+    release(em, products.get(line.product.localId)!, line.reserved, actor, `group order ${order.localId} failed`);
+    line.reserved = 0;
+  }
+}
+
+export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'closeGroupOrder', input, GroupOrder, async (em) => {
+    const order = await lockOrder(em, ctx.community, input.orderId);
+    leaderRole(ctx.claims, order.groupId);
+    if (order.status !== GroupOrderStatus.OPEN) throw orderClosed(order, ctx.community);
+    await decideOrder(em, order, ctx.claims.sub);
+    return order;
+  });
+}
+
+/** The merchant accepts a formed order. */
+export async function confirmGroupOrder(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'confirmGroupOrder', input, GroupOrder, async (em) => {
+    const order = await lockOrder(em, ctx.community, input.orderId);
+    requireMerchantOf(ctx, order.shop.localId);
+    if (order.status !== GroupOrderStatus.FORMED) {
+      throw lilongError('ORDER_CLOSED', { en: `Only a formed order can be confirmed; this one is ${order.status}.`, zh: `只有已成团的订单可以确认；当前状态为 ${order.status}。` }, { status: order.status });
+    }
+    order.status = GroupOrderStatus.CONFIRMED;
+    return order;
+  });
+}
+
+/** The goods left the shop: the reserved units come off the shelf. */
+export async function markHandedOver(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'markHandedOver', input, GroupOrder, async (em) => {
+    const order = await lockOrder(em, ctx.community, input.orderId);
+    requireMerchantOf(ctx, order.shop.localId);
+    if (order.status !== GroupOrderStatus.CONFIRMED) {
+      throw lilongError('ORDER_CLOSED', { en: `Only a confirmed order can be handed over; this one is ${order.status}.`, zh: `只有已确认的订单可以交付；当前状态为 ${order.status}。` }, { status: order.status });
+    }
+    const reason = `group order ${order.localId} handed over`;
+    const entry = await em.findOne(PoolEntry, { order }, { populate: ['pool'] });
+    if (entry) {
+      // A pooled order's whole packs were reserved for it at the pool's close.
+      const products = await lockProducts(em, [entry.pool.product.localId]);
+      handOver(em, products.get(entry.pool.product.localId)!, entry.allocated ?? 0, ctx.claims.sub, reason);
+    } else {
+      const lines = (await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'] })).flatMap((s) => s.lines.getItems());
+      const products = await lockProducts(em, lines.map((l) => l.product.localId));
+      for (const line of lines) {
+        handOver(em, products.get(line.product.localId)!, line.reserved, ctx.claims.sub, reason);
+        line.reserved = 0;
+      }
+    }
+    order.status = GroupOrderStatus.HANDED_OVER;
+    return order;
+  });
+}

@@ -1,0 +1,46 @@
+import { forbidden, isSubdistrictStaff, requireSignedIn, rolesOf, type Claims } from '@lilong/kit';
+import type { Product } from '../product/product.entity';
+import type { GroupOrder, SignUp } from './order.entity';
+import { MinimumKind } from './order.enums';
+import type { HandOutBuilding, OrderProgress } from './order.types';
+
+export function progressOf(order: GroupOrder, signUps: SignUp[]): OrderProgress {
+  const households = signUps.length;
+  const quantity = signUps.reduce((sum, s) => sum + s.lines.getItems().reduce((n, l) => n + l.quantity, 0), 0);
+  const have = order.minimumKind === MinimumKind.HOUSEHOLDS ? households : quantity;
+  return { households, quantity, minimumKind: order.minimumKind, minimum: order.minimum, missing: Math.max(0, order.minimum - have), reached: have >= order.minimum };
+}
+
+/** Addresses in a sign-up list are for the group's leader only (for handing out); the merchant and staff see counts. */
+export function requireLeaderOf(claims: Claims, order: GroupOrder): void {
+  requireSignedIn(claims);
+  if (!rolesOf(claims, 'leader').some((r) => r.group === order.groupId)) {
+    const staff = isSubdistrictStaff(claims) ? ' (sub-district staff see counts: use progress)' : '';
+    throw forbidden(`only the group's leader sees who signed up${staff}`, '只有本团团长可以查看报名住户');
+  }
+}
+
+/** Units a household gets: its pool allocation once there is one, else what it signed up for. */
+export const unitsOf = (line: { quantity: number; allocated?: number | null }) => line.allocated ?? line.quantity;
+
+/** The hand-out list, by building, addresses only, in list order within each building. */
+export function handOutList(signUps: SignUp[], productsById: Map<number, Product>): HandOutBuilding[] {
+  const buildings = new Map<string, HandOutBuilding>();
+  for (const signUp of signUps) {
+    const lines = signUp.lines
+      .getItems()
+      .map((l) => ({ product: productsById.get(l.product.localId)!, quantity: unitsOf(l) }))
+      .filter((l) => l.quantity > 0)
+      .map((l) => ({ product: l.product.name, unit: l.product.unit, quantity: l.quantity }));
+    if (lines.length === 0) continue;
+    let building = buildings.get(signUp.building);
+    if (!building) buildings.set(signUp.building, (building = { building: signUp.building, households: [], totals: [] }));
+    building.households.push({ address: signUp.address, lines });
+    for (const line of lines) {
+      const total = building.totals.find((t) => t.product === line.product);
+      if (total) total.quantity += line.quantity;
+      else building.totals.push({ ...line });
+    }
+  }
+  return [...buildings.values()].sort((a, b) => a.building.localeCompare(b.building, 'zh-CN', { numeric: true }));
+}

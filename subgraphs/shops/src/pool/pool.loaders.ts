@@ -1,0 +1,27 @@
+import DataLoader from 'dataloader';
+import { loaderById, loaderByParent } from '@lilong/kit';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Pool, PoolEntry, PoolStatus } from './pool.entity';
+
+export function createPoolLoaders(em: EntityManager) {
+  return {
+    pool: loaderById(em, Pool),
+    /** Each pool's entries in join order, with their change history (for live progress). */
+    entriesByPool: new DataLoader<number, PoolEntry[]>(async (poolIds) => {
+      const rows = await em.find(PoolEntry, { pool: { localId: { $in: [...poolIds] } } }, { populate: ['changes'], orderBy: { joinedAt: 'asc', localId: 'asc' } });
+      return poolIds.map((id) => rows.filter((e) => e.pool.localId === id));
+    }),
+    /** The pool entry of each group order, if it joined one. */
+    entryByOrder: new DataLoader<number, PoolEntry | undefined>(async (orderIds) => {
+      const rows = await em.find(PoolEntry, { order: { localId: { $in: [...orderIds] } } });
+      return orderIds.map((id) => rows.find((e) => e.order.localId === id));
+    }),
+    openPoolsByShop: loaderByParent(em, Pool, 'shop', { deadline: 'asc', localId: 'asc' }),
+    openPools: new DataLoader<'all', Pool[]>(async (keys) => {
+      const rows = await em.find(Pool, { status: PoolStatus.OPEN }, { orderBy: { deadline: 'asc', localId: 'asc' } });
+      return keys.map(() => rows);
+    }),
+  };
+}
+
+export type PoolLoaders = ReturnType<typeof createPoolLoaders>;

@@ -1,0 +1,156 @@
+import { globalIdOf, localIdOf, requireInt } from '@lilong/kit';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Community } from '../community/community.type';
+import type { ShopsContext } from '../loaders';
+import { GroupOrder } from '../order/order.entity';
+import { Product } from '../product/product.entity';
+import { Shop } from '../shop/shop.entity';
+import { poolProgress, type PoolEntryInput } from './allocation';
+import { Pool, PoolEntry, PoolStatus } from './pool.entity';
+import { JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
+import { closePool, joinPool, openPool } from './pool.service';
+import { AllocationExplanationView, PoolProgressView } from './pool.types';
+
+function inputsOf(entries: PoolEntry[]): PoolEntryInput[] {
+  return entries.map((entry) => ({
+    id: String(entry.localId),
+    label: String(entry.localId),
+    changes: entry.changes
+      .getItems()
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.localId - b.localId)
+      .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
+  }));
+}
+
+async function progressOf(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
+  const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
+  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputsOf(entries));
+  return {
+    totalQuantity: p.totalQuantity,
+    totalTolerance: p.totalTolerance,
+    packsIfClosedNow: p.packsIfClosedNow,
+    unitsToNextPack: p.unitsToNextPack,
+    unitsToNextPackWithTolerance: p.unitsToNextPackWithTolerance,
+    packsMissing: p.missingPacksToMinimum,
+    wouldForm: p.wouldForm,
+    stockLimited: p.stockLimited,
+  };
+}
+
+@Resolver(() => Pool)
+export class PoolResolver {
+  @FieldResolver(() => ID)
+  id(@Root() pool: Pool, @Ctx() ctx: ShopsContext): string {
+    return globalIdOf(ctx.community, 'Pool', pool.localId);
+  }
+
+  @FieldResolver(() => Shop)
+  async shop(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<Shop> {
+    return (await ctx.loaders.shop.load(pool.shop.localId))!;
+  }
+
+  @FieldResolver(() => Product)
+  async product(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<Product> {
+    return (await ctx.loaders.product.load(pool.product.localId))!;
+  }
+
+  @FieldResolver(() => Community)
+  community(@Ctx() ctx: ShopsContext): Community {
+    return { code: ctx.community };
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  statusReason(@Root() pool: Pool): string | null {
+    return pool.statusReason?.en ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  statusReasonZh(@Root() pool: Pool): string | null {
+    return pool.statusReason?.zh ?? null;
+  }
+
+  @FieldResolver(() => PoolProgressView, { description: 'Live: units to the next full pack, packs still missing to the minimum.' })
+  progress(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<PoolProgressView> {
+    return progressOf(pool, ctx);
+  }
+
+  @FieldResolver(() => Int, { description: 'Packs still missing to the minimum if the pool closed now (0 once formed): the fan-out sort key of openPools.' })
+  async packsMissing(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<number> {
+    return pool.status === PoolStatus.OPEN ? (await progressOf(pool, ctx)).packsMissing : 0;
+  }
+
+  @FieldResolver(() => [PoolEntry], { description: 'The group orders in the pool, in joining order: quantities only, never households.' })
+  entries(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<PoolEntry[]> {
+    return ctx.loaders.entriesByPool.load(pool.localId);
+  }
+
+  @Query(() => Pool, { nullable: true })
+  @Directive('@routeBy(arg: "id")')
+  async pool(@Arg('id', () => ID) id: string, @Ctx() ctx: ShopsContext): Promise<Pool | null> {
+    return (await ctx.loaders.pool.load(localIdOf(ctx.community, id, 'Pool'))) ?? null;
+  }
+
+  @Query(() => [Pool], { description: 'Open pools in every community, nearest to forming first: where a few more orders would make the minimum.' })
+  @Directive('@fanout(sortBy: "packsMissing", order: "ASC", limitArg: "first")')
+  async openPools(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
+    requireInt(first, 'first', 1, 100);
+    const pools = await ctx.loaders.openPools.load('all');
+    const ranked = await Promise.all(pools.map(async (pool) => ({ pool, missing: (await progressOf(pool, ctx)).packsMissing })));
+    return ranked.sort((a, b) => a.missing - b.missing || a.pool.deadline.getTime() - b.pool.deadline.getTime()).slice(0, first).map((r) => r.pool);
+  }
+
+  @Mutation(() => Pool, { description: 'A merchant (or a group leader) opens a pool 发起拼单 for a product: pack size, minimum packs, deadline.' })
+  @Directive('@routeBy(arg: "input.productId")')
+  openPool(@Arg('input') input: OpenPoolInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
+    return openPool(ctx, input);
+  }
+
+  @Mutation(() => Pool, { description: "A leader puts the group's order into a pool, or changes its quantity or tolerance." })
+  @Directive('@routeBy(arg: "input.poolId")')
+  joinPool(@Arg('input') input: JoinPoolInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
+    return joinPool(ctx, input);
+  }
+
+  @Mutation(() => Pool, { description: 'The merchant closes the pool before its deadline: it forms or fails now.' })
+  @Directive('@routeBy(arg: "input.poolId")')
+  closePool(@Arg('input') input: PoolActionInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
+    return closePool(ctx, input);
+  }
+}
+
+@Resolver(() => PoolEntry)
+export class PoolEntryResolver {
+  @FieldResolver(() => GroupOrder)
+  async order(@Root() entry: PoolEntry, @Ctx() ctx: ShopsContext): Promise<GroupOrder> {
+    return (await ctx.loaders.groupOrder.load(entry.order.localId))!;
+  }
+
+  @FieldResolver(() => AllocationExplanationView, { nullable: true, description: 'Why the group order got what it got 为什么分到这么多; null while open.' })
+  explanation(@Root() entry: PoolEntry): AllocationExplanationView | null {
+    const e = entry.explanation;
+    if (!e) return null;
+    return { rule: e.rule, message: e.message.en, messageZh: e.message.zh, requested: e.requested, allocated: e.allocated, packs: e.packs, packSize: e.packSize, position: e.queuePosition };
+  }
+}
+
+@Resolver(() => GroupOrder)
+export class GroupOrderPoolResolver {
+  @FieldResolver(() => Pool, { nullable: true, description: 'The pool this order joined, if any.' })
+  async pool(@Root() order: GroupOrder, @Ctx() ctx: ShopsContext): Promise<Pool | null> {
+    const entry = await ctx.loaders.entryByOrder.load(order.localId);
+    return entry ? ((await ctx.loaders.pool.load(entry.pool.localId)) ?? null) : null;
+  }
+
+  @FieldResolver(() => PoolEntry, { nullable: true, description: "This order's entry in its pool: quantity, tolerance, allocation and why." })
+  poolEntry(@Root() order: GroupOrder, @Ctx() ctx: ShopsContext): Promise<PoolEntry | undefined> {
+    return ctx.loaders.entryByOrder.load(order.localId);
+  }
+}
+
+@Resolver(() => Shop)
+export class ShopPoolsResolver {
+  @FieldResolver(() => [Pool], { description: "The shop's open pools, by deadline." })
+  async pools(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
+    return (await ctx.loaders.openPoolsByShop.load(shop.localId)).filter((p) => p.status === PoolStatus.OPEN);
+  }
+}

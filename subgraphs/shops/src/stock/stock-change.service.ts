@@ -1,0 +1,46 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Product } from '../product/product.entity';
+import { StockChange, StockChangeKind } from './stock-change.entity';
+import { normalReason, type StockLevels } from './stock.rules';
+
+export { StockChangeKind };
+
+export interface StockChangeRecord {
+  kind: StockChangeKind;
+  /** The claims' `sub` of whoever caused the change. */
+  actor: string;
+  before: StockLevels;
+  after: StockLevels;
+  reason?: string | null;
+}
+
+/** A copy of a product's counts, to pass as `before` (take it before changing the row) or `after`. */
+export function stockLevels(product: StockLevels): StockLevels {
+  return { onHand: product.onHand, reserved: product.reserved };
+}
+
+/**
+ * Adds an entry to a product's stock history. Call it with the EntityManager of the transaction that changes the
+ * row (and holds its lock), after the change: the entry is inserted by that transaction's flush, so it is written
+ * exactly when the change is. Every stock change goes through here, including reservations, releases and
+ * hand-overs made by the order code.
+ *
+ * ```ts
+ * const before = stockLevels(product);
+ * product.reserved += units;
+ * recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: ctx.claims.sub, before, after: stockLevels(product), reason: `order ${orderId}` });
+ * ```
+ */
+export function recordStockChange(em: EntityManager, product: Product, change: StockChangeRecord): StockChange {
+  return em.create(StockChange, {
+    product,
+    kind: change.kind,
+    actor: change.actor,
+    at: new Date(),
+    onHandBefore: change.before.onHand,
+    onHandAfter: change.after.onHand,
+    reservedBefore: change.before.reserved,
+    reservedAfter: change.after.reserved,
+    reason: normalReason(change.reason),
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Never oversell: however many households sign up at once for one product, the reserved units never exceed what
+ * is on the shelf. Row-level locks in PostgreSQL, through the hub, repeated.
+ */
+import { TestCluster } from './support/cluster';
+import { inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, type CommunityInfo } from './support/sub-district';
+
+let cluster: TestCluster;
+let alpha: CommunityInfo;
+let gamma: CommunityInfo;
+
+beforeAll(async () => {
+  cluster = await TestCluster.start();
+  const ids = await lookUp(cluster);
+  alpha = ids.get('alpha')!;
+  gamma = ids.get('gamma')!;
+});
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const SIGN_UPS = 300;
+const UNITS = 100;
+
+async function hotOrder(name: string, onHand: number) {
+  const shopId = gamma.shops[0]!.id;
+  const productId = await stockedProduct(cluster, shopId, { name, onHand });
+  const group = alpha.groups[0]!;
+  const opened = await cluster.query(
+    `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`,
+    { i: { shopId, groupId: group.id, title: name, deadline: inSeconds(600), minimumKind: 'HOUSEHOLDS', minimum: 1, handOut: 'PICKUP_AT_SHOP', productIds: [productId] } },
+    leaderToken(cluster, group),
+  );
+  return { shopId, productId, orderId: opened.data.openGroupOrder.id as string, compoundId: group.compoundId };
+}
+
+function signUpAs(n: number, round: number, order: { orderId: string; productId: string; compoundId: string }) {
+  const household = { id: `${alpha.code}:Household:${100_000 * round + n}`, compoundId: order.compoundId, building: String(1 + (n % 30)), address: `${1 + (n % 30)}-1-${100 + n}` };
+  return cluster.query(
+    `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`,
+    { i: { orderId: order.orderId, householdId: household.id, lines: [{ productId: order.productId, quantity: 1 }] } },
+    residentToken(cluster, household),
+  );
+}
+
+async function stockOf(productId: string) {
+  return (await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }`, { id: productId })).data.product.stock;
+}
+
+it.each([1, 2, 3])(`round %i: ${SIGN_UPS} concurrent sign-ups against ${UNITS} units reserve exactly ${UNITS}`, async (round) => {
+  const order = await hotOrder(`抢购大米 ${round}`, UNITS);
+  const answers = await Promise.all(Array.from({ length: SIGN_UPS }, (_, n) => signUpAs(n, round, order)));
+  const succeeded = answers.filter((a) => !a.errors).length;
+  const refused = answers.filter((a) => a.errors?.[0]?.extensions?.code === 'INSUFFICIENT_STOCK');
+  expect(succeeded).toBe(UNITS);
+  expect(refused).toHaveLength(SIGN_UPS - UNITS);
+  expect(refused[0]!.errors![0]!.message).toMatch(/Only 0 of/);
+  expect(await stockOf(order.productId)).toEqual({ onHand: UNITS, reserved: UNITS, available: 0 });
+  const progress = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { progress { households quantity } } }`, { id: order.orderId });
+  expect(progress.data.groupOrder.progress).toEqual({ households: UNITS, quantity: UNITS });
+});
+
+it('sign-ups racing the merchant’s stock changes never reserve more than is on hand', async () => {
+  const order = await hotOrder('抢购鸡蛋', UNITS);
+  const merchant = merchantToken(cluster, order.shopId);
+  const adjust = (delta: number) =>
+    cluster.query(`mutation($i: AdjustStockInput!) { adjustStock(input: $i) { id } }`, { i: { productId: order.productId, delta, reason: '盘点' } }, merchant);
+  const work = [
+    ...Array.from({ length: SIGN_UPS }, (_, n) => signUpAs(n, 9, order)),
+    ...Array.from({ length: 40 }, (_, n) => adjust(n % 2 === 0 ? -3 : 2)),
+  ];
+  const answers = await Promise.all(work);
+  const signedUp = answers.slice(0, SIGN_UPS).filter((a) => !a.errors).length;
+  const stock = await stockOf(order.productId);
+  expect(stock.reserved).toBe(signedUp);
+  expect(stock.reserved).toBeLessThanOrEqual(stock.onHand);
+  for (const a of answers.slice(SIGN_UPS)) if (a.errors) expect(a.errors[0]!.extensions!.code).toBe('BAD_USER_INPUT');
+});
