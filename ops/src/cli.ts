@@ -55,10 +55,11 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency)',
-    run: async ([name = 'federation', iterations]) => {
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product)',
+    run: async ([name = 'federation', iterations, ...rest]) => {
       if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
-      console.error(`unknown benchmark "${name}"; one of: federation`);
+      if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
+      console.error(`unknown benchmark "${name}"; one of: federation, signups`);
       return 2;
     },
   },

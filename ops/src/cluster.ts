@@ -41,6 +41,7 @@ export class TestCluster {
   url!: string;
   private readonly databases = new Map<string, string>();
   private readonly ports = new Map<string, number>();
+  private readonly replicas: CommunityNode[] = [];
   private readonly hubKey = generateKeyPairSync('ed25519');
   private readonly issuerKey = generateKeyPairSync('ed25519');
 
@@ -103,6 +104,20 @@ export class TestCluster {
     return node;
   }
 
+  /**
+   * Another node for a community, on the same database, not in the directory: a second replica, as when a
+   * community runs two nodes behind a load balancer. Its background work (deadlines) runs too.
+   */
+  async replica(code: string): Promise<CommunityNode> {
+    const node = await createCommunityNode(
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKey: this.hubKey.publicKey, port: 0, host: '127.0.0.1' },
+      { logger: quietLogger, background: this.options.background },
+    );
+    await node.listen();
+    this.replicas.push(node);
+    return node;
+  }
+
   nodeUrl(code: string): string {
     return `http://127.0.0.1:${this.ports.get(code)}`;
   }
@@ -153,6 +168,7 @@ export class TestCluster {
 
   async stop(): Promise<void> {
     await this.hub?.close();
+    for (const replica of this.replicas) await replica.close();
     for (const code of [...this.nodes.keys()]) await this.stopNode(code);
     for (const url of this.databases.values()) await dropDatabase(this.adminUrl, new URL(url).pathname.slice(1));
   }

@@ -10,7 +10,7 @@ import { createDatabase, databaseExists, withDatabase } from './db';
 import { startEmbeddedPostgres } from './embedded-pg';
 import { DEMO_ISSUER, ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, PG_DATA_DIR, REPO_ROOT } from './paths';
-import { DEMO_COMMUNITIES, seedCommunity, seedSummaryLine, type DemoCommunity } from './seed';
+import { DEMO_COMMUNITIES, seedCommunity, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
 
 export interface StartOptions {
   /** Hub port. @default 4000 (PORT) */
@@ -25,18 +25,44 @@ const databaseName = (code: string) => `lilong_${code.replace(/-/g, '_')}`;
 async function prepareCommunity(adminUrl: string, community: DemoCommunity): Promise<{ url: string; line: string }> {
   const name = databaseName(community.code);
   const url = (await databaseExists(adminUrl, name)) ? withDatabase(adminUrl, name) : await createDatabase(adminUrl, name);
-  const orms = await Promise.all(
+  const orms = await openCommunityOrms(url);
+  try {
+    const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community);
+    return { url, line: seedSummaryLine(summary) };
+  } finally {
+    await Promise.all(orms.map(([, orm]) => orm.close()));
+  }
+}
+
+/** A community database's three domain ORMs, connected and migrated; the caller closes them. */
+function openCommunityOrms(url: string) {
+  return Promise.all(
     DOMAIN_MODULES.map(async (m) => {
       const orm = await openDomainOrm({ domain: m.name, databaseUrl: url, entities: m.entities, migrations: m.migrations, poolSize: 2 });
       await migrateDomain(orm, m.name);
       return [m.name, orm] as const;
     }),
   );
+}
+
+/**
+ * Demo group orders and pools across communities (seed/orders.ts), once every community is prepared: they join
+ * groups of one community to a merchant of another. A failure is reported, not fatal: the sub-district runs without.
+ */
+async function prepareDemoOrders(communities: { code: string; url: string }[]): Promise<string[]> {
+  const opened: Awaited<ReturnType<typeof openCommunityOrms>>[] = [];
   try {
-    const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community);
-    return { url, line: seedSummaryLine(summary) };
+    const ormsByCommunity = new Map<string, SeedOrms>();
+    for (const c of communities) {
+      const orms = await openCommunityOrms(c.url);
+      opened.push(orms);
+      ormsByCommunity.set(c.code, Object.fromEntries(orms) as SeedOrms);
+    }
+    return await seedDemoOrders(ormsByCommunity);
+  } catch (error) {
+    return [`demo group orders not seeded 未能生成演示团购: ${(error as Error).message}`];
   } finally {
-    await Promise.all(orms.map(([, orm]) => orm.close()));
+    await Promise.all(opened.flat().map(([, orm]) => orm.close()));
   }
 }
 
@@ -121,6 +147,7 @@ export async function start(options: StartOptions): Promise<void> {
 
   try {
     const prepared = await Promise.all(DEMO_COMMUNITIES.map((c) => prepareCommunity(pg.adminUrl, c)));
+    const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
     const nodes = await Promise.all(
       DEMO_COMMUNITIES.map(async (c, i) => {
         const node = await spawnNode(c.code, prepared[i]!.url, hubKeys.publicKey, logDir);
@@ -159,6 +186,7 @@ export async function start(options: StartOptions): Promise<void> {
       [
         '',
         ...prepared.map((p) => `  ${p.line}`),
+        ...orderLines.map((line) => `  ${line}`),
         '',
         `Ready in 已就绪，用时 ${((Date.now() - began) / 1000).toFixed(1)} s`,
         `  API explorer 接口浏览器:  ${url}/`,

@@ -7,7 +7,7 @@
  *   community code; a dotted path reaches into input objects). Every mutation needs one.
  * - `@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")`: send to every community; merge lists by the
  *   element field `sortBy`, then keep the first `limitArg` items. Without `sortBy`, lists are concatenated in
- *   directory order; single values take the first non-null answer.
+ *   community-code order; single values take the first non-null answer.
  */
 export const ROUTING_SPEC_URL = 'https://specs.lilong.dev/routing/v0.1';
 

@@ -13,8 +13,8 @@ function compareKeys(a: unknown, b: unknown): number {
 }
 
 /**
- * Merges per-community lists into one: by the hidden sort key when there is one (ties keep directory order, then
- * each community's own order), else concatenated in directory order; then truncated to `limit`. Each community
+ * Merges per-community lists into one: by the hidden sort key when there is one (ties go to the earlier list, i.e.
+ * the lower community code, then each community's own order), else concatenated in list order; then truncated to `limit`. Each community
  * already applied the same sort and limit, so the first `limit` of the merge are the first `limit` overall.
  */
 export function mergeLists(

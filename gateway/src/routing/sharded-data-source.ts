@@ -102,9 +102,16 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     return analysis;
   }
 
-  /** Communities a fan-out goes to: every one in the directory that is not suspended, in directory order. */
+  /**
+   * Communities a fan-out goes to: every one in the directory that is not suspended, by community code. Sorted
+   * merges break ties by this order, which is what lets a node continue a paged search after a cursor on its own.
+   */
   private fanoutTargets(): string[] {
-    return this.directory.list().filter((c) => c.status !== 'suspended').map((c) => c.code);
+    return this.directory
+      .list()
+      .filter((c) => c.status !== 'suspended')
+      .map((c) => c.code)
+      .sort();
   }
 
   private unavailable(error: CommunityUnavailable, path?: Path): ErrorEntry {

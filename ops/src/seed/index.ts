@@ -1,2 +1,4 @@
 export * from './demo-data';
 export * from './seed';
+export * from './demo-orders';
+export * from './orders';

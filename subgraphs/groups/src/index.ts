@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { tryLocalId } from '@lilong/kit';
+import { IdempotencyRecord, tryLocalId } from '@lilong/kit';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { Compound } from './compound/compound.entity';
@@ -20,7 +20,7 @@ export const groupsSubgraph: SubgraphModule<GroupsLoaders> = {
   name: 'groups',
   resolvers: [CompoundResolver, HouseholdResolver, GroupResolver, CommunityResolver],
   orphanedTypes: [Community],
-  entities: [Compound, Household, Group],
+  entities: [Compound, Household, Group, IdempotencyRecord],
   migrations,
   createLoaders: (em) => createGroupsLoaders(em),
   references: {

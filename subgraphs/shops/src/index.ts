@@ -27,12 +27,17 @@ import { Group, Household } from './order/order.types';
 import { Pool, PoolEntry, PoolEntryChange } from './pool/pool.entity';
 import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResolver } from './pool/pool.resolver';
 import { closeDuePools } from './pool/pool.service';
+import { StockSearchResolver } from './search/search.resolver';
 
 export { Shop, ShopKind } from './shop/shop.entity';
 export { Product } from './product/product.entity';
 export { StockChange, StockChangeKind } from './stock/stock-change.entity';
 export { recordStockChange, stockLevels, type StockChangeRecord } from './stock/stock-change.service';
 export { haversineMeters } from './distance';
+export { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order/order.entity';
+export { GroupOrderStatus, HandOut, MinimumKind } from './order/order.enums';
+export { Pool, PoolEntry, PoolEntryChange, PoolStatus } from './pool/pool.entity';
+export { allocatePool, poolProgress, shareAmongHouseholds, type EntryChange, type PoolProgress } from './pool/allocation';
 
 /** The `shops` domain: shops, their products and stock, and shops near a compound. */
 export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
@@ -53,6 +58,7 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     PoolEntryResolver,
     GroupOrderPoolResolver,
     ShopPoolsResolver,
+    StockSearchResolver,
   ],
   orphanedTypes: [Community, Compound, Group, Household],
   entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, IdempotencyRecord],

@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { tryLocalId } from '@lilong/kit';
+import { IdempotencyRecord, tryLocalId } from '@lilong/kit';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
@@ -19,7 +19,7 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
   name: 'volunteers',
   resolvers: [VolunteerResolver, CompoundResolver, CommunityResolver],
   orphanedTypes: [Community, Compound, Household],
-  entities: [Volunteer],
+  entities: [Volunteer, IdempotencyRecord],
   migrations,
   createLoaders: (em, community) => createVolunteersLoaders(em, community),
   references: {

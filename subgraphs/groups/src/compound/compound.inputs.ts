@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { CompoundKind } from './compound.entity';
 
@@ -20,6 +21,9 @@ export class AddCompoundInput {
 
   @Field(() => Float)
   lng!: number;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @InputType()

@@ -1,4 +1,6 @@
-import { forbidden, isCommitteeOf, localIdOf, notFound, requireSignedIn, requireText, rolesOf, badInput } from '@lilong/kit';
+import { badInput, forbidden, idempotent, isCommitteeOf, localIdOf, notFound, requireSignedIn, requireText, rolesOf } from '@lilong/kit';
+import { Compound } from '../compound/compound.entity';
+import { Household } from '../household/household.entity';
 import type { GroupsContext } from '../loaders';
 import { Group } from './group.entity';
 import type { CreateGroupInput } from './group.inputs';
@@ -15,13 +17,15 @@ export async function createGroup(ctx: GroupsContext, input: CreateGroupInput): 
   if (!selfNominated && !isCommitteeOf(ctx.claims, ctx.community)) {
     throw forbidden('a group is started by its own leader household or by the committee', '互助群须由团长本户或居委会创建');
   }
-  const [compound, leader] = await Promise.all([ctx.loaders.compound.load(compoundId), ctx.loaders.household.load(leaderId)]);
-  if (!compound) throw notFound('Compound', input.compoundId);
-  if (!leader) throw notFound('Household', input.leaderHouseholdId);
-  if (leader.compound.localId !== compound.localId) {
-    throw badInput('input.leaderHouseholdId', `the leader must live in ${compound.name}.`, `团长必须住在${compound.name}。`);
-  }
-  const group = ctx.em.create(Group, { name: requireText(input.name, 'input.name', 60), compound, leader, createdAt: new Date() });
-  await ctx.em.flush();
-  return group;
+  const name = requireText(input.name, 'input.name', 60);
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'createGroup', input, Group, async (em) => {
+    const compound = await em.findOne(Compound, { localId: compoundId });
+    if (!compound) throw notFound('Compound', input.compoundId);
+    const leader = await em.findOne(Household, { localId: leaderId });
+    if (!leader) throw notFound('Household', input.leaderHouseholdId);
+    if (leader.compound.localId !== compound.localId) {
+      throw badInput('input.leaderHouseholdId', `the leader must live in ${compound.name}.`, `团长必须住在${compound.name}。`);
+    }
+    return em.create(Group, { name, compound, leader, createdAt: new Date() });
+  });
 }

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, ID, InputType } from 'type-graphql';
 import { Tenure } from './household.entity';
 
@@ -17,4 +18,7 @@ export class RegisterHouseholdInput {
 
   @Field(() => Tenure)
   tenure!: Tenure;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }

@@ -1,5 +1,5 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { IDEMPOTENCY_KEY_DESCRIPTION } from '../stock/stock.inputs';
 
 @InputType()
 export class AddProductInput {

@@ -1,6 +1,8 @@
-import { badInput, localIdOf, notFound, requireInt, requireSignedIn, requireText } from '@lilong/kit';
+import { badInput, idempotent, localIdOf, notFound, requireInt, requireSignedIn, requireText } from '@lilong/kit';
 import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
+import { Shop } from '../shop/shop.entity';
+import { forgetStale } from '../stock/stock.service';
 import { MAX_ON_HAND } from '../stock/stock.rules';
 import { Product } from './product.entity';
 import type { AddProductInput, UpdateProductInput } from './product.inputs';
@@ -24,11 +26,12 @@ export async function addProduct(ctx: ShopsContext, input: AddProductInput): Pro
     householdLimit: householdLimitOf(input.householdLimit, 'input.householdLimit'),
     lowStockThreshold: requireInt(input.lowStockThreshold ?? 0, 'input.lowStockThreshold', 0, MAX_ON_HAND),
   };
-  const shop = await ctx.loaders.shop.load(shopId);
-  if (!shop) throw notFound('Shop', input.shopId);
-  // idempotency: wired by the kit helper
-  const product = ctx.em.create(Product, { ...fields, shop, stockUpdatedAt: new Date() });
-  await ctx.em.flush();
+  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'addProduct', input, Product, async (em) => {
+    const shop = await em.findOne(Shop, { localId: shopId });
+    if (!shop) throw notFound('Shop', input.shopId);
+    return em.create(Product, { ...fields, shop, stockUpdatedAt: new Date() });
+  });
+  forgetStale(ctx, [product]);
   return product;
 }
 
@@ -39,10 +42,21 @@ export async function addProduct(ctx: ShopsContext, input: AddProductInput): Pro
 export async function updateProduct(ctx: ShopsContext, input: UpdateProductInput): Promise<Product> {
   requireSignedIn(ctx.claims);
   const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
-  const product = await ctx.loaders.product.load(productId);
-  if (!product) throw notFound('Product', input.productId);
-  requireMerchantOf(ctx, product.shop.localId);
+  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'updateProduct', input, Product, async (em) => {
+    const row = await em.findOne(Product, { localId: productId }, { refresh: true });
+    if (!row) throw notFound('Product', input.productId);
+    requireMerchantOf(ctx, row.shop.localId);
+    // Only the changed columns are written, so a stock change committed meanwhile on the same row is not undone.
+    return Object.assign(row, productChanges(input));
+  });
+  forgetStale(ctx, [product]);
+  return product;
+}
 
+type ProductChanges = Partial<Pick<Product, 'name' | 'unit' | 'priceFen' | 'packSize' | 'householdLimit' | 'lowStockThreshold'>>;
+
+/** The checked fields an `updateProduct` input gives; BAD_USER_INPUT when it gives none, or a bad one. */
+function productChanges(input: UpdateProductInput): ProductChanges {
   const given = <K extends keyof UpdateProductInput>(key: K): NonNullable<UpdateProductInput[K]> | undefined => {
     const value = input[key];
     if (value === undefined) return undefined;
@@ -51,7 +65,7 @@ export async function updateProduct(ctx: ShopsContext, input: UpdateProductInput
     }
     return value as NonNullable<UpdateProductInput[K]>;
   };
-  const changes: Partial<Pick<Product, 'name' | 'unit' | 'priceFen' | 'packSize' | 'householdLimit' | 'lowStockThreshold'>> = {};
+  const changes: ProductChanges = {};
   const name = given('name');
   if (name !== undefined) changes.name = requireText(name, 'input.name', 60);
   const unit = given('unit');
@@ -71,11 +85,7 @@ export async function updateProduct(ctx: ShopsContext, input: UpdateProductInput
       '没有要修改的内容：请至少提供 name、unit、priceFen、packSize、householdLimit、lowStockThreshold 之一。',
     );
   }
-  // idempotency: wired by the kit helper
-  Object.assign(product, changes);
-  // Only the changed columns are written, so a stock change committed meanwhile on the same row is not undone.
-  await ctx.em.flush();
-  return product;
+  return changes;
 }
 
 /** `%` and `_` match literally; backslash is PostgreSQL's default LIKE escape character. */

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, Float, ID, InputType } from 'type-graphql';
 import { ShopKind } from './shop.entity';
 
@@ -20,4 +21,7 @@ export class AddShopInput {
 
   @Field(() => Float)
   lng!: number;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }

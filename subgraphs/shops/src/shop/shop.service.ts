@@ -1,4 +1,4 @@
-import { badInput, requireLatLng, requireText } from '@lilong/kit';
+import { badInput, idempotent, requireLatLng, requireText } from '@lilong/kit';
 import { parseGlobalId } from '@lilong/schema';
 import type { ShopsContext } from '../loaders';
 import { Shop } from './shop.entity';
@@ -11,15 +11,15 @@ export async function addShop(ctx: ShopsContext, input: AddShopInput): Promise<S
     throw badInput('input.compoundId', 'names a compound of another community.', '指向其他社区的小区。');
   }
   requireLatLng(input.lat, input.lng);
-  const shop = ctx.em.create(Shop, {
+  const fields = {
     name: requireText(input.name, 'input.name', 60),
     kind: input.kind,
     address: requireText(input.address, 'input.address', 200),
     lat: input.lat,
     lng: input.lng,
     compoundId: input.compoundId,
-    createdAt: new Date(),
-  });
-  await ctx.em.flush();
-  return shop;
+  };
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'addShop', input, Shop, async (em) =>
+    em.create(Shop, { ...fields, createdAt: new Date() }),
+  );
 }

@@ -4,7 +4,7 @@
  * every bad item or row is reported at once, and each change leaves an entry in the stock history.
  */
 import { LockMode } from '@mikro-orm/core';
-import { badInput, globalIdOf, localIdOf, notFound, requireSignedIn } from '@lilong/kit';
+import { badInput, globalIdOf, idempotentList, localIdOf, notFound, requireSignedIn } from '@lilong/kit';
 import { lilongError, tryParseGlobalId } from '@lilong/schema';
 import type { GraphQLError } from 'graphql';
 import { requireMerchantOf } from '../access';
@@ -92,12 +92,19 @@ async function shopOfMerchant(ctx: ShopsContext, shopId: string): Promise<Shop> 
   return shop;
 }
 
+/** The mutation a batch comes from, for its idempotency key: a replay of the same input changes nothing. */
+interface Request {
+  operation: 'updateStock' | 'importStockCsv';
+  input: UpdateStockInput | ImportStockCsvInput;
+}
+
 /**
  * Applies `pending` to the products of `shop` in one transaction, or nothing: checks every change against the
  * locked rows and throws one error listing the problems found here and the `early` ones found before.
  */
 async function applyToShop(
   ctx: ShopsContext,
+  request: Request,
   shop: Shop,
   kind: StockChangeKind,
   pending: PendingChange[],
@@ -105,7 +112,8 @@ async function applyToShop(
   what: 'batch' | 'csv',
 ): Promise<Product[]> {
   const shopId = globalIdOf(ctx.community, 'Shop', shop.localId);
-  const products = await ctx.em.transactional(async (em) => {
+  const { operation, input } = request;
+  const products = await idempotentList(ctx.em, ctx.claims, input.idempotencyKey, operation, input, Product, async (em) => {
     const problems = [...early];
 
     // Names to rows, when the file names products by name (read without lock: only the ids matter here).
@@ -244,8 +252,7 @@ export async function updateStock(ctx: ShopsContext, input: UpdateStockInput): P
       reason: normalReason(item.reason) ?? batchReason,
     });
   });
-  // idempotency: wired by the kit helper
-  return applyToShop(ctx, shop, StockChangeKind.BATCH, pending, early, 'batch');
+  return applyToShop(ctx, { operation: 'updateStock', input }, shop, StockChangeKind.BATCH, pending, early, 'batch');
 }
 
 /** A stocktake from a CSV file: every row's count applied, or none. The format is in `stock-csv.ts`. */
@@ -265,7 +272,6 @@ export async function importStockCsv(ctx: ShopsContext, input: ImportStockCsvInp
     op: { kind: 'set', onHand: row.onHand, expectedVersion: row.expectedVersion },
     reason: row.reason ?? batchReason,
   }));
-  // idempotency: wired by the kit helper
-  return applyToShop(ctx, shop, StockChangeKind.CSV_IMPORT, pending, early, 'csv');
+  return applyToShop(ctx, { operation: 'importStockCsv', input }, shop, StockChangeKind.CSV_IMPORT, pending, early, 'csv');
 }
 

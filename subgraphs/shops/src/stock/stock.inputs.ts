@@ -1,7 +1,8 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, ID, InputType, Int } from 'type-graphql';
 
-export const IDEMPOTENCY_KEY_DESCRIPTION =
-  'A key the client chooses (e.g. a UUID) and sends again when it retries the same request, so that a retry cannot apply it twice.';
+/** Kept for code that imports it from here; the kit owns the text. */
+export { IDEMPOTENCY_KEY_DESCRIPTION };
 
 @InputType()
 export class SetStockInput {

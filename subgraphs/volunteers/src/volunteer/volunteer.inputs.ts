@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { Skill } from './skill';
 
@@ -20,6 +21,9 @@ export class RegisterVolunteerInput {
 
   @Field(() => ID, { nullable: true, description: 'Their household; shown only to themself and dispatch.' })
   homeHouseholdId?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @InputType()
@@ -32,4 +36,7 @@ export class SetAvailabilityInput {
 
   @Field(() => String, { nullable: true, description: 'Moves them to another dispatch zone 片区; left out keeps the current one.' })
   zone?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }

@@ -1,4 +1,4 @@
-import { localIdOf, notFound, requireInt } from '@lilong/kit';
+import { idempotent, localIdOf, notFound, requireInt } from '@lilong/kit';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { VolunteersContext } from '../loaders';
 import type { Skill } from './skill';
@@ -11,21 +11,24 @@ export const MAX_FIRST = 100;
 
 export async function registerVolunteer(ctx: VolunteersContext, input: RegisterVolunteerInput): Promise<Volunteer> {
   const draft = validateRegistration(ctx.community, input);
-  const now = new Date();
-  const volunteer = ctx.em.create(Volunteer, { ...draft, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
-  await ctx.em.flush();
-  return volunteer;
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'registerVolunteer', input, Volunteer, async (em) => {
+    const now = new Date();
+    return em.create(Volunteer, { ...draft, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
+  });
 }
 
 /** Always touches `updatedAt`: re-declaring the same availability tells dispatch it is still true. */
 export async function setAvailability(ctx: VolunteersContext, input: SetAvailabilityInput): Promise<Volunteer> {
-  const volunteer = await ctx.loaders.volunteer.load(localIdOf(ctx.community, input.volunteerId, 'Volunteer', 'input.volunteerId'));
-  if (!volunteer) throw notFound('Volunteer', input.volunteerId);
-  volunteer.available = input.available;
-  if (input.zone != null) volunteer.zone = requireZone(input.zone, 'input.zone');
-  volunteer.updatedAt = new Date();
-  await ctx.em.flush();
-  return volunteer;
+  const localId = localIdOf(ctx.community, input.volunteerId, 'Volunteer', 'input.volunteerId');
+  const zone = input.zone == null ? undefined : requireZone(input.zone, 'input.zone');
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'setAvailability', input, Volunteer, async (em) => {
+    const row = await em.findOne(Volunteer, { localId }, { refresh: true });
+    if (!row) throw notFound('Volunteer', input.volunteerId);
+    row.available = input.available;
+    if (zone !== undefined) row.zone = zone;
+    row.updatedAt = new Date();
+    return row;
+  });
 }
 
 export interface AvailableFilter {

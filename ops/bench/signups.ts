@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HUB_ASSERTION_HEADER, type Role } from '@lilong/kit';
+import { TestCluster } from '../src/cluster';
+import { createDatabase, dropDatabase, scratchName } from '../src/db';
+import { startEmbeddedPostgres } from '../src/embedded-pg';
+
+const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`;
+
+interface Round {
+  path: string;
+  signUps: number;
+  succeeded: number;
+  refused: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  reserved: number;
+  onHand: number;
+  oversold: number;
+}
+
+/**
+ * Sign-ups per second on one hot product (every household after the same units), through the hub and straight to
+ * the merchant's node, with the oversell count (must be 0); and pgbench's single-row update rate on the same
+ * PostgreSQL, as the ceiling a row lock allows. `npm run bench -- signups [signUps] [concurrency]`
+ */
+export async function benchSignUps(total = 1000, concurrency = 32): Promise<void> {
+  let adminUrl = process.env.DATABASE_URL;
+  let stopPg: (() => Promise<void>) | undefined;
+  let home: string | undefined;
+  if (!adminUrl) {
+    home = mkdtempSync(path.join(os.tmpdir(), 'lilong-bench-'));
+    chmodSync(home, 0o755);
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(home, 'pg'), persistent: false });
+    adminUrl = pg.adminUrl;
+    stopPg = pg.stop;
+  }
+  const cluster = await TestCluster.start({ background: false }, adminUrl);
+  const rounds: Round[] = [];
+  try {
+    const committee = (code: string) => cluster.token([{ role: 'committee', community: code }]);
+    const info = await cluster.query(`{ communities { code groups { id compound { id } leaderHouseholdId } shops { id } } }`, {}, committee('alpha'));
+    if (info.errors) throw new Error(JSON.stringify(info.errors));
+    const alpha = info.data.communities.find((c: { code: string }) => c.code === 'alpha');
+    const gamma = info.data.communities.find((c: { code: string }) => c.code === 'gamma');
+    const group = alpha.groups[0];
+    const shopId = gamma.shops[0].id as string;
+    const merchant = cluster.token([{ role: 'merchant', shop: shopId }]);
+    const leader = cluster.token([{ role: 'leader', group: group.id, household: group.leaderHouseholdId, compound: group.compound.id }]);
+    const units = Math.floor(total * 0.6);
+
+    for (const via of ['hub', 'node'] as const) {
+      const added = await cluster.query(`mutation($i: AddProductInput!) { addProduct(input: $i) { id stock { version } } }`, { i: { shopId, name: `抢购 ${via}`, unit: '份', priceFen: 100 } }, merchant);
+      const productId = added.data.addProduct.id as string;
+      await cluster.query(`mutation($i: SetStockInput!) { setStock(input: $i) { id } }`, { i: { productId, onHand: units, expectedVersion: added.data.addProduct.stock.version } }, merchant);
+      const opened = await cluster.query(
+        `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`,
+        { i: { shopId, groupId: group.id, title: `bench ${via}`, deadline: new Date(Date.now() + 3600_000).toISOString(), minimumKind: 'HOUSEHOLDS', minimum: 1, handOut: 'PICKUP_AT_SHOP', productIds: [productId] } },
+        leader,
+      );
+      const orderId = opened.data.openGroupOrder.id as string;
+      const role = (n: number): Extract<Role, { role: 'resident' }> => ({ role: 'resident', household: `alpha:Household:${(via === 'hub' ? 1 : 2) * 1_000_000 + n}`, compound: group.compound.id, building: '1', address: `1-${n}` });
+      const body = (n: number) => ({ query: SIGN_UP, variables: { i: { orderId, householdId: role(n).household, lines: [{ productId, quantity: 1 }] } } });
+      const send = async (n: number): Promise<'ok' | 'refused' | 'failed'> => {
+        const response =
+          via === 'hub'
+            ? await fetch(cluster.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token([role(n)])}` }, body: JSON.stringify(body(n)) })
+            : await fetch(`${cluster.nodeUrl('gamma')}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: cluster.assertionFor('gamma', [role(n)]) }, body: JSON.stringify(body(n)) });
+        const answer = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+        if (!answer.errors) return 'ok';
+        return answer.errors[0]?.extensions?.code === 'INSUFFICIENT_STOCK' ? 'refused' : 'failed';
+      };
+      let next = 0;
+      const outcomes: string[] = [];
+      const began = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) outcomes.push(await send(next++));
+        }),
+      );
+      const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+      const stock = (await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved } } }`, { id: productId })).data.product.stock;
+      const succeeded = outcomes.filter((o) => o === 'ok').length;
+      rounds.push({
+        path: via === 'hub' ? 'through the hub' : 'straight to the node',
+        signUps: total,
+        succeeded,
+        refused: outcomes.filter((o) => o === 'refused').length,
+        failed: outcomes.filter((o) => o === 'failed').length,
+        seconds: Math.round(seconds * 100) / 100,
+        perSecond: Math.round(total / seconds),
+        reserved: stock.reserved,
+        onHand: stock.onHand,
+        // Units promised beyond the shelf, or promised without a successful sign-up to show for it.
+        oversold: Math.max(0, stock.reserved - stock.onHand) + Math.max(0, stock.reserved - succeeded),
+      });
+    }
+  } finally {
+    await cluster.stop();
+  }
+  console.log(`sign-ups on one hot product: ${total} sign-ups of 1 unit each against ${Math.floor(total * 0.6)} units, ${concurrency} concurrent clients`);
+  console.table(rounds);
+  console.log(`pgbench, one row updated by ${concurrency} clients for 10 s (the ceiling one hot row allows): ${await pgbench(adminUrl!, concurrency)}`);
+  await stopPg?.();
+  if (home) rmSync(home, { recursive: true, force: true });
+}
+
+/** pgbench on a scratch database of the same server: one row updated by every client, for 10 s. */
+async function pgbench(adminUrl: string, clients: number): Promise<string> {
+  const url = new URL(adminUrl);
+  const name = scratchName('lilong_pgbench');
+  await createDatabase(adminUrl, name);
+  const env = { ...process.env, PGHOST: url.hostname, PGPORT: url.port || '5432', PGUSER: decodeURIComponent(url.username), PGPASSWORD: decodeURIComponent(url.password), PGDATABASE: name };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lilong-pgbench-'));
+  const script = path.join(dir, 'hot-row.sql');
+  writeFileSync(script, 'update pgbench_accounts set abalance = abalance + 1 where aid = 1;\n');
+  try {
+    execFileSync('pgbench', ['-i', '-s', '1', '-q'], { env, stdio: 'ignore' });
+    const out = execFileSync('pgbench', ['-n', '-c', String(clients), '-j', '2', '-T', '10', '-f', script], { env, encoding: 'utf8' });
+    const tps = /tps = ([\d.]+)/.exec(out)?.[1];
+    return tps ? `${Math.round(Number(tps))} updates/s` : out.trim().split('\n').slice(-3).join(' ');
+  } catch (error) {
+    return `pgbench failed (is it installed?): ${(error as Error).message.split('\n')[0]}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await dropDatabase(adminUrl, name);
+  }
+}
