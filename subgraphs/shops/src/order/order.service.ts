@@ -135,24 +135,26 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<Sig
       signUp.createdAt = now;
     }
     signUp.updatedAt = now;
-    const reserving = order.status === GroupOrderStatus.OPEN;
-    const products = reserving ? await lockProducts(em, lineIds) : new Map<number, Product>();
     const current: SignUp = signUp;
+    // The product rows are the hot spot every household queues on: lock them first (in ID order), so the rest
+    // of the transaction, including the lines' foreign-key checks on them, runs under a lock already held.
+    const products = order.status === GroupOrderStatus.OPEN ? await lockProducts(em, lineIds) : undefined;
     const reason = `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`;
-    input.lines.forEach((lineInput, i) => {
+    const lines = input.lines.map((lineInput, i) => {
       const productId = lineIds[i]!;
       let line = current.lines.getItems().find((l) => l.product.localId === productId);
       if (!line) line = em.create(SignUpLine, { signUp: current, product: items.find((it) => it.product.localId === productId)!.product, quantity: 0 });
-      if (reserving) {
+      line.quantity = lineInput.quantity;
+      if (products) {
         const product = products.get(productId)!;
-        const delta = lineInput.quantity - line.reserved;
+        const delta = line.quantity - line.reserved;
         if (delta > 0) reserve(em, product, delta, ctx.claims.sub, reason);
         else release(em, product, -delta, ctx.claims.sub, reason);
-        line.reserved = lineInput.quantity;
+        line.reserved = line.quantity;
       }
-      line.quantity = lineInput.quantity;
-      if (line.quantity === 0) em.remove(line);
+      return line;
     });
+    for (const line of lines) if (line.quantity === 0) em.remove(line);
     return current;
   });
 }

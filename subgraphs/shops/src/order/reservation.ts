@@ -1,17 +1,23 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError } from '@lilong/schema';
 import { Product } from '../product/product.entity';
 import { recordStockChange, StockChangeKind, stockLevels } from '../stock/stock-change.service';
 
 /**
- * Locks the products' rows (`select ... for update`, in ID order so that concurrent transactions never deadlock)
- * and returns them fresh from the database. Must run inside a transaction.
+ * Locks the products' rows and returns them fresh from the database. Must run inside a transaction.
+ *
+ * The lock is `for no key update`, taken in ID order so that concurrent transactions never deadlock: a sign-up
+ * first inserts its lines, whose foreign keys take `for key share` on the same product rows, and `for update`
+ * would then have to wait for every other sign-up's key-share lock while they wait for its: a deadlock. A no-key
+ * update lock does not conflict with key-share locks, yet still serialises every change of the counts.
  */
 export async function lockProducts(em: EntityManager, ids: Iterable<number>): Promise<Map<number, Product>> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   if (sorted.length === 0) return new Map();
-  const rows = await em.find(Product, { localId: { $in: sorted } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { localId: 'asc' }, refresh: true });
+  await em
+    .getConnection()
+    .execute(`select id from product where id in (${sorted.map(() => '?').join(', ')}) order by id for no key update`, sorted, 'all', em.getTransactionContext());
+  const rows = await em.find(Product, { localId: { $in: sorted } }, { orderBy: { localId: 'asc' }, refresh: true });
   return new Map(rows.map((p) => [p.localId, p]));
 }
 
