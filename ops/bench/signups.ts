@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HUB_ASSERTION_HEADER, type Role } from '@lilong/kit';
-import { TestCluster } from '../src/cluster';
+import { HUB_ASSERTION_HEADER, signAssertion, type Role } from '@lilong/kit';
 import { createDatabase, dropDatabase, scratchName } from '../src/db';
-import { startEmbeddedPostgres } from '../src/embedded-pg';
+import { runEmbedded } from '../src/embedded-run';
+import { mintDemoToken, readPrivateKey } from '../src/keys';
 
 const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`;
 
@@ -25,50 +25,57 @@ interface Round {
 /**
  * Sign-ups per second on one hot product (every household after the same units), through the hub and straight to
  * the merchant's node, with the oversell count (must be 0); and pgbench's single-row update rate on the same
- * PostgreSQL, as the ceiling a row lock allows. `npm run bench -- signups [signUps] [concurrency]`
+ * PostgreSQL, as the ceiling one row lock allows. Runs on `npm start`'s own layout (embedded PostgreSQL, a process
+ * per community node, the hub), driven from this process over HTTP.
+ * `npm run bench -- signups [signUps] [concurrency]`
  */
 export async function benchSignUps(total = 1000, concurrency = 32): Promise<void> {
-  let adminUrl = process.env.DATABASE_URL;
-  let stopPg: (() => Promise<void>) | undefined;
-  let home: string | undefined;
-  if (!adminUrl) {
-    home = mkdtempSync(path.join(os.tmpdir(), 'lilong-bench-'));
-    chmodSync(home, 0o755);
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(home, 'pg'), persistent: false });
-    adminUrl = pg.adminUrl;
-    stopPg = pg.stop;
-  }
-  const cluster = await TestCluster.start({ background: false }, adminUrl);
+  const run = await runEmbedded();
   const rounds: Round[] = [];
+  let pgbenchFigure = '';
   try {
-    const committee = (code: string) => cluster.token([{ role: 'committee', community: code }]);
-    const info = await cluster.query(`{ communities { code groups { id compound { id } leaderHouseholdId } shops { id } } }`, {}, committee('alpha'));
-    if (info.errors) throw new Error(JSON.stringify(info.errors));
-    const alpha = info.data.communities.find((c: { code: string }) => c.code === 'alpha');
-    const gamma = info.data.communities.find((c: { code: string }) => c.code === 'gamma');
-    const group = alpha.groups[0];
-    const shopId = gamma.shops[0].id as string;
-    const merchant = cluster.token([{ role: 'merchant', shop: shopId }]);
-    const leader = cluster.token([{ role: 'leader', group: group.id, household: group.leaderHouseholdId, compound: group.compound.id }]);
+    const idp = readPrivateKey(path.join(run.home, 'keys/demo-idp.pem'));
+    const hubKey = readPrivateKey(path.join(run.home, 'keys/hub.pem'));
+    const directory = JSON.parse(readFileSync(path.join(run.home, 'directory.json'), 'utf8')) as { communities: { code: string; url: string }[] };
+    const token = (roles: Role[]) => mintDemoToken(idp, roles, `bench-${roles[0]?.role}`, 1);
+    const query = async (q: string, variables: Record<string, unknown>, bearer?: string) => {
+      const response = await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query: q, variables }) });
+      const answer = (await response.json()) as { data?: any; errors?: unknown[] };
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors).slice(0, 400));
+      return answer.data;
+    };
+    const info = await query(`{ communities { code groups { id compound { id } leaderHouseholdId } shops { id } } }`, {});
+    const [home, , merchantCommunity] = info.communities as { code: string; groups: any[]; shops: { id: string }[] }[];
+    const group = home!.groups[0];
+    const shopId = merchantCommunity!.shops[0]!.id;
+    const nodeUrl = directory.communities.find((c) => c.code === merchantCommunity!.code)!.url;
+    const merchant = token([{ role: 'merchant', shop: shopId }]);
+    const leader = token([{ role: 'leader', group: group.id, household: group.leaderHouseholdId, compound: group.compound.id }]);
     const units = Math.floor(total * 0.6);
 
     for (const via of ['hub', 'node'] as const) {
-      const added = await cluster.query(`mutation($i: AddProductInput!) { addProduct(input: $i) { id stock { version } } }`, { i: { shopId, name: `抢购 ${via}`, unit: '份', priceFen: 100 } }, merchant);
-      const productId = added.data.addProduct.id as string;
-      await cluster.query(`mutation($i: SetStockInput!) { setStock(input: $i) { id } }`, { i: { productId, onHand: units, expectedVersion: added.data.addProduct.stock.version } }, merchant);
-      const opened = await cluster.query(
+      const added = await query(`mutation($i: AddProductInput!) { addProduct(input: $i) { id stock { version } } }`, { i: { shopId, name: `抢购 ${via}`, unit: '份', priceFen: 100 } }, merchant);
+      const productId = added.addProduct.id as string;
+      await query(`mutation($i: SetStockInput!) { setStock(input: $i) { id } }`, { i: { productId, onHand: units, expectedVersion: added.addProduct.stock.version } }, merchant);
+      const opened = await query(
         `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`,
         { i: { shopId, groupId: group.id, title: `bench ${via}`, deadline: new Date(Date.now() + 3600_000).toISOString(), minimumKind: 'HOUSEHOLDS', minimum: 1, handOut: 'PICKUP_AT_SHOP', productIds: [productId] } },
         leader,
       );
-      const orderId = opened.data.openGroupOrder.id as string;
-      const role = (n: number): Extract<Role, { role: 'resident' }> => ({ role: 'resident', household: `alpha:Household:${(via === 'hub' ? 1 : 2) * 1_000_000 + n}`, compound: group.compound.id, building: '1', address: `1-${n}` });
-      const body = (n: number) => ({ query: SIGN_UP, variables: { i: { orderId, householdId: role(n).household, lines: [{ productId, quantity: 1 }] } } });
+      const orderId = opened.openGroupOrder.id as string;
+      const role = (n: number): Extract<Role, { role: 'resident' }> => ({
+        role: 'resident',
+        household: `${home!.code}:Household:${(via === 'hub' ? 1 : 2) * 1_000_000 + n}`,
+        compound: group.compound.id,
+        building: '1',
+        address: `1-${n}`,
+      });
+      const body = (n: number) => JSON.stringify({ query: SIGN_UP, variables: { i: { orderId, householdId: role(n).household, lines: [{ productId, quantity: 1 }] } } });
       const send = async (n: number): Promise<'ok' | 'refused' | 'failed'> => {
         const response =
           via === 'hub'
-            ? await fetch(cluster.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.token([role(n)])}` }, body: JSON.stringify(body(n)) })
-            : await fetch(`${cluster.nodeUrl('gamma')}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: cluster.assertionFor('gamma', [role(n)]) }, body: JSON.stringify(body(n)) });
+            ? await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token([role(n)])}` }, body: body(n) })
+            : await fetch(`${nodeUrl}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: `bench-${n}`, roles: [role(n)] }, merchantCommunity!.code, hubKey) }, body: body(n) });
         const answer = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
         if (!answer.errors) return 'ok';
         return answer.errors[0]?.extensions?.code === 'INSUFFICIENT_STOCK' ? 'refused' : 'failed';
@@ -82,7 +89,7 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         }),
       );
       const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-      const stock = (await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved } } }`, { id: productId })).data.product.stock;
+      const stock = (await query(`query($id: ID!) { product(id: $id) { stock { onHand reserved } } }`, { id: productId })).product.stock;
       const succeeded = outcomes.filter((o) => o === 'ok').length;
       rounds.push({
         path: via === 'hub' ? 'through the hub' : 'straight to the node',
@@ -98,14 +105,16 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         oversold: Math.max(0, stock.reserved - stock.onHand) + Math.max(0, stock.reserved - succeeded),
       });
     }
+    // The embedded server's port is in its postmaster.pid (4th line); its password is the launcher's.
+    const pgPort = readFileSync(path.join(run.home, 'pgdata/postmaster.pid'), 'utf8').split('\n')[3]!.trim();
+    pgbenchFigure = await pgbench(`postgres://postgres:lilong@127.0.0.1:${pgPort}/postgres`, concurrency);
   } finally {
-    await cluster.stop();
+    await run.stop();
   }
   console.log(`sign-ups on one hot product: ${total} sign-ups of 1 unit each against ${Math.floor(total * 0.6)} units, ${concurrency} concurrent clients`);
+  console.log('layout: npm start (embedded PostgreSQL 17, one process per community node, the hub), on this machine');
   console.table(rounds);
-  console.log(`pgbench, one row updated by ${concurrency} clients for 10 s (the ceiling one hot row allows): ${await pgbench(adminUrl!, concurrency)}`);
-  await stopPg?.();
-  if (home) rmSync(home, { recursive: true, force: true });
+  console.log(`pgbench on the same PostgreSQL, one row updated by ${concurrency} clients for 10 s: ${pgbenchFigure}`);
 }
 
 /** pgbench on a scratch database of the same server: one row updated by every client, for 10 s. */
