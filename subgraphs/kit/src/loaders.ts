@@ -37,3 +37,28 @@ export function loaderByParent<T extends object>(
     return parentIds.map((id) => groups.get(id) ?? []);
   });
 }
+
+/**
+ * Loads the rows whose text column equals one of the keys (e.g. a global ID pointing into another domain or
+ * community), grouped by key, in one statement per batch; keys `skip` rejects are answered empty without a query.
+ */
+export function loaderByKey<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  field: keyof T & string,
+  options: { orderBy?: QueryOrderMap<T>; populate?: string[]; skip?: (key: string) => boolean } = {},
+): DataLoader<string, T[]> {
+  return new DataLoader(async (keys) => {
+    const wanted = options.skip ? keys.filter((k) => !options.skip!(k)) : [...keys];
+    const rows =
+      wanted.length === 0
+        ? []
+        : await em.find(entity, { [field]: { $in: wanted } } as FilterQuery<T>, {
+            orderBy: options.orderBy ?? ({ localId: 'asc' } as QueryOrderMap<T>),
+            populate: options.populate as never,
+          });
+    const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+    for (const row of rows) groups.get(row[field] as unknown as string)?.push(row);
+    return keys.map((k) => groups.get(k) ?? []);
+  });
+}

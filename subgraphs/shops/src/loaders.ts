@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { loaderById, loaderByParent, type SubgraphContext } from '@lilong/kit';
+import { loaderById, loaderByKey, loaderByParent, type SubgraphContext } from '@lilong/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Product } from './product/product.entity';
 import { Shop } from './shop/shop.entity';
@@ -25,10 +25,7 @@ export function createShopsLoaders(em: EntityManager) {
     product,
     productsByShop: loaderByParent(em, Product, 'shop', BY_NAME),
     /** Keyed by the compound's global ID (a text column, not a relation). */
-    shopsByCompound: new DataLoader<string, Shop[]>(async (compoundIds) => {
-      const rows = await em.find(Shop, { compoundId: { $in: [...compoundIds] } }, { orderBy: BY_NAME });
-      return compoundIds.map((id) => rows.filter((row) => row.compoundId === id));
-    }),
+    shopsByCompound: loaderByKey(em, Shop, 'compoundId', { orderBy: BY_NAME }),
     /**
      * Every shop of the community, by name, in one statement per request: for `Community.shops` and for the
      * distances of `Compound.nearbyShops`, which are computed in JS (a community has tens of shops, not thousands).
