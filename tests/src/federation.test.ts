@@ -82,11 +82,11 @@ describe('entity batches mixing communities', () => {
     const [alpha] = cluster.communities;
     const token = cluster.token([{ role: 'committee', community: alpha!.code }]);
     const answer = await cluster.query(
-      `{ searchProducts(text: "大米", first: 20) { name shop { name compound { id name households { address } } } } }`,
+      `{ searchStock(text: "大米", first: 20) { product { name } shop { name compound { id name households { address } } } } }`,
       {},
       token,
     );
-    const products = answer.data.searchProducts as any[];
+    const products = answer.data.searchStock as any[];
     expect(products.length).toBeGreaterThanOrEqual(3);
     const communitiesSeen = new Set(products.map((p) => p.shop.compound.id.split(':')[0]));
     expect(communitiesSeen.size).toBeGreaterThanOrEqual(2);
@@ -96,7 +96,7 @@ describe('entity batches mixing communities', () => {
       const shop = fixture.shops.find((s) => s.name === product.shop.name)!;
       // Order kept: each entry carries its own shop's compound.
       expect(product.shop.compound.name).toBe(fixture.compounds.find((c) => c.key === shop.compound)!.name);
-      const error = answer.errors?.find((e) => e.path?.join('/') === `searchProducts/${i}/shop/compound/households`);
+      const error = answer.errors?.find((e) => e.path?.join('/') === `searchStock/${i}/shop/compound/households`);
       if (community === alpha!.code) {
         expect(error).toBeUndefined();
         expect(product.shop.compound.households.length).toBeGreaterThan(0);
@@ -114,9 +114,9 @@ describe('fan-out fields', () => {
   it('merge a root field across communities by its sort key and limit', async () => {
     const all = cluster.communities.flatMap((c) => c.shops.flatMap((s) => s.products.filter((p) => p.name.includes('大米') && p.onHand > 0)));
     const cheapest = [...all].sort((a, b) => a.priceFen - b.priceFen).slice(0, 2);
-    const answer = await cluster.query(`query($t: String!, $n: Int) { searchProducts(text: $t, first: $n) { name priceFen } }`, { t: '大米', n: 2 });
+    const answer = await cluster.query(`query($t: String!, $n: Int) { searchStock(text: $t, first: $n) { product { name } priceFen } }`, { t: '大米', n: 2 });
     expect(answer.errors).toBeUndefined();
-    expect(answer.data.searchProducts).toEqual(cheapest.map((p) => ({ name: p.name, priceFen: p.priceFen })));
+    expect(answer.data.searchStock).toEqual(cheapest.map((p) => ({ product: { name: p.name }, priceFen: p.priceFen })));
   });
 
   it('merge an entity field across communities: the shops near a compound, nearest first', async () => {

@@ -25,7 +25,7 @@ describe('routing rules from the supergraph', () => {
   it('cover every root field of the sharded subgraphs', () => {
     const rules = readRoutingRules(supergraph);
     expect(rules.get('shops')!.root.get('Query.shop')).toMatchObject({ kind: 'routeBy', arg: 'id' });
-    expect(rules.get('shops')!.root.get('Query.searchProducts')).toMatchObject({ kind: 'fanout', sortBy: 'priceFen', order: 'ASC', limitArg: 'first', limitDefault: 20 });
+    expect(rules.get('shops')!.root.get('Query.searchStock')).toMatchObject({ kind: 'fanout', sortBy: 'priceFen', order: 'ASC', limitArg: 'first', limitDefault: 20 });
     expect(rules.get('groups')!.root.get('Mutation.registerHousehold')).toMatchObject({ kind: 'routeBy', arg: 'input.compoundId' });
     expect(rules.get('shops')!.fanoutEntityFields.get('Compound.nearbyShops')).toMatchObject({ kind: 'fanout', sortBy: 'distanceMeters' });
   });

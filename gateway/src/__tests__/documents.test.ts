@@ -1,7 +1,7 @@
 import { addSortKey, documentWithFields, fieldsOn, parseFetch } from '../routing/documents';
 
 it('splits a fetch into a standalone document per community, with only the variables and fragments it uses', () => {
-  const parsed = parseFetch(`query Q($a: ID!, $b: String!, $n: Int) { shop(id: $a) { ...S } compounds(community: $b) { name } searchProducts(text: "x", first: $n) { name } } fragment S on Shop { name }`);
+  const parsed = parseFetch(`query Q($a: ID!, $b: String!, $n: Int) { shop(id: $a) { ...S } compounds(community: $b) { name } searchStock(text: "x", first: $n) { priceFen } } fragment S on Shop { name }`);
   const [shop, , search] = fieldsOn(parsed.operation.selectionSet, undefined, parsed.fragments);
   addSortKey(search!, 'priceFen');
   const doc = documentWithFields(parsed, [shop!, search!]);

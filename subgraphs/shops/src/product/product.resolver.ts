@@ -1,10 +1,10 @@
 import { globalIdOf, localIdOf, notFound } from '@lilong/kit';
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { ShopsContext } from '../loaders';
 import { Shop } from '../shop/shop.entity';
 import { Product } from './product.entity';
 import { AddProductInput, UpdateProductInput } from './product.inputs';
-import { addProduct, searchProducts, updateProduct } from './product.service';
+import { addProduct, updateProduct } from './product.service';
 import { Stock, stockOf } from './stock.type';
 
 @Resolver(() => Product)
@@ -30,18 +30,6 @@ export class ProductResolver {
   @Directive('@routeBy(arg: "id")')
   async product(@Arg('id', () => ID) id: string, @Ctx() ctx: ShopsContext): Promise<Product | null> {
     return (await ctx.loaders.product.load(localIdOf(ctx.community, id, 'Product'))) ?? null;
-  }
-
-  @Query(() => [Product], {
-    description: "Products still available whose name or shop's name contains the text, cheapest first, across the sub-district.",
-  })
-  @Directive('@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")')
-  searchProducts(
-    @Arg('text') text: string,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Ctx() ctx: ShopsContext,
-  ): Promise<Product[]> {
-    return searchProducts(ctx, text, first);
   }
 
   @Mutation(() => Product, { description: "Adds a product to a shop's shelf (the shop's merchant)." })

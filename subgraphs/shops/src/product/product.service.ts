@@ -87,23 +87,3 @@ function productChanges(input: UpdateProductInput): ProductChanges {
   }
   return changes;
 }
-
-/** `%` and `_` match literally; backslash is PostgreSQL's default LIKE escape character. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** Products that can still be ordered whose name or shop's name contains `text`, cheapest first. */
-export function searchProducts(ctx: ShopsContext, text: string, first: number): Promise<Product[]> {
-  const pattern = `%${escapeLike(requireText(text, 'text', 50))}%`;
-  const limit = requireInt(first, 'first', 1, 100);
-  return ctx.em
-    .createQueryBuilder(Product, 'p')
-    .select('p.*')
-    .join('p.shop', 's')
-    .where({ $or: [{ name: { $ilike: pattern } }, { 's.name': { $ilike: pattern } }] })
-    .andWhere('p.on_hand > p.reserved')
-    .orderBy({ priceFen: 'asc', localId: 'asc' })
-    .limit(limit)
-    .getResultList();
-}

@@ -1,11 +1,14 @@
-import { escapeLike } from '../product/product.service';
-import { requireInt, requireText } from '@lilong/kit';
+import { badInput, requireInt, requireText } from '@lilong/kit';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { haversineMeters, type LatLng } from '../distance';
-import { badInput } from '@lilong/kit';
 import { decodeCursor, encodeCursor, isAfter } from './search.cursor';
 import type { ProductHit } from './search.types';
+
+/** `%` and `_` match literally; backslash is PostgreSQL's default LIKE escape character. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 /** Products of this community that can still be ordered, whose name or shop's name contains the text. */
 async function candidates(ctx: ShopsContext, text: string): Promise<Product[]> {
