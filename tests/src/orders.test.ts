@@ -320,3 +320,30 @@ describe('bad input changes nothing', () => {
     expect(await stockOf(productId)).toMatchObject({ reserved: 2 });
   });
 });
+
+describe('who sees what', () => {
+  it('sub-district staff see counts, not households; a shop lists its open orders and pools', async () => {
+    const group = alpha.groups[0]!;
+    const productId = await stockedProduct(cluster, shopId, { name: '苹果 5斤', packSize: 6, onHand: 60 });
+    const orderId = await openOrder(group, [productId], { deadline: inSeconds(600) });
+    const h = await household(alpha, group.compoundId, '31', '3101');
+    expect((await signUp(h, orderId, productId, 2)).errors).toBeUndefined();
+    const pool = await cluster.query(
+      `mutation($i: OpenPoolInput!) { openPool(input: $i) { id } }`,
+      { i: { productId, minimumPacks: 2, deadline: inSeconds(600) } },
+      merchantToken(cluster, shopId),
+    );
+    const poolId = pool.data.openPool.id;
+
+    const staff = cluster.token([{ role: 'subdistrict' }], 'staff');
+    const seen = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { progress { households quantity } signUps { address } } }`, { id: orderId }, staff);
+    expect(seen.data.groupOrder.progress).toEqual({ households: 1, quantity: 2 });
+    expect(seen.data.groupOrder.signUps).toBeNull();
+    expect(seen.errors?.[0]).toMatchObject({ path: ['groupOrder', 'signUps'], extensions: { code: 'FORBIDDEN' } });
+    expect(seen.errors?.[0]?.message).toContain('sub-district staff see counts');
+
+    const shop = await cluster.query(`query($id: ID!) { shop(id: $id) { openOrders { id } pools { id product { name } } } }`, { id: shopId });
+    expect(shop.data.shop.openOrders.map((o: { id: string }) => o.id)).toContain(orderId);
+    expect(shop.data.shop.pools).toEqual(expect.arrayContaining([{ id: poolId, product: { name: '苹果 5斤' } }]));
+  });
+});
