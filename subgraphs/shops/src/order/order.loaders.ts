@@ -6,6 +6,9 @@ import { GroupOrderStatus } from './order.enums';
 
 const PLACE = { createdAt: 'asc', localId: 'asc' } as const;
 
+/** Statuses in which an order still takes sign-ups. */
+export const OPEN_STATUSES = [GroupOrderStatus.OPEN, GroupOrderStatus.POOLED];
+
 export function createOrderLoaders(em: EntityManager) {
   return {
     groupOrder: loaderById(em, GroupOrder),
@@ -17,9 +20,16 @@ export function createOrderLoaders(em: EntityManager) {
     }),
     ordersByGroup: loaderByKey(em, GroupOrder, 'groupId', { orderBy: { createdAt: 'desc', localId: 'desc' } }),
     signUpsByHousehold: loaderByKey(em, SignUp, 'householdId', { orderBy: { updatedAt: 'desc', localId: 'desc' }, populate: ['lines'] }),
-    openOrdersByShop: loaderByParent(em, GroupOrder, 'shop', { deadline: 'asc', localId: 'asc' }),
+    /** Each shop's orders still taking sign-ups, by deadline (closed ones are never loaded). */
+    openOrdersByShop: new DataLoader<number, GroupOrder[]>(async (shopIds) => {
+      const rows = await em.find(
+        GroupOrder,
+        { shop: { localId: { $in: [...shopIds] } }, status: { $in: OPEN_STATUSES } },
+        { orderBy: { deadline: 'asc', localId: 'asc' } },
+      );
+      return shopIds.map((id) => rows.filter((o) => o.shop.localId === id));
+    }),
   };
 }
 
-export const OPEN_STATUSES = [GroupOrderStatus.OPEN, GroupOrderStatus.POOLED];
 export type OrderLoaders = ReturnType<typeof createOrderLoaders>;

@@ -11,7 +11,6 @@ import { closeGroupOrder, confirmGroupOrder, markHandedOver, openGroupOrder, sig
 import { Group, GroupOrderLine, HandOutBuilding, Household, OrderProgress, SignUpLineView } from './order.types';
 import { handOutList, progressOf, requireLeaderOf } from './order.view';
 import { GroupOrderStatus } from './order.enums';
-import { OPEN_STATUSES } from './order.loaders';
 
 async function productsOf(ctx: ShopsContext, ids: number[]): Promise<Map<number, Product>> {
   const products = await ctx.loaders.product.loadMany(ids);
@@ -216,8 +215,7 @@ export class SignUpsOfHouseholdResolver {
 @Resolver(() => Shop)
 export class ShopOrdersResolver {
   @FieldResolver(() => [GroupOrder], { description: "The shop's group orders still taking sign-ups, by deadline." })
-  async openOrders(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<GroupOrder[]> {
-    const orders = await ctx.loaders.openOrdersByShop.load(shop.localId);
-    return orders.filter((o) => OPEN_STATUSES.includes(o.status));
+  openOrders(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<GroupOrder[]> {
+    return ctx.loaders.openOrdersByShop.load(shop.localId);
   }
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { loaderById, loaderByParent } from '@lilong/kit';
+import { loaderById } from '@lilong/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
 
@@ -16,7 +16,11 @@ export function createPoolLoaders(em: EntityManager) {
       const rows = await em.find(PoolEntry, { order: { localId: { $in: [...orderIds] } } });
       return orderIds.map((id) => rows.find((e) => e.order.localId === id));
     }),
-    openPoolsByShop: loaderByParent(em, Pool, 'shop', { deadline: 'asc', localId: 'asc' }),
+    /** Each shop's open pools, by deadline (closed ones are never loaded). */
+    openPoolsByShop: new DataLoader<number, Pool[]>(async (shopIds) => {
+      const rows = await em.find(Pool, { shop: { localId: { $in: [...shopIds] } }, status: PoolStatus.OPEN }, { orderBy: { deadline: 'asc', localId: 'asc' } });
+      return shopIds.map((id) => rows.filter((p) => p.shop.localId === id));
+    }),
     openPools: new DataLoader<'all', Pool[]>(async (keys) => {
       const rows = await em.find(Pool, { status: PoolStatus.OPEN }, { orderBy: { deadline: 'asc', localId: 'asc' } });
       return keys.map(() => rows);

@@ -150,7 +150,7 @@ export class GroupOrderPoolResolver {
 @Resolver(() => Shop)
 export class ShopPoolsResolver {
   @FieldResolver(() => [Pool], { description: "The shop's open pools, by deadline." })
-  async pools(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
-    return (await ctx.loaders.openPoolsByShop.load(shop.localId)).filter((p) => p.status === PoolStatus.OPEN);
+  pools(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
+    return ctx.loaders.openPoolsByShop.load(shop.localId);
   }
 }
