@@ -1,5 +1,4 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { isErrorCode } from '@lilong/schema';
 
 export interface ErrorLog {
   error(message: string, error?: unknown): void;
@@ -12,8 +11,8 @@ export interface ErrorLog {
  */
 export function formatSubgraphError(log: ErrorLog) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Our registered codes, and Apollo's own (validation, bad variables), pass through; anything else is a bug.
     const code = formatted.extensions?.code;
-    if (isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR') return formatted;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
     log.error(`unexpected error at ${JSON.stringify(formatted.path ?? [])}`, error);
     return {
