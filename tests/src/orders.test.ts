@@ -137,6 +137,46 @@ describe('a group order 接龙 on its own', () => {
   });
 });
 
+describe('changing one’s mind, and closing early', () => {
+  it('a household withdraws before the deadline and gets its units back; coming back puts it at the end', async () => {
+    const group = alpha.groups[0]!;
+    const productId = await stockedProduct(cluster, shopId, { name: '鸡蛋 30枚', onHand: 10 });
+    const orderId = await openOrder(group, [productId], { deadline: inSeconds(600) });
+    const first = await household(alpha, group.compoundId, '41', '4101');
+    const second = await household(alpha, group.compoundId, '42', '4201');
+    await signUp(first, orderId, productId, 3);
+    await signUp(second, orderId, productId, 2);
+    expect(await stockOf(productId)).toMatchObject({ reserved: 5 });
+    const withdrawn = await cluster.query(
+      `mutation($i: WithdrawSignUpInput!) { withdrawSignUp(input: $i) { position withdrawnAt } }`,
+      { i: { orderId, householdId: first.id } },
+      residentToken(cluster, first),
+    );
+    expect(withdrawn.data.withdrawSignUp.position).toBeNull();
+    expect(withdrawn.data.withdrawSignUp.withdrawnAt).toBeTruthy();
+    expect(await stockOf(productId)).toMatchObject({ reserved: 2 });
+    expect((await signUp(second, orderId, productId, 2)).data.signUp.position).toBe(1);
+    expect((await signUp(first, orderId, productId, 1)).data.signUp.position).toBe(2);
+    expect(await stockOf(productId)).toMatchObject({ reserved: 3 });
+  });
+
+  it('the leader closes early: the order forms now; nobody else may close it', async () => {
+    const group = alpha.groups[0]!;
+    const productId = await stockedProduct(cluster, shopId, { name: '土豆 5斤', onHand: 10 });
+    const orderId = await openOrder(group, [productId], { deadline: inSeconds(600) });
+    const h = await household(alpha, group.compoundId, '43', '4301');
+    await signUp(h, orderId, productId, 2);
+    const close = (token: string) =>
+      cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status closedAt } }`, { i: { orderId } }, token);
+    expect((await close(leaderToken(cluster, beta.groups[0]!))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await close(residentToken(cluster, h))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const closed = await close(leaderToken(cluster, group));
+    expect(closed.data.closeGroupOrder.status).toBe('FORMED');
+    expect((await close(leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('ORDER_CLOSED');
+    expect(await stockOf(productId)).toMatchObject({ reserved: 2 });
+  });
+});
+
 describe('pools across compounds', () => {
   async function leaderFor(community: CommunityInfo, compoundIndex: number): Promise<GroupInfo> {
     const compound = community.compounds[compoundIndex]!;
