@@ -215,14 +215,22 @@ export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderAction
   });
 }
 
+/** A merchant's step on an order is only for orders at the step before it. */
+function requireStatus(order: GroupOrder, expected: GroupOrderStatus, step: { en: string; zh: string }): void {
+  if (order.status === expected) return;
+  throw lilongError(
+    'ORDER_CLOSED',
+    { en: `Only a ${expected.toLowerCase()} order can be ${step.en}; this one is ${order.status}.`, zh: `只有状态为 ${expected} 的订单可以${step.zh}；当前状态为 ${order.status}。` },
+    { status: order.status },
+  );
+}
+
 /** The merchant accepts a formed order. */
 export async function confirmGroupOrder(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'confirmGroupOrder', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
-    if (order.status !== GroupOrderStatus.FORMED) {
-      throw lilongError('ORDER_CLOSED', { en: `Only a formed order can be confirmed; this one is ${order.status}.`, zh: `只有已成团的订单可以确认；当前状态为 ${order.status}。` }, { status: order.status });
-    }
+    requireStatus(order, GroupOrderStatus.FORMED, { en: 'confirmed', zh: '确认' });
     order.status = GroupOrderStatus.CONFIRMED;
     return order;
   });
@@ -233,9 +241,7 @@ export async function markHandedOver(ctx: ShopsContext, input: GroupOrderActionI
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'markHandedOver', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
-    if (order.status !== GroupOrderStatus.CONFIRMED) {
-      throw lilongError('ORDER_CLOSED', { en: `Only a confirmed order can be handed over; this one is ${order.status}.`, zh: `只有已确认的订单可以交付；当前状态为 ${order.status}。` }, { status: order.status });
-    }
+    requireStatus(order, GroupOrderStatus.CONFIRMED, { en: 'handed over', zh: '交付' });
     const reason = `group order ${order.localId} handed over`;
     const entry = await em.findOne(PoolEntry, { order }, { populate: ['pool'] });
     if (entry) {
