@@ -11,7 +11,7 @@ import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
 import { GroupOrderStatus } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
 import { checkDeadline, checkMinimum, checkQuantity, minimumVerdict } from './order.rules';
-import { handOver, lockProducts, release, reserve } from './reservation';
+import { handOver, lockProducts, release, reserveAtOnce } from './reservation';
 
 const orderLabel = (community: string, order: GroupOrder) => `${community}:GroupOrder:${order.localId}`;
 
@@ -136,25 +136,23 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<Sig
     }
     signUp.updatedAt = now;
     const current: SignUp = signUp;
-    // The product rows are the hot spot every household queues on: lock them first (in ID order), so the rest
-    // of the transaction, including the lines' foreign-key checks on them, runs under a lock already held.
-    const products = order.status === GroupOrderStatus.OPEN ? await lockProducts(em, lineIds) : undefined;
-    const reason = `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`;
+    const reserving = order.status === GroupOrderStatus.OPEN;
+    const changes: { productId: number; units: number }[] = [];
     const lines = input.lines.map((lineInput, i) => {
       const productId = lineIds[i]!;
       let line = current.lines.getItems().find((l) => l.product.localId === productId);
       if (!line) line = em.create(SignUpLine, { signUp: current, product: items.find((it) => it.product.localId === productId)!.product, quantity: 0 });
       line.quantity = lineInput.quantity;
-      if (products) {
-        const product = products.get(productId)!;
-        const delta = line.quantity - line.reserved;
-        if (delta > 0) reserve(em, product, delta, ctx.claims.sub, reason);
-        else release(em, product, -delta, ctx.claims.sub, reason);
+      if (reserving) {
+        changes.push({ productId, units: line.quantity - line.reserved });
         line.reserved = line.quantity;
       }
       return line;
     });
     for (const line of lines) if (line.quantity === 0) em.remove(line);
+    // Write the sign-up first; the hot product rows are then locked only by the reservation itself and the commit.
+    await em.flush();
+    if (reserving) await reserveAtOnce(em, changes, ctx.claims.sub, `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`);
     return current;
   });
 }

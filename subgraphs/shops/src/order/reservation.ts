@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError } from '@lilong/schema';
 import { Product } from '../product/product.entity';
 import { recordStockChange, StockChangeKind, stockLevels } from '../stock/stock-change.service';
+import { normalReason } from '../stock/stock.rules';
 
 /**
  * Locks the products' rows and returns them fresh from the database. Must run inside a transaction.
@@ -42,6 +43,60 @@ export function reserve(em: EntityManager, product: Product, units: number, acto
   product.stockVersion += 1;
   product.stockUpdatedAt = new Date();
   recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor, before, after: stockLevels(product), reason });
+}
+
+/** Raises (or, with negative units, lowers) reservations; see `reserveAtOnce`. */
+export interface ReservationChange {
+  productId: number;
+  units: number;
+}
+
+/**
+ * Reserves for a hot product in one atomic statement per product, in product ID order: `update ... set reserved =
+ * reserved + n where reserved + n <= on_hand`, with its audit entry written by the same statement. The row lock is
+ * taken by that update and held only for it and the commit, so households queued on one product wait as little as
+ * possible; a product without enough left is refused with INSUFFICIENT_STOCK, and the caller's transaction rolls
+ * back. Must run inside a transaction, after the caller's own writes are flushed.
+ */
+export async function reserveAtOnce(em: EntityManager, changes: ReservationChange[], actor: string, reason: string): Promise<void> {
+  const connection = em.getConnection();
+  const tx = em.getTransactionContext();
+  for (const change of [...changes].filter((c) => c.units !== 0).sort((a, b) => a.productId - b.productId)) {
+    // One statement takes the row lock, changes the counts and writes the audit entry (what recordStockChange
+    // writes, done in SQL here so the hot row stays locked for one round trip and the commit only).
+    const [row] = (await connection.execute(
+      `with changed as (
+         update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = now()
+         where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
+         returning id, on_hand, reserved)
+       insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
+       select id, ?::stock_change_kind, ?::text, now(), on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed
+       returning on_hand_after, reserved_after`,
+      [
+        change.units, change.productId, change.units, change.units,
+        change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE, actor, change.units, normalReason(reason),
+      ],
+      'all',
+      tx,
+    )) as { on_hand_after: number; reserved_after: number }[];
+    if (!row) {
+      const [current] = (await connection.execute('select name, unit, on_hand, reserved from product where id = ?', [change.productId], 'all', tx)) as {
+        name: string;
+        unit: string;
+        on_hand: number;
+        reserved: number;
+      }[];
+      const available = Math.max(0, (current?.on_hand ?? 0) - (current?.reserved ?? 0));
+      throw lilongError(
+        'INSUFFICIENT_STOCK',
+        {
+          en: `Only ${available} of ${current?.name ?? 'this product'} left (asked for ${change.units}).`,
+          zh: `${current?.name ?? '该商品'} 仅剩 ${available}${current?.unit ?? ''}（需要 ${change.units}）。`,
+        },
+        { available, requested: change.units, productId: change.productId },
+      );
+    }
+  }
 }
 
 /** Gives back `units` of a locked product's reservation. */
