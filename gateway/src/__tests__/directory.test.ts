@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Directory, DirectoryError, parseDirectory } from '../directory/directory';
@@ -7,7 +7,8 @@ const entry = (code: string, extra: object = {}) => ({ code, name: `${code} å±…å
 
 describe('the directory file', () => {
   it('is re-read when it changes, and a broken edit keeps the last good directory', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lilong-dir-')), 'directory.json');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lilong-dir-'));
+    const file = path.join(dir, 'directory.json');
     writeFileSync(file, JSON.stringify({ communities: [entry('alpha')] }));
     const directory = Directory.fromFile(file);
     const errors: Error[] = [];
@@ -27,6 +28,7 @@ describe('the directory file', () => {
       expect(directory.list().map((c) => c.code)).toEqual(['alpha', 'beta']);
     } finally {
       stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -6,6 +6,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../ops
 declare global {
   // eslint-disable-next-line no-var
   var __LILONG_TEST_PG__: EmbeddedPostgresHandle | undefined;
+  // eslint-disable-next-line no-var
+  var __LILONG_TEST_PG_DIR__: string | undefined;
 }
 
 /**
@@ -21,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
   // When run as root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
   chmodSync(parent, 0o755);
   const dataDir = path.join(parent, 'data');
+  globalThis.__LILONG_TEST_PG_DIR__ = parent;
   globalThis.__LILONG_TEST_PG__ = await startEmbeddedPostgres({ dataDir, persistent: false });
   process.env.LILONG_TEST_ADMIN_URL = globalThis.__LILONG_TEST_PG__.adminUrl;
 }
