@@ -4,7 +4,7 @@
  */
 import { TestCluster } from './support/cluster';
 import {
-  eventually, inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct,
+  eventually, inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, stockOf as stockOfProduct,
   type CommunityInfo, type GroupInfo, type HouseholdInfo,
 } from './support/sub-district';
 
@@ -56,10 +56,7 @@ async function signUp(h: HouseholdInfo, orderId: string, productId: string, quan
   );
 }
 
-async function stockOf(productId: string) {
-  const answer = await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }`, { id: productId });
-  return answer.data.product.stock as { onHand: number; reserved: number; available: number };
-}
+const stockOf = (productId: string) => stockOfProduct(cluster, productId);
 
 const ORDER = `query($id: ID!) { groupOrder(id: $id) { id status statusReason statusReasonZh closedAt progress { households quantity missing reached }
   poolEntry { quantity tolerance allocated explanation { rule message messageZh requested allocated packs packSize } } } }`;

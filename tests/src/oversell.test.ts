@@ -3,7 +3,7 @@
  * is on the shelf. Row-level locks in PostgreSQL, through the hub, repeated.
  */
 import { TestCluster } from './support/cluster';
-import { inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, type CommunityInfo } from './support/sub-district';
+import { inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, stockOf as stockOfProduct, type CommunityInfo } from './support/sub-district';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -44,9 +44,7 @@ function signUpAs(n: number, round: number, order: { orderId: string; productId:
   );
 }
 
-async function stockOf(productId: string) {
-  return (await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }`, { id: productId })).data.product.stock;
-}
+const stockOf = (productId: string) => stockOfProduct(cluster, productId);
 
 it.each([1, 2, 3])(`round %i: ${SIGN_UPS} concurrent sign-ups against ${UNITS} units reserve exactly ${UNITS}`, async (round) => {
   const order = await hotOrder(`抢购大米 ${round}`, UNITS);

@@ -2,6 +2,7 @@
  * A community that is down degrades the hub's answer; it never takes the hub down.
  */
 import { TestCluster } from './support/cluster';
+import { eventually } from './support/sub-district';
 
 let cluster: TestCluster;
 
@@ -15,14 +16,6 @@ afterAll(async () => {
 
 const OVERVIEW = `{ communities { code status compounds { name } shops { name products { name } } volunteers { displayName } } }`;
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 it('answers with every other community and one error naming the one that is down, then recovers', async () => {
   const down = cluster.communities[1]!;
@@ -58,6 +51,7 @@ it('answers with every other community and one error naming the one that is down
   const recovered = await eventually(
     () => cluster.query(OVERVIEW),
     (a) => a.errors === undefined && a.data.communities.every((c: any) => c.status === 'ACTIVE'),
+    10_000,
   );
   expect(recovered.errors).toBeUndefined();
   expect(recovered.data).toEqual(full.data);

@@ -74,3 +74,9 @@ export async function stockedProduct(cluster: TestCluster, shopId: string, spec:
 }
 
 export const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+/** A product's stock as anyone may read it through the hub. */
+export async function stockOf(cluster: TestCluster, productId: string): Promise<{ onHand: number; reserved: number; available: number }> {
+  const answer = await cluster.query(`query($id: ID!) { product(id: $id) { stock { onHand reserved available } } }`, { id: productId });
+  return answer.data.product.stock;
+}

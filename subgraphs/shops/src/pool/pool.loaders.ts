@@ -2,9 +2,12 @@ import DataLoader from 'dataloader';
 import { loaderById } from '@lilong/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
+import type { PoolProgressView } from './pool.types';
 
 export function createPoolLoaders(em: EntityManager) {
   return {
+    /** Live progress per pool, memoised for the request (see pool.resolver.ts). */
+    poolProgress: new Map<number, Promise<PoolProgressView>>(),
     pool: loaderById(em, Pool),
     /** Each pool's entries in join order, with their change history (for live progress). */
     entriesByPool: new DataLoader<number, PoolEntry[]>(async (poolIds) => {

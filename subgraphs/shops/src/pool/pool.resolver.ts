@@ -5,26 +5,22 @@ import type { ShopsContext } from '../loaders';
 import { GroupOrder } from '../order/order.entity';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
-import { poolProgress, type PoolEntryInput } from './allocation';
+import { poolProgress } from './allocation';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
 import { JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
-import { closePool, joinPool, openPool } from './pool.service';
+import { closePool, joinPool, openPool, toEntryInput } from './pool.service';
 import { AllocationExplanationView, PoolProgressView } from './pool.types';
 
-function inputsOf(entries: PoolEntry[]): PoolEntryInput[] {
-  return entries.map((entry) => ({
-    id: String(entry.localId),
-    label: String(entry.localId),
-    changes: entry.changes
-      .getItems()
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.localId - b.localId)
-      .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
-  }));
+/** A pool's live progress, computed once per request however many fields (and the fan-out sort key) ask for it. */
+function progressOf(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
+  let progress = ctx.loaders.poolProgress.get(pool.localId);
+  if (!progress) ctx.loaders.poolProgress.set(pool.localId, (progress = computeProgress(pool, ctx)));
+  return progress;
 }
 
-async function progressOf(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
+async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
   const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
-  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputsOf(entries));
+  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, entries.map((e) => toEntryInput(e)));
   return {
     totalQuantity: p.totalQuantity,
     totalTolerance: p.totalTolerance,

@@ -109,18 +109,22 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput): Promise
   });
 }
 
-/** The allocation input: each entry with its change history, in join order. */
-export async function allocationInput(em: EntityManager, pool: Pool): Promise<{ entries: PoolEntry[]; inputs: PoolEntryInput[] }> {
-  const entries = await em.find(PoolEntry, { pool }, { populate: ['changes', 'order'], orderBy: { joinedAt: 'asc', localId: 'asc' } });
-  const inputs = entries.map((entry) => ({
+/** An entry as the allocation sees it: its change history in time order (its changes must be loaded). */
+export function toEntryInput(entry: PoolEntry, label = String(entry.localId)): PoolEntryInput {
+  return {
     id: String(entry.localId),
-    label: entry.order.title,
+    label,
     changes: entry.changes
       .getItems()
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.localId - b.localId)
       .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
-  }));
-  return { entries, inputs };
+  };
+}
+
+/** The allocation input: each entry with its change history, in join order. */
+export async function allocationInput(em: EntityManager, pool: Pool): Promise<{ entries: PoolEntry[]; inputs: PoolEntryInput[] }> {
+  const entries = await em.find(PoolEntry, { pool }, { populate: ['changes', 'order'], orderBy: { joinedAt: 'asc', localId: 'asc' } });
+  return { entries, inputs: entries.map((entry) => toEntryInput(entry, entry.order.title)) };
 }
 
 /**
