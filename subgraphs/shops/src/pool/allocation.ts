@@ -15,7 +15,18 @@
  *   queues the added tolerance at the time of the raise, a lowering takes back the latest-offered tolerance first.
  *   So "the time the entry set its tolerance" is kept per unit: raising a tolerance never moves the units offered
  *   earlier to the back, and lowering only lowers the amount.
+ * - Tolerance is extra for the households who asked: while an entry asks for no unit it offers no tolerance (an
+ *   order nobody signed up for is never sent units). Its tolerance queues again when it asks for a unit again.
+ * - An entry whose group order has not reached its own minimum (the leader's 成团 condition: households or units)
+ *   takes no part: its units count for no pack and it gets nothing, saying why. Live progress counts it the same way,
+ *   and shows its units apart, since they join the count the moment the order reaches its minimum.
  * - Ties (two entries changing at the same instant) go to the entry listed first.
+ *
+ * Then each group order's share goes to its households (`shareAmongHouseholds`):
+ * - Households are served in sign-up order: the earliest gets min(its quantity, what is left), then the next.
+ * - Units beyond the households' total (the tolerance used for the order) are extra: dealt one each, in sign-up order,
+ *   round again while any is left, to the households that asked for at least one unit. So every unit the order got is
+ *   on a household's hand-out line, and the explanation says how many of them are extra.
  */
 import type { BilingualMessage } from '@lilong/schema';
 
@@ -42,6 +53,11 @@ export interface PoolEntryInput {
   label: string;
   /** At least one, in time order; the first is the sign-up. */
   changes: readonly EntryChange[];
+  /**
+   * Set when the entry's group order has not reached its own minimum: why, with the numbers. The entry then takes no
+   * part (see the rules above).
+   */
+  belowOwnMinimum?: BilingualMessage;
 }
 
 export interface ExplainOptions {
@@ -74,11 +90,15 @@ export interface PoolProgress {
   packsInStock?: number;
   /** True when the stock, not the orders, limits the packs. */
   stockLimited: boolean;
+  /** Units of entries whose group order has not reached its own minimum yet: not counted above. */
+  unitsBelowOwnMinimum: number;
 }
 
 export type AllocationRule =
   /** The pool stayed below the minimum: nobody gets anything. */
   | 'POOL_NOT_FORMED'
+  /** The entry's group order did not reach its own minimum, so it took no part. */
+  | 'ORDER_BELOW_MINIMUM'
   /** The entry asks for nothing (it withdrew). */
   | 'NOTHING_REQUESTED'
   /** Every requested unit was served; no tolerance was used for this entry. */
@@ -179,7 +199,7 @@ export interface HouseholdSignUp {
   signedUpAt: Date;
 }
 
-export type HouseholdRule = 'NOTHING_REQUESTED' | 'FULLY_SERVED' | 'PARTLY_SERVED' | 'NOT_SERVED';
+export type HouseholdRule = 'NOTHING_REQUESTED' | 'FULLY_SERVED' | 'SERVED_WITH_EXTRA' | 'PARTLY_SERVED' | 'NOT_SERVED';
 
 export interface HouseholdShare {
   id: string;
@@ -188,9 +208,14 @@ export interface HouseholdShare {
   explanation: {
     rule: HouseholdRule;
     requested: number;
+    /** Everything the household gets: its own units served, plus `extra`. */
     allocated: number;
+    /** Of `allocated`, units beyond what the household asked for: its share of the order's tolerance units. */
+    extra: number;
     /** What the group order received. */
     groupAllocated: number;
+    /** Of `groupAllocated`, units beyond the households' total: the tolerance used for the order. */
+    groupExtra: number;
     /** 1-based place in sign-up order. */
     position: number;
     signedUpAt: Date;
@@ -279,17 +304,28 @@ function round(spec: PoolSpec, totalQuantity: number, totalTolerance: number): R
   };
 }
 
-const finalChange = (entry: PoolEntryInput): EntryChange => entry.changes[entry.changes.length - 1]!;
+/** The tolerance a change offers: none while the entry asks for no unit. */
+const offeredTolerance = (change: EntryChange): number => (change.quantity > 0 ? change.tolerance : 0);
+
+/** The entry's quantity and offered tolerance after its last change. */
+function finalChange(entry: PoolEntryInput): { quantity: number; tolerance: number } {
+  const last = entry.changes[entry.changes.length - 1]!;
+  return { quantity: last.quantity, tolerance: offeredTolerance(last) };
+}
+
+const takesPart = (entry: PoolEntryInput): boolean => entry.belowOwnMinimum === undefined;
+
+/** Total quantity and tolerance of the entries that take part. */
+function roundEntries(spec: PoolSpec, entries: readonly PoolEntryInput[]): Rounding {
+  const taking = entries.filter(takesPart);
+  return round(spec, sum(taking.map((e) => finalChange(e).quantity)), sum(taking.map((e) => finalChange(e).tolerance)));
+}
 
 /** What the pool would do if it closed now, for display while it is open. */
 export function poolProgress(spec: PoolSpec, entries: readonly PoolEntryInput[]): PoolProgress {
   validateSpec(spec);
   validateEntries(entries);
-  const r = round(
-    spec,
-    sum(entries.map((e) => finalChange(e).quantity)),
-    sum(entries.map((e) => finalChange(e).tolerance)),
-  );
+  const r = roundEntries(spec, entries);
   const P = spec.packSize;
   return {
     totalQuantity: r.totalQuantity,
@@ -303,6 +339,7 @@ export function poolProgress(spec: PoolSpec, entries: readonly PoolEntryInput[])
     wouldForm: r.formed,
     ...(r.packsInStock === undefined ? {} : { packsInStock: r.packsInStock }),
     stockLimited: r.stockLimited,
+    unitsBelowOwnMinimum: sum(entries.filter((e) => !takesPart(e)).map((e) => finalChange(e).quantity)),
   };
 }
 
@@ -325,9 +362,10 @@ interface Chunk {
  */
 function replay(entry: PoolEntryInput, entryIndex: number, kind: Chunk['kind']): Chunk[] {
   const chunks: Chunk[] = [];
+  if (!takesPart(entry)) return chunks;
   let current = 0;
   for (const change of entry.changes) {
-    const target = kind === 'QUANTITY' ? change.quantity : change.tolerance;
+    const target = kind === 'QUANTITY' ? change.quantity : offeredTolerance(change);
     if (target > current) {
       chunks.push({ entryIndex, kind, at: change.at, units: target - current, allocated: 0, queuePosition: 0, unitsAhead: 0 });
     }
@@ -370,11 +408,7 @@ export function allocatePool(
   validateEntries(entries);
   const quantityChunks = entries.map((e, i) => replay(e, i, 'QUANTITY'));
   const toleranceChunks = entries.map((e, i) => replay(e, i, 'TOLERANCE'));
-  const r = round(
-    spec,
-    sum(entries.map((e) => finalChange(e).quantity)),
-    sum(entries.map((e) => finalChange(e).tolerance)),
-  );
+  const r = roundEntries(spec, entries);
   const packs = r.formed ? r.packsReached : 0;
   const unitsOrdered = packs * spec.packSize;
 
@@ -394,9 +428,11 @@ export function allocatePool(
     const fromQuantity = sum(quantityChunks[entryIndex]!.map((c) => c.allocated));
     const fromTolerance = sum(toleranceChunks[entryIndex]!.map((c) => c.allocated));
     const { quantity: requested, tolerance: offered } = finalChange(entry);
-    const rule: AllocationRule = !r.formed
-      ? 'POOL_NOT_FORMED'
-      : requested + offered === 0
+    const rule: AllocationRule = !takesPart(entry)
+      ? 'ORDER_BELOW_MINIMUM'
+      : !r.formed
+        ? 'POOL_NOT_FORMED'
+        : requested + offered === 0
         ? 'NOTHING_REQUESTED'
         : fromQuantity < requested
           ? 'FIRST_COME_QUANTITY'
@@ -481,8 +517,9 @@ export function allocatePool(
 
 /**
  * Shares a group order's allocation among its households in sign-up order: the earliest gets min(its quantity, what
- * is left), then the next. Ties keep input order. Units beyond the households' total (the group's tolerance) are
- * given to nobody here; the group leader hands them out. Returned in input order.
+ * is left), then the next. Ties keep input order. Units beyond the households' total (the tolerance used for the
+ * order) are extra, dealt one each in sign-up order to the households that asked for any, round again while any is
+ * left. Returned in input order; the shares always add up to `allocated`.
  */
 export function shareAmongHouseholds(
   allocated: number,
@@ -502,28 +539,53 @@ export function shareAmongHouseholds(
     options.timeZone ?? 'Asia/Shanghai',
   );
   const order = signUps.map((_, i) => i).sort((a, b) => signUps[a]!.signedUpAt.getTime() - signUps[b]!.signedUpAt.getTime());
-  const shares: HouseholdShare[] = new Array(signUps.length);
+  // Own units first, in sign-up order.
+  const served = new Array<number>(signUps.length).fill(0);
+  const takenAhead = new Array<number>(signUps.length).fill(0);
   let left = allocated;
+  for (const index of order) {
+    takenAhead[index] = allocated - left;
+    served[index] = Math.min(signUps[index]!.quantity, left);
+    left -= served[index]!;
+  }
+  // Then the extra units, one each in sign-up order, round again while any is left.
+  const groupExtra = left;
+  const extra = new Array<number>(signUps.length).fill(0);
+  const asking = order.filter((index) => signUps[index]!.quantity > 0);
+  if (groupExtra > 0 && asking.length === 0) {
+    throw new Error(`allocated ${allocated} units, but no household asked for any: there is nobody to give them to.`);
+  }
+  for (let i = 0; i < groupExtra; i++) extra[asking[i % asking.length]!]! += 1;
+
+  const shares: HouseholdShare[] = new Array(signUps.length);
   order.forEach((index, place) => {
     const signUp = signUps[index]!;
-    const got = Math.min(signUp.quantity, left);
-    const unitsTakenAhead = allocated - left;
-    left -= got;
+    const got = served[index]!;
     const rule: HouseholdRule =
-      signUp.quantity === 0 ? 'NOTHING_REQUESTED' : got === signUp.quantity ? 'FULLY_SERVED' : got > 0 ? 'PARTLY_SERVED' : 'NOT_SERVED';
+      signUp.quantity === 0
+        ? 'NOTHING_REQUESTED'
+        : got < signUp.quantity
+          ? got > 0
+            ? 'PARTLY_SERVED'
+            : 'NOT_SERVED'
+          : extra[index]! > 0
+            ? 'SERVED_WITH_EXTRA'
+            : 'FULLY_SERVED';
     const explanation = {
       rule,
       requested: signUp.quantity,
-      allocated: got,
+      allocated: got + extra[index]!,
+      extra: extra[index]!,
       groupAllocated: allocated,
+      groupExtra,
       position: place + 1,
       signedUpAt: signUp.signedUpAt,
       householdsAhead: place,
-      unitsTakenAhead,
+      unitsTakenAhead: takenAhead[index]!,
       message: { en: '', zh: '' },
     };
     explanation.message = householdMessage(explanation, times.write(signUp.signedUpAt));
-    shares[index] = { id: signUp.id, quantity: signUp.quantity, allocated: got, explanation };
+    shares[index] = { id: signUp.id, quantity: signUp.quantity, allocated: explanation.allocated, explanation };
   });
   return shares;
 }
@@ -663,6 +725,13 @@ function aheadPhrase(ahead: readonly ChunkAhead[], times: TimeWriter): Bilingual
 function entryMessage(x: AllocationExplanation, summary: BilingualMessage, entry: PoolEntryInput, times: TimeWriter): BilingualMessage {
   const en = [summary.en];
   const zh = [summary.zh];
+  if (x.rule === 'ORDER_BELOW_MINIMUM') {
+    const why = entry.belowOwnMinimum!;
+    return {
+      en: `${why.en} So your group order took no part in the pool and gets nothing. ${summary.en}`,
+      zh: `${why.zh}因此本团未参加拼单，没有分到。${summary.zh}`,
+    };
+  }
   if (x.rule === 'POOL_NOT_FORMED') return { en: en.join(' '), zh: zh.join('') };
   if (x.rule === 'NOTHING_REQUESTED') {
     return { en: [...en, 'Your order asks for nothing.'].join(' '), zh: [...zh, '你的订单没有订购任何份数。'].join('') };
@@ -706,10 +775,16 @@ function entryMessage(x: AllocationExplanation, summary: BilingualMessage, entry
 }
 
 function householdMessage(x: Omit<HouseholdShare['explanation'], 'message'>, when: string): BilingualMessage {
-  const head = {
-    en: `Your group order received ${unitsEn(x.groupAllocated)}, shared in sign-up order.`,
-    zh: `本团分到 ${x.groupAllocated} 份，按接龙顺序分配。`,
-  };
+  const head =
+    x.groupExtra > 0
+      ? {
+          en: `Your group order received ${unitsEn(x.groupAllocated)}, shared in sign-up order: first each household's own units, then the ${plural(x.groupExtra, 'extra unit', 'extra units')} (tolerance the leader accepted to complete a pack), one each in sign-up order.`,
+          zh: `本团分到 ${x.groupAllocated} 份，按接龙顺序分配：先分各户自己要的份数，再把多出的 ${x.groupExtra} 份（团长为补满整箱接受的容差）按接龙顺序每户一份。`,
+        }
+      : {
+          en: `Your group order received ${unitsEn(x.groupAllocated)}, shared in sign-up order.`,
+          zh: `本团分到 ${x.groupAllocated} 份，按接龙顺序分配。`,
+        };
   if (x.rule === 'NOTHING_REQUESTED') {
     return { en: `${head.en} You signed up for nothing.`, zh: `${head.zh}你没有订购。` };
   }
@@ -726,14 +801,29 @@ function householdMessage(x: Omit<HouseholdShare['explanation'], 'message'>, whe
           en: `the ${plural(x.householdsAhead, 'household', 'households')} before you took ${unitsEn(x.unitsTakenAhead)}`,
           zh: `前面 ${x.householdsAhead} 户共分走 ${x.unitsTakenAhead} 份`,
         };
-  const got =
-    x.rule === 'FULLY_SERVED'
-      ? { en: `you got all ${unitsEn(x.requested)} you asked for`, zh: `你要 ${x.requested} 份，全部分到` }
-      : x.rule === 'PARTLY_SERVED'
-        ? { en: `you got ${x.allocated} of the ${unitsEn(x.requested)} you asked for`, zh: `你要 ${x.requested} 份，分到 ${x.allocated} 份` }
-        : { en: `nothing was left of the ${unitsEn(x.requested)} you asked for`, zh: `你要 ${x.requested} 份，已分完，未分到` };
+  const got = servedPhrase(x);
   return {
     en: `${head.en} You signed up ${ordinalEn(x.position)}, at ${when}; ${before.en}, so ${got.en}.`,
     zh: `${head.zh}你是第 ${x.position} 个接龙（${when}），${before.zh}，${got.zh}。`,
   };
+}
+
+/** What the household got, after "so": its own units, and any extra. */
+function servedPhrase(x: Omit<HouseholdShare['explanation'], 'message'>): BilingualMessage {
+  const asked = unitsEn(x.requested);
+  switch (x.rule) {
+    case 'SERVED_WITH_EXTRA':
+      return { en: `you got all ${asked} you asked for, plus ${x.extra} extra`, zh: `你要 ${x.requested} 份，全部分到，另多分 ${x.extra} 份` };
+    case 'FULLY_SERVED':
+      return x.groupExtra > 0
+        ? {
+            en: `you got all ${asked} you asked for; the extra units went to households that signed up earlier`,
+            zh: `你要 ${x.requested} 份，全部分到；多出的份数已分给更早接龙的住户`,
+          }
+        : { en: `you got all ${asked} you asked for`, zh: `你要 ${x.requested} 份，全部分到` };
+    case 'PARTLY_SERVED':
+      return { en: `you got ${x.allocated} of the ${asked} you asked for`, zh: `你要 ${x.requested} 份，分到 ${x.allocated} 份` };
+    default:
+      return { en: `nothing was left of the ${asked} you asked for`, zh: `你要 ${x.requested} 份，已分完，未分到` };
+  }
 }

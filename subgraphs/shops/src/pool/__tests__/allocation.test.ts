@@ -192,6 +192,46 @@ describe('allocatePool', () => {
     expect(result.entries[2]!.explanation).toMatchObject({ rule: 'NOTHING_REQUESTED', chunks: [], queuePosition: null });
   });
 
+  it('never sends tolerance units to an entry that asks for nothing: an order nobody signed up for offers no tolerance', () => {
+    // A asks 3 in packs of 5. B's households all withdrew (quantity 0) but its tolerance of 2 stands: counting it
+    // would complete a pack and send B 2 units for nobody.
+    const result = allocatePool({ packSize: 5, minimumPacks: 1 }, [entry('A', change('09:00', 3)), entry('B', change('09:30', 2, 2), change('10:00', 0, 2))]);
+    expect(result).toMatchObject({ formed: false, packsReached: 0, totals: { quantity: 3, tolerance: 0 } });
+    expect(result.entries[1]).toMatchObject({ quantity: 0, tolerance: 0, allocated: 0 });
+    // When B asks again its tolerance is offered again, queued at that time.
+    const back = allocatePool({ packSize: 5, minimumPacks: 1 }, [
+      entry('A', change('09:00', 2, 1)),
+      entry('B', change('09:30', 1, 2), change('10:00', 0, 2), change('11:00', 1, 2)),
+    ]);
+    expect(back).toMatchObject({ formed: true, packs: 1, totals: { quantity: 3, tolerance: 3, toleranceUsed: 2 } });
+    expect(back.entries[1]!.explanation.chunks.filter((c) => c.kind === 'TOLERANCE')).toMatchObject([{ at: at('11:00'), units: 2, allocated: 1 }]);
+    expect(allocatedById(back)).toEqual({ A: 3, B: 2 });
+  });
+
+  it('leaves out an entry whose group order is below its own minimum: its units count for no pack, and it says why', () => {
+    const why = { en: 'Only 1 of the 2 households needed had signed up when the order closed.', zh: '结束接龙时仅 1 户报名，未达到 2 户的成团要求。' };
+    const result = allocatePool({ packSize: 5, minimumPacks: 1 }, [
+      entry('A', change('09:00', 4, 1)),
+      { ...entry('B', change('08:00', 6)), belowOwnMinimum: why },
+    ]);
+    // Without B: 4 + tolerance 1 completes one pack, all A's.
+    expect(result).toMatchObject({ formed: true, packs: 1, unitsOrdered: 5, totals: { quantity: 4, tolerance: 1 } });
+    expect(allocatedById(result)).toEqual({ A: 5, B: 0 });
+    expect(result.entries[1]!.explanation).toMatchObject({ rule: 'ORDER_BELOW_MINIMUM', requested: 6, allocated: 0, chunks: [], queuePosition: null });
+    expect(result.entries[1]!.explanation.message.en).toBe(
+      `${why.en} So your group order took no part in the pool and gets nothing. The pool ordered 1 pack of 5 (4 requested; 1 of the 1 tolerance unit completed the first pack).`,
+    );
+    expect(result.entries[1]!.explanation.message.zh).toContain('因此本团未参加拼单，没有分到。');
+    // A's explanation names nobody ahead of it: B was never in the queue.
+    expect(result.entries[0]!.explanation.ahead).toEqual([]);
+    expect(poolProgress({ packSize: 5, minimumPacks: 2 }, [entry('A', change('09:00', 4, 1)), { ...entry('B', change('08:00', 6)), belowOwnMinimum: why }])).toMatchObject({
+      totalQuantity: 4,
+      packsIfClosedNow: 1,
+      missingPacksToMinimum: 1,
+      unitsBelowOwnMinimum: 6,
+    });
+  });
+
   it('rejects contract violations with a message naming the field', () => {
     const ok = [entry('A', change('09:00', 1))];
     expect(() => allocatePool({ packSize: 0, minimumPacks: 1 }, ok)).toThrow('packSize must be an integer >= 1, got 0.');
@@ -231,6 +271,7 @@ describe('poolProgress', () => {
       missingPacksToMinimum: 2,
       wouldForm: false,
       stockLimited: false,
+      unitsBelowOwnMinimum: 0,
     });
   });
 
@@ -283,10 +324,52 @@ describe('shareAmongHouseholds', () => {
     expect(shares[0]!.explanation.message.en).toContain('nothing was left of the 2 units you asked for');
   });
 
-  it('leaves units beyond the households\u2019 quantities unassigned, and rejects bad input', () => {
-    const shares = shareAmongHouseholds(5, [{ id: 'h', quantity: 3, signedUpAt: at('09:00') }]);
-    expect(shares[0]).toMatchObject({ allocated: 3 });
-    expect(shares[0]!.explanation.message.en).toContain('nobody signed up before you, so you got all 3 units you asked for');
+  it('puts every unit on a hand-out line: tolerance units go one each, in sign-up order, as extra', () => {
+    // The order asked 4 (2 + 1 + 1) with a tolerance of 3 and got 7: the 3 extra go to the first three households.
+    const shares = shareAmongHouseholds(7, [
+      { id: '3-301', quantity: 1, signedUpAt: at('10:00') },
+      { id: '1-101', quantity: 2, signedUpAt: at('09:00') },
+      { id: '2-201', quantity: 1, signedUpAt: at('09:30') },
+      { id: '4-401', quantity: 0, signedUpAt: at('11:00') },
+    ]);
+    expect(shares.map((s) => [s.id, s.allocated, s.explanation.extra, s.explanation.rule])).toEqual([
+      ['3-301', 2, 1, 'SERVED_WITH_EXTRA'],
+      ['1-101', 3, 1, 'SERVED_WITH_EXTRA'],
+      ['2-201', 2, 1, 'SERVED_WITH_EXTRA'],
+      ['4-401', 0, 0, 'NOTHING_REQUESTED'],
+    ]);
+    expect(shares.reduce((n, s) => n + s.allocated, 0)).toBe(7);
+    expect(shares[1]!.explanation).toMatchObject({ requested: 2, allocated: 3, groupAllocated: 7, groupExtra: 3 });
+    expect(shares[1]!.explanation.message).toEqual({
+      en:
+        "Your group order received 7 units, shared in sign-up order: first each household's own units, then the 3 extra units " +
+        '(tolerance the leader accepted to complete a pack), one each in sign-up order. You signed up first, at 09:00; ' +
+        'nobody signed up before you, so you got all 2 units you asked for, plus 1 extra.',
+      zh: '本团分到 7 份，按接龙顺序分配：先分各户自己要的份数，再把多出的 3 份（团长为补满整箱接受的容差）按接龙顺序每户一份。你是第 1 个接龙（09:00），前面没有人，你要 2 份，全部分到，另多分 1 份。',
+    });
+  });
+
+  it('deals the extra round again while any is left, and says so to a household that got none', () => {
+    const shares = shareAmongHouseholds(7, [
+      { id: 'a', quantity: 1, signedUpAt: at('09:00') },
+      { id: 'b', quantity: 1, signedUpAt: at('09:10') },
+      { id: 'c', quantity: 1, signedUpAt: at('09:20') },
+    ]);
+    expect(shares.map((s) => s.explanation.extra)).toEqual([2, 1, 1]);
+    const one = shareAmongHouseholds(5, [
+      { id: 'a', quantity: 2, signedUpAt: at('09:00') },
+      { id: 'b', quantity: 2, signedUpAt: at('09:10') },
+    ]);
+    expect(one.map((s) => s.allocated)).toEqual([3, 2]);
+    expect(one[1]!.explanation).toMatchObject({ rule: 'FULLY_SERVED', extra: 0 });
+    expect(one[1]!.explanation.message.en).toContain('so you got all 2 units you asked for; the extra units went to households that signed up earlier');
+  });
+
+  it('refuses units for a group order in which nobody asked for any, and rejects bad input', () => {
+    expect(() => shareAmongHouseholds(2, [{ id: 'h', quantity: 0, signedUpAt: at('09:00') }])).toThrow(
+      'allocated 2 units, but no household asked for any: there is nobody to give them to.',
+    );
+    expect(() => shareAmongHouseholds(1, [])).toThrow('there is nobody to give them to');
     expect(() => shareAmongHouseholds(-1, [])).toThrow('allocated must be an integer >= 0, got -1.');
     expect(() =>
       shareAmongHouseholds(1, [
@@ -339,6 +422,12 @@ describe('allocatePool on random pools', () => {
 
       for (const e of result.entries) {
         expect(e.allocated).toBeLessThanOrEqual(e.quantity + e.tolerance);
+        // Nothing for an entry that asks for nothing; and what it gets, its households get, to the unit.
+        if (e.quantity === 0) expect(e.allocated).toBe(0);
+        const households = Array.from({ length: Math.min(e.quantity, 1 + int(4)) }, (_, h) => ({ id: `h${h}`, quantity: 0, signedUpAt: new Date(Date.UTC(2022, 3, 10, 8, h)) }));
+        for (let u = 0; u < e.quantity; u++) households[u % households.length]!.quantity += 1;
+        const shares = shareAmongHouseholds(e.allocated, households);
+        expect({ context, handedOut: shares.reduce((n, s) => n + s.allocated, 0) }).toEqual({ context, handedOut: e.allocated });
         expect(e.fromQuantity).toBeLessThanOrEqual(e.quantity);
         expect(e.fromTolerance).toBeLessThanOrEqual(e.tolerance);
       }
