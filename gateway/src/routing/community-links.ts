@@ -180,13 +180,15 @@ export class CommunityLinks {
   ): Promise<GraphQLResponseBody> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
+    const path = subgraphPath(subgraph);
     let response: Response;
     try {
-      response = await fetch(`${entry.url}${subgraphPath(subgraph)}`, {
+      response = await fetch(`${entry.url}${path}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey),
+          // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
+          [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey, { path }),
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),

@@ -13,7 +13,8 @@ import {
   openDomainOrm,
   safeHandler,
   sendGraphQLError,
-  verifyAssertion,
+  assertionRefusalMessage,
+  AssertionVerifier,
   type Logger,
   type SubgraphContext,
   type SubgraphModule,
@@ -90,6 +91,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     throw error;
   }
 
+  const assertions = new AssertionVerifier(config.community, config.hubPublicKey);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -103,12 +105,9 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       return;
     }
     const header = req.headers[HUB_ASSERTION_HEADER];
-    const verdict = verifyAssertion(typeof header === 'string' ? header : undefined, config.community, config.hubPublicKey);
+    const verdict = assertions.verify(typeof header === 'string' ? header : undefined, path);
     if ('refused' in verdict) {
-      sendGraphQLError(res, 401, 'HUB_ASSERTION_REQUIRED', {
-        en: `This community node only answers the sub-district hub (assertion ${verdict.refused}). Send your request to the hub.`,
-        zh: `本社区节点只接受街道枢纽的请求（凭证${verdict.refused === 'missing' ? '缺失' : '无效'}），请通过枢纽访问。`,
-      }, { reason: verdict.refused });
+      sendGraphQLError(res, 401, 'HUB_ASSERTION_REQUIRED', assertionRefusalMessage(verdict.refused), { reason: verdict.refused });
       return;
     }
     const { claims } = verdict;

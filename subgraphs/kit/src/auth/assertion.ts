@@ -1,42 +1,147 @@
 /**
- * The hub's assertion: a short-lived JWT it signs for one community node, carrying the verified caller's claims.
- * A node accepts no request without one, so nobody reaches a community's data except through the hub.
+ * The hub's assertion: a short-lived JWT it signs for one HTTP request to one community node, carrying the verified
+ * caller's claims. A node accepts no request without one, so nobody reaches a community's data except through the
+ * hub. What a node checks, in order, and the `reason` it answers when it refuses:
+ *
+ * - signed by the hub's key with EdDSA (`bad-signature`, `malformed`, `wrong-issuer`), for this community (`wrong-audience`);
+ * - fresh: now within [iat, exp], give or take ASSERTION_CLOCK_SKEW_SECONDS (`not-yet-valid`, `expired`);
+ * - short: exp - iat at most MAX_ASSERTION_LIFETIME_SECONDS, whatever the hub key signed (`lifetime-too-long`), so a
+ *   leaked or mistakenly long-lived assertion is worthless;
+ * - for this subgraph path (`path` claim, `wrong-path`), so an assertion for a read of one subgraph cannot be
+ *   replayed against another;
+ * - used once: its random nonce (`jti`) is remembered until it expires (`replayed`). The memory is capped; when it is
+ *   full of live nonces the node refuses (`replay-cache-full`) rather than forget one and accept a replay.
+ *
+ * Nonces are random, so any number of hub replicas may sign with the same key. Each node process remembers its own
+ * nonces: behind a load balancer, one replay could reach each replica of a community once within the lifetime.
  */
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import type { BilingualMessage } from '@lilong/schema';
 import { ANONYMOUS, Claims, parseRoles } from './claims';
-import { JwtError, signJwt, verifyJwt } from './jws';
+import { JwtError, signJwt, verifyJwt, type JwtFailure } from './jws';
+import { ReplayCache } from './replay-cache';
 
 export const HUB_ASSERTION_HEADER = 'x-lilong-assertion';
 export const HUB_ISSUER = 'lilong-hub';
-/** Seconds an assertion stays valid: long enough for one fetch, short enough to be useless if leaked. */
-export const ASSERTION_LIFETIME_SECONDS = 60;
+/**
+ * Seconds the hub signs an assertion for. It is checked once, when the request arrives, so it only has to cover the
+ * trip from hub to node; the request itself may then run for as long as its budget allows.
+ */
+export const ASSERTION_LIFETIME_SECONDS = 30;
+/** Longest lifetime (exp - iat, seconds) a node accepts. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 60;
+/** Clock difference tolerated between hub and node, seconds: NTP keeps servers far closer; more would extend every assertion. */
+export const ASSERTION_CLOCK_SKEW_SECONDS = 5;
+/** Nonces a node remembers at most: about 10 MB, and 2,800 requests a second for 35 s before it fills. */
+export const REPLAY_CACHE_CAPACITY = 100_000;
 
 export function assertionAudience(community: string): string {
   return `lilong-node:${community}`;
 }
 
-export function signAssertion(claims: Claims, community: string, hubKey: KeyObject, now = Date.now()): string {
-  const iat = Math.floor(now / 1000);
+export interface AssertionTarget {
+  /** The path on the node the assertion is for, e.g. `/shops/graphql`; without it every node refuses it. */
+  path?: string;
+  /** @default Date.now() */
+  now?: number;
+  /** @default ASSERTION_LIFETIME_SECONDS */
+  lifetimeSeconds?: number;
+}
+
+/** Signs one assertion for one request: a new nonce every time, so sign again for every HTTP request. */
+export function signAssertion(claims: Claims, community: string, hubKey: KeyObject, target: AssertionTarget = {}): string {
+  const iat = Math.floor((target.now ?? Date.now()) / 1000);
   return signJwt(
-    { iss: HUB_ISSUER, aud: assertionAudience(community), sub: claims.sub, roles: claims.roles, iat, exp: iat + ASSERTION_LIFETIME_SECONDS },
+    {
+      iss: HUB_ISSUER,
+      aud: assertionAudience(community),
+      sub: claims.sub,
+      roles: claims.roles,
+      iat,
+      exp: iat + (target.lifetimeSeconds ?? ASSERTION_LIFETIME_SECONDS),
+      jti: randomBytes(16).toString('base64url'),
+      ...(target.path === undefined ? {} : { path: target.path }),
+    },
     hubKey,
   );
 }
 
-/** The caller's claims from a hub assertion, or a reason it is refused. */
-export function verifyAssertion(
-  token: string | undefined,
-  community: string,
-  hubPublicKey: KeyObject,
-): { claims: Claims } | { refused: string } {
-  if (!token) return { refused: 'missing' };
-  try {
-    const jwt = verifyJwt(token, { issuers: new Map([[HUB_ISSUER, hubPublicKey]]), audience: assertionAudience(community) });
+export type AssertionRefusal = 'missing' | JwtFailure | 'lifetime-too-long' | 'wrong-path' | 'replayed' | 'replay-cache-full';
+
+const REFUSALS: Record<AssertionRefusal, BilingualMessage> = {
+  missing: { en: 'no hub assertion was sent', zh: '请求未附带枢纽凭证' },
+  malformed: { en: 'the assertion is malformed', zh: '凭证格式不正确' },
+  'bad-signature': { en: "the assertion is not signed with this node's hub key", zh: '凭证不是由本节点信任的枢纽签发' },
+  'wrong-issuer': { en: 'the assertion is not issued by the hub', zh: '凭证并非由枢纽签发' },
+  'wrong-audience': { en: 'the assertion is for another community', zh: '凭证是签发给其他社区的' },
+  expired: { en: 'the assertion has expired', zh: '凭证已过期' },
+  'not-yet-valid': { en: 'the assertion is not valid yet (are the hub and node clocks apart?)', zh: '凭证尚未生效（请检查枢纽与节点的时钟是否一致）' },
+  'lifetime-too-long': {
+    en: `the assertion is valid for longer than ${MAX_ASSERTION_LIFETIME_SECONDS} s`,
+    zh: `凭证有效期超过 ${MAX_ASSERTION_LIFETIME_SECONDS} 秒`,
+  },
+  'wrong-path': { en: 'the assertion was signed for another path of this node', zh: '凭证是为本节点的其他路径签发的' },
+  replayed: { en: 'the assertion was already used once', zh: '凭证已被使用过' },
+  'replay-cache-full': {
+    en: 'the node is receiving more requests than it can check for replays; try again shortly',
+    zh: '节点收到的请求过多，暂时无法核验凭证是否被重复使用，请稍后重试',
+  },
+};
+
+/** What a node answers when it refuses an assertion (with `extensions.reason`). */
+export function assertionRefusalMessage(reason: AssertionRefusal): BilingualMessage {
+  const why = REFUSALS[reason];
+  return {
+    en: `This community node only answers the sub-district hub: ${why.en}. Send your request to the hub.`,
+    zh: `本社区节点只接受街道枢纽的请求：${why.zh}。请通过枢纽访问。`,
+  };
+}
+
+export interface AssertionVerifierOptions {
+  /** @default MAX_ASSERTION_LIFETIME_SECONDS */
+  maxLifetimeSeconds?: number;
+  /** @default ASSERTION_CLOCK_SKEW_SECONDS */
+  clockSkewSeconds?: number;
+  /** @default REPLAY_CACHE_CAPACITY */
+  replayCacheCapacity?: number;
+}
+
+const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** A node's check of hub assertions; it keeps the nonces it has seen, so make one per node and keep it. */
+export class AssertionVerifier {
+  private readonly issuers: ReadonlyMap<string, KeyObject>;
+  private readonly audience: string;
+  private readonly maxLifetime: number;
+  private readonly skew: number;
+  private readonly nonces: ReplayCache;
+
+  constructor(community: string, hubPublicKey: KeyObject, options: AssertionVerifierOptions = {}) {
+    this.issuers = new Map([[HUB_ISSUER, hubPublicKey]]);
+    this.audience = assertionAudience(community);
+    this.maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
+    this.skew = options.clockSkewSeconds ?? ASSERTION_CLOCK_SKEW_SECONDS;
+    this.nonces = new ReplayCache(options.replayCacheCapacity ?? REPLAY_CACHE_CAPACITY);
+  }
+
+  /** The caller's claims from the assertion sent to `path`, or the reason it is refused. */
+  verify(token: string | undefined, path: string, now = Date.now()): { claims: Claims } | { refused: AssertionRefusal } {
+    if (!token) return { refused: 'missing' };
+    let jwt;
+    try {
+      jwt = verifyJwt(token, { issuers: this.issuers, audience: this.audience, now, clockSkewSeconds: this.skew });
+    } catch (error) {
+      if (error instanceof JwtError) return { refused: error.reason };
+      throw error;
+    }
+    if (jwt.exp - jwt.iat > this.maxLifetime) return { refused: 'lifetime-too-long' };
     const roles = parseRoles(jwt.roles);
-    if (!roles) return { refused: 'malformed' };
+    if (!roles || typeof jwt.jti !== 'string' || !NONCE.test(jwt.jti)) return { refused: 'malformed' };
+    if (jwt.path !== path) return { refused: 'wrong-path' };
+    // Last, so that an assertion refused for any other reason leaves no trace in the cache.
+    const seen = this.nonces.remember(jwt.jti, (jwt.exp + this.skew) * 1000 + 999, now);
+    if (seen === 'replayed') return { refused: 'replayed' };
+    if (seen === 'full') return { refused: 'replay-cache-full' };
     return { claims: jwt.sub === ANONYMOUS.sub && roles.length === 0 ? ANONYMOUS : { sub: jwt.sub, roles } };
-  } catch (error) {
-    if (error instanceof JwtError) return { refused: error.reason };
-    throw error;
   }
 }

@@ -41,7 +41,10 @@ export interface VerifyOptions {
   audience: string;
   /** @default Date.now() */
   now?: number;
-  /** Tolerated clock difference, in seconds. @default 30 */
+  /**
+   * Tolerated clock difference, in seconds. The default suits identity providers' tokens, whose issuers' clocks the
+   * hub does not control; hub assertions use a much smaller one (ASSERTION_CLOCK_SKEW_SECONDS). @default 30
+   */
   clockSkewSeconds?: number;
 }
 
