@@ -1,14 +1,17 @@
 import { relative } from 'node:path';
-import { driftedArtefacts, generateArtefacts, writeArtefacts } from './generate';
 import { ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
 import { KEYS_DIR } from './paths';
-import { parseTokenArgs } from './token-args';
+import { parseTokenArgs, TOKEN_HELP } from './token-args';
+
+// Each command requires what it needs when it runs: loading the schema tooling, the ORM or the gateway for every
+// command made `npm run token` take seconds to sign one JWT.
+const generate = () => require('./generate') as typeof import('./generate');
 
 const [command = 'help', ...args] = process.argv.slice(2);
 
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
   start: {
-    help: 'run the embedded sub-district: PostgreSQL, demo community nodes, and the hub on port 4000 (--reset: fresh demo data)',
+    help: 'run the embedded sub-district: PostgreSQL, a process per demo community node, the hub on port 4000, restarted when they crash (--reset: fresh demo data)',
     run: async (args) => {
       const port = Number(process.env.PORT ?? 4000);
       const { start } = require('./start') as typeof import('./start');
@@ -16,13 +19,17 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     },
   },
   token: {
-    help: 'mint a demo bearer token: --role committee --community xinhua-1 [--role ...] [--sub name] [--hours 12]',
+    help: 'mint a demo bearer token: --role committee --community xinhua-1 [--role ...] [--sub name] [--hours 12]; --help for roles and validity',
     run: async (args) => {
+      if (args.includes('--help') || args.includes('-h')) {
+        console.log(TOKEN_HELP);
+        return;
+      }
       let request;
       try {
         request = parseTokenArgs(args);
       } catch (error) {
-        console.error(`${(error as Error).message}\nexample: npm run token -- --role merchant --shop xinhua-1:Shop:1`);
+        console.error(`${(error as Error).message}\nexample: npm run token -- --role merchant --shop xinhua-1:Shop:1 (--help: roles, subject, validity)`);
         return 2;
       }
       const keys = ensureKeyPair(KEYS_DIR, 'demo-idp');
@@ -32,6 +39,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   generate: {
     help: 'regenerate the committed subgraph SDL and supergraph from the code',
     run: async () => {
+      const { generateArtefacts, writeArtefacts } = generate();
       const artefacts = await generateArtefacts();
       writeArtefacts(artefacts);
       for (const a of artefacts) console.log(`wrote ${relative(process.cwd(), a.path)}`);
@@ -66,6 +74,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   check: {
     help: 'fail when the committed SDL or supergraph differ from the code',
     run: async () => {
+      const { driftedArtefacts, generateArtefacts } = generate();
       const drifted = driftedArtefacts(await generateArtefacts());
       if (drifted.length === 0) return;
       console.error(`generated schema artefacts are out of date; run \`npm run generate\` and commit:\n${drifted.map((p) => `  ${relative(process.cwd(), p)}`).join('\n')}`);
