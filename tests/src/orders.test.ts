@@ -1,6 +1,6 @@
 /**
- * Group orders and pools across compounds, end to end through the hub: orders live with the merchant (gamma),
- * groups and households in other communities (alpha, beta); deadlines fire with nobody calling.
+ * Group orders across compounds, end to end through the hub: orders live with the merchant (gamma), groups and
+ * households in other communities (alpha, beta); deadlines fire with nobody calling. Pools: pools.test.ts.
  */
 import { TestCluster } from './support/cluster';
 import {
@@ -171,119 +171,6 @@ describe('changing one’s mind, and closing early', () => {
     expect(closed.data.closeGroupOrder.status).toBe('FORMED');
     expect((await close(leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('ORDER_CLOSED');
     expect(await stockOf(productId)).toMatchObject({ reserved: 2 });
-  });
-});
-
-describe('pools across compounds', () => {
-  async function leaderFor(community: CommunityInfo, compoundIndex: number): Promise<GroupInfo> {
-    const compound = community.compounds[compoundIndex]!;
-    const existing = community.groups.find((g) => g.compoundId === compound.id);
-    if (existing) return existing;
-    const leaderHousehold = await household(community, compound.id, '9', `9${compoundIndex}1`);
-    const created = await cluster.query(
-      `mutation($i: CreateGroupInput!) { createGroup(input: $i) { id } }`,
-      { i: { compoundId: compound.id, name: `${compound.name}互助群`, leaderHouseholdId: leaderHousehold.id } },
-      cluster.token([{ role: 'committee', community: community.code }]),
-    );
-    if (created.errors) throw new Error(JSON.stringify(created.errors));
-    return { id: created.data.createGroup.id, compoundId: compound.id, leaderHouseholdId: leaderHousehold.id };
-  }
-
-  async function openPool(productId: string, minimumPacks: number, seconds = 8) {
-    const answer = await cluster.query(
-      `mutation($i: OpenPoolInput!) { openPool(input: $i) { id packSize status } }`,
-      { i: { productId, minimumPacks, deadline: inSeconds(seconds) } },
-      merchantToken(cluster, shopId),
-    );
-    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-    return answer.data.openPool.id as string;
-  }
-
-  async function join(group: GroupInfo, poolId: string, orderId: string, quantity: number, tolerance: number) {
-    const answer = await cluster.query(
-      `mutation($i: JoinPoolInput!) { joinPool(input: $i) { id progress { totalQuantity totalTolerance unitsToNextPack packsMissing } } }`,
-      { i: { poolId, orderId, quantity, tolerance } },
-      leaderToken(cluster, group),
-    );
-    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
-    return answer.data.joinPool.progress;
-  }
-
-  it('reproduces the worked example: pack 5, A 2+3 then B 2+0 then A 4+1 gives A 3 and B 2, explained', async () => {
-    const groupA = alpha.groups[0]!;
-    const groupB = beta.groups[0]!;
-    const rice = await stockedProduct(cluster, shopId, { name: '五常大米 5kg', packSize: 5, onHand: 100 });
-    const poolId = await openPool(rice, 1);
-    const orderA = await openOrder(groupA, [rice], { deadline: inSeconds(8) });
-    const orderB = await openOrder(groupB, [rice], { deadline: inSeconds(8) });
-    const a1 = await household(alpha, groupA.compoundId, '3', '301');
-    const a2 = await household(alpha, groupA.compoundId, '4', '401');
-    const b1 = await household(beta, groupB.compoundId, '5', '501');
-    await signUp(a1, orderA, rice, 2);
-    await signUp(a2, orderA, rice, 2);
-    await signUp(b1, orderB, rice, 2);
-
-    await join(groupA, poolId, orderA, 2, 3);
-    await join(groupB, poolId, orderB, 2, 0);
-    const progress = await join(groupA, poolId, orderA, 4, 1);
-    expect(progress).toEqual({ totalQuantity: 6, totalTolerance: 1, unitsToNextPack: 4, packsMissing: 0 });
-    // A pooled order's sign-ups hold nothing on the shelf until the pool closes.
-    expect(await stockOf(rice)).toMatchObject({ reserved: 0 });
-
-    const a = await orderWhen(orderA, (o) => o.status !== 'POOLED');
-    const b = await orderWhen(orderB, (o) => o.status !== 'POOLED');
-    expect(a.poolEntry).toMatchObject({ quantity: 4, tolerance: 1, allocated: 3, explanation: { rule: 'FIRST_COME_QUANTITY', requested: 4, allocated: 3, packs: 1, packSize: 5 } });
-    expect(b.poolEntry).toMatchObject({ allocated: 2, explanation: { rule: 'ALL_QUANTITY_SERVED' } });
-    expect(a.poolEntry.explanation.message).toContain('1 pack of 5');
-    expect(a.status).toBe('FORMED');
-    expect(await stockOf(rice)).toEqual({ onHand: 100, reserved: 5, available: 95 });
-
-    const pool = await cluster.query(`query($id: ID!) { pool(id: $id) { status packs unitsOrdered } }`, { id: poolId });
-    expect(pool.data.pool).toEqual({ status: 'FORMED', packs: 1, unitsOrdered: 5 });
-
-    // A's 3 units go to its households in sign-up order: a1 all 2, a2 1 of 2, and a2 can ask why.
-    const mine = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { mySignUp { position lines { quantity allocated explanation { rule message requested allocated } } } } }`, { id: orderA }, residentToken(cluster, a2));
-    expect(mine.data.groupOrder.mySignUp).toMatchObject({ position: 2, lines: [{ quantity: 2, allocated: 1, explanation: { rule: 'PARTLY_SERVED', requested: 2, allocated: 1 } }] });
-    const list = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { handOutList { building households { address lines { quantity } } } } }`, { id: orderA }, leaderToken(cluster, groupA));
-    expect(list.data.groupOrder.handOutList).toEqual([
-      { building: '3', households: [{ address: a1.address, lines: [{ quantity: 2 }] }] },
-      { building: '4', households: [{ address: a2.address, lines: [{ quantity: 1 }] }] },
-    ]);
-  });
-
-  it('three compounds in two communities pool at a merchant in a third: whole packs, tolerance completes the last', async () => {
-    const groupA = await leaderFor(alpha, 0);
-    const groupC = await leaderFor(alpha, 1);
-    const groupB = await leaderFor(beta, 1);
-    expect(new Set([groupA.compoundId, groupB.compoundId, groupC.compoundId]).size).toBe(3);
-    const rice = await stockedProduct(cluster, shopId, { name: '珍珠米 5kg', packSize: 5, onHand: 50 });
-    const poolId = await openPool(rice, 2);
-    const orders = await Promise.all([groupA, groupB, groupC].map((g) => openOrder(g, [rice], { deadline: inSeconds(8) })));
-    await join(groupA, poolId, orders[0]!, 4, 0);
-    await join(groupB, poolId, orders[1]!, 3, 0);
-    await join(groupC, poolId, orders[2]!, 2, 1);
-    const open = await cluster.query(`{ openPools(first: 10) { id progress { packsIfClosedNow packsMissing } } }`);
-    expect(open.data.openPools).toEqual(expect.arrayContaining([{ id: poolId, progress: { packsIfClosedNow: 2, packsMissing: 0 } }]));
-
-    const results = await Promise.all(orders.map((o) => orderWhen(o, (x) => x.status !== 'POOLED')));
-    expect(results.map((r) => r.poolEntry.allocated)).toEqual([4, 3, 3]);
-    expect(results.map((r) => r.status)).toEqual(['FORMED', 'FORMED', 'FORMED']);
-    expect(results[2].poolEntry.explanation.rule).toBe('FIRST_COME_TOLERANCE');
-    expect(await stockOf(rice)).toMatchObject({ reserved: 10, available: 40 });
-  });
-
-  it('a pool below its minimum fails and fails its group orders, reserving nothing', async () => {
-    const groupA = alpha.groups[0]!;
-    const rice = await stockedProduct(cluster, shopId, { name: '糯米 5kg', packSize: 5, onHand: 50 });
-    const poolId = await openPool(rice, 3);
-    const orderA = await openOrder(groupA, [rice], { deadline: inSeconds(8) });
-    const h = await household(alpha, groupA.compoundId, '6', '601');
-    await signUp(h, orderA, rice, 2);
-    await join(groupA, poolId, orderA, 6, 0);
-    const failed = await orderWhen(orderA, (o) => o.status !== 'POOLED');
-    expect(failed.status).toBe('FAILED');
-    expect(failed.statusReason).toContain('minimum 3');
-    expect(await stockOf(rice)).toMatchObject({ reserved: 0, available: 50 });
   });
 });
 

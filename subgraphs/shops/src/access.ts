@@ -1,4 +1,5 @@
 import { forbidden, globalIdOf, isCommitteeOf, requireSignedIn, rolesOf } from '@lilong/kit';
+import type { BilingualMessage } from '@lilong/schema';
 import type { ShopsContext } from './loaders';
 
 /** Committee staff of this community register the shops that stand in its compounds. */
@@ -9,11 +10,13 @@ export function requireCommittee(ctx: ShopsContext): void {
   }
 }
 
-/** Only a shop's own merchant changes its products and stock. */
-export function requireMerchantOf(ctx: ShopsContext, shopLocalId: number): void {
+const MANAGES_STOCK: BilingualMessage = { en: 'manages its products and stock', zh: '管理其商品和库存' };
+
+/** Only a shop's own merchant changes its products and stock (or does `what` else the refusal names). */
+export function requireMerchantOf(ctx: ShopsContext, shopLocalId: number, what: BilingualMessage = MANAGES_STOCK): void {
   requireSignedIn(ctx.claims);
   const shopId = globalIdOf(ctx.community, 'Shop', shopLocalId);
   if (!rolesOf(ctx.claims, 'merchant').some((r) => r.shop === shopId)) {
-    throw forbidden(`only the merchant of ${shopId} manages its products and stock`, `只有 ${shopId} 的商户本人可以管理其商品和库存`);
+    throw forbidden(`only the merchant of ${shopId} ${what.en}`, `只有 ${shopId} 的商户本人可以${what.zh}`);
   }
 }

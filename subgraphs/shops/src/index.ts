@@ -77,7 +77,7 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     Household: (representation) => representation,
   },
   // Deadlines fire with nobody online: group orders first (they may feed pools), then pools.
-  startBackground: (context) => startDeadlineScheduler(context, [closeDueGroupOrders, closeDuePools(context.community)]),
+  startBackground: (context) => startDeadlineScheduler(context, [closeDueGroupOrders(context.community), closeDuePools(context.community)]),
 };
 
 async function load<T>(loader: { load(id: number): Promise<T | undefined> }, id: number | undefined): Promise<T | null> {

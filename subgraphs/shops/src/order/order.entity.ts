@@ -14,7 +14,7 @@ import { GroupOrderStatus, HandOut, MinimumKind } from './order.enums';
 @Entity({ tableName: 'group_order' })
 @Index({ properties: ['status', 'deadline'] })
 export class GroupOrder {
-  [OptionalProps]?: 'localId' | 'status' | 'createdAt' | 'closedAt' | 'statusReason' | 'items' | 'signUps' | 'isOpenForSignUps';
+  [OptionalProps]?: 'localId' | 'status' | 'createdAt' | 'closedAt' | 'statusReason' | 'items' | 'signUps';
 
   @PrimaryKey({ fieldName: 'id', autoincrement: true })
   localId!: number;
@@ -58,7 +58,10 @@ export class GroupOrder {
   @Enum({ items: () => GroupOrderStatus, nativeEnumName: 'group_order_status', default: GroupOrderStatus.OPEN })
   status: GroupOrderStatus = GroupOrderStatus.OPEN;
 
-  /** Why the order failed (or anything else worth saying about its status), in English and Chinese. */
+  /**
+   * Why the order failed (or anything else worth saying about its status, e.g. that its pool was declined), in
+   * English and Chinese.
+   */
   @Property({ type: 'jsonb', nullable: true })
   statusReason?: { en: string; zh: string } | null;
 
@@ -80,8 +83,9 @@ export class GroupOrder {
   @OneToMany(() => SignUp, (signUp) => signUp.order)
   signUps = new Collection<SignUp>(this);
 
-  get isOpenForSignUps(): boolean {
-    return (this.status === GroupOrderStatus.OPEN || this.status === GroupOrderStatus.POOLED) && this.deadline.getTime() > Date.now();
+  /** Whether households may still sign up or change: open or pooled, and before its deadline. */
+  takesSignUps(now: Date): boolean {
+    return (this.status === GroupOrderStatus.OPEN || this.status === GroupOrderStatus.POOLED) && this.deadline.getTime() > now.getTime();
   }
 }
 

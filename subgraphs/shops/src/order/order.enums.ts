@@ -11,9 +11,9 @@ export enum HandOut {
 }
 
 /**
- * OPEN: taking sign-ups. POOLED: joined a pool, which decides at its close. FORMED 成团: reached its minimum, stock
- * reserved. FAILED: did not (everything released, `statusReason` says why). CONFIRMED: the merchant accepted it.
- * HANDED_OVER: the goods left the shop.
+ * OPEN: taking sign-ups. POOLED: joined a pool, which decides at its close (sign-ups still change the order, and its
+ * pool entry follows them). FORMED 成团: reached its minimum, stock reserved. FAILED: did not (everything released,
+ * `statusReason` says why). CONFIRMED: the merchant accepted it. HANDED_OVER: the goods left the shop.
  */
 export enum GroupOrderStatus {
   OPEN = 'OPEN',
@@ -42,15 +42,25 @@ registerEnumType(HandOut, {
   },
 });
 
+/** Each status as Chinese messages name it (never the English value inside Chinese text). */
+export const GROUP_ORDER_STATUS_ZH: Record<GroupOrderStatus, string> = {
+  OPEN: '接龙中',
+  POOLED: '已拼单',
+  FORMED: '已成团',
+  FAILED: '未成团',
+  CONFIRMED: '商户已确认',
+  HANDED_OVER: '已交付',
+};
+
 registerEnumType(GroupOrderStatus, {
   name: 'GroupOrderStatus',
   description: 'Where a group order 团购 stands',
   valuesConfig: {
-    OPEN: { description: 'Taking sign-ups 接龙中' },
-    POOLED: { description: 'Joined a pool; decided when the pool closes 已拼单' },
-    FORMED: { description: 'Reached its minimum; stock reserved 已成团' },
-    FAILED: { description: 'Did not form; everything released 未成团' },
-    CONFIRMED: { description: 'Accepted by the merchant 商户已确认' },
-    HANDED_OVER: { description: 'Goods handed over 已交付' },
+    OPEN: { description: `Taking sign-ups ${GROUP_ORDER_STATUS_ZH.OPEN}` },
+    POOLED: { description: `Joined a pool; decided when the pool closes ${GROUP_ORDER_STATUS_ZH.POOLED}` },
+    FORMED: { description: `Reached its minimum; stock reserved ${GROUP_ORDER_STATUS_ZH.FORMED}` },
+    FAILED: { description: `Did not form; everything released ${GROUP_ORDER_STATUS_ZH.FAILED}` },
+    CONFIRMED: { description: `Accepted by the merchant ${GROUP_ORDER_STATUS_ZH.CONFIRMED}` },
+    HANDED_OVER: { description: `Goods handed over ${GROUP_ORDER_STATUS_ZH.HANDED_OVER}` },
   },
 });

@@ -165,7 +165,16 @@ export class SignUpResolver {
       quantity: l.quantity,
       allocated: l.allocated ?? null,
       explanation: l.explanation
-        ? { rule: l.explanation.rule, message: l.explanation.message.en, messageZh: l.explanation.message.zh, requested: l.explanation.requested, allocated: l.explanation.allocated, position: l.explanation.position }
+        ? {
+            rule: l.explanation.rule,
+            message: l.explanation.message.en,
+            messageZh: l.explanation.message.zh,
+            requested: l.explanation.requested,
+            allocated: l.explanation.allocated,
+            // Rows written before extra units were dealt out have none.
+            fromTolerance: l.explanation.extra ?? 0,
+            position: l.explanation.position,
+          }
         : null,
     }));
   }

@@ -1,26 +1,30 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
-import { lilongError, parseGlobalId } from '@lilong/schema';
+import { formatGlobalId, lilongError, parseGlobalId } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
-import { PoolEntry } from '../pool/pool.entity';
+import { PoolEntry, PoolStatus } from '../pool/pool.entity';
+import { entryOf, followSignUps, poolClosed, poolTakesChanges } from '../pool/pool-entry';
 import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
-import { GroupOrderStatus } from './order.enums';
+import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
-import { checkDeadline, checkMinimum, checkQuantity, minimumVerdict } from './order.rules';
-import { handOver, lockProducts, release, reserveAtOnce } from './reservation';
+import { checkDeadline, checkMinimum, checkQuantity, verdictOf, zhTime } from './order.rules';
+import { handOver, lockProducts, release, reserveAtOnce, type StockActor } from './reservation';
 
-const orderLabel = (community: string, order: GroupOrder) => `${community}:GroupOrder:${order.localId}`;
+export const orderLabel = (community: string, order: GroupOrder) => formatGlobalId(community, 'GroupOrder', order.localId);
+
+/** The status as a Chinese message names it, in quotes: “已成团”. */
+export const statusZh = (status: GroupOrderStatus) => `“${GROUP_ORDER_STATUS_ZH[status]}”`;
 
 export function orderClosed(order: GroupOrder, community: string) {
   const id = orderLabel(community, order);
   const why =
     order.status === GroupOrderStatus.OPEN || order.status === GroupOrderStatus.POOLED
-      ? { en: `its deadline ${order.deadline.toISOString()} has passed`, zh: `已过截止时间 ${order.deadline.toISOString()}` }
-      : { en: `it is ${order.status}`, zh: `状态为 ${order.status}` };
+      ? { en: `its deadline ${order.deadline.toISOString()} has passed`, zh: `已过截止时间 ${zhTime(order.deadline)}` }
+      : { en: `it is ${order.status}`, zh: `状态为${statusZh(order.status)}` };
   return lilongError('ORDER_CLOSED', { en: `Group order ${id} takes no more sign-ups: ${why.en}.`, zh: `团购 ${id} 已停止接龙：${why.zh}。` }, { status: order.status });
 }
 
@@ -51,12 +55,13 @@ function leaderRole(claims: Claims, groupId: string) {
   return role;
 }
 
-export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInput): Promise<GroupOrder> {
+/** `now` is the time of the request; the demo seed passes earlier times to replay a morning of sign-ups. */
+export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInput, now = new Date()): Promise<GroupOrder> {
   const shopLocalId = localIdOf(ctx.community, input.shopId, 'Shop', 'input.shopId');
   parseGlobalId(input.groupId, 'Group', 'input.groupId');
   const leader = leaderRole(ctx.claims, input.groupId);
   const title = requireText(input.title, 'input.title', 60);
-  checkDeadline(input.deadline);
+  checkDeadline(input.deadline, now.getTime());
   checkMinimum(input.minimumKind, input.minimum);
   if (input.productIds.length === 0 || input.productIds.length > 20) {
     throw badInput('input.productIds', 'must name 1 to 20 products.', '须包含 1 到 20 个商品。');
@@ -85,6 +90,7 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
       minimum: input.minimum,
       handOut: input.handOut,
       openedBy: ctx.claims.sub,
+      createdAt: now,
     });
     for (const product of products) em.create(GroupOrderItem, { order, product });
     return order;
@@ -103,11 +109,12 @@ function residentRole(claims: Claims, householdId: string, order: GroupOrder) {
 }
 
 /**
- * Signs a household up, or changes its quantities, keeping its place in the list. For an order on its own, the
- * units are reserved at once, first come first served: a sign-up that would take more than is available is
- * refused with INSUFFICIENT_STOCK. A pooled order reserves when its pool closes.
+ * Signs a household up, or changes its quantities, keeping its place in the list. For an order on its own (or in a
+ * pool its merchant has not accepted yet), the units are reserved at once, first come first served: a sign-up that
+ * would take more than is available is refused with INSUFFICIENT_STOCK. An order in an accepted pool reserves when
+ * the pool closes. Either way a pooled order's entry follows the change (see pool-entry.ts).
  */
-export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<SignUp> {
+export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Date()): Promise<SignUp> {
   parseGlobalId(input.householdId, 'Household', 'input.householdId');
   if (input.lines.length === 0 || input.lines.length > 20) throw badInput('input.lines', 'must have 1 to 20 lines.', '须有 1 到 20 行。');
   const lineIds = input.lines.map((l, i) => localIdOf(ctx.community, l.productId, 'Product', `input.lines[${i}].productId`));
@@ -118,14 +125,14 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<Sig
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     const role = residentRole(ctx.claims, input.householdId, order);
-    if (!order.isOpenForSignUps) throw orderClosed(order, ctx.community);
+    if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
+    const entry = await pooledEntry(em, order, ctx.community, now);
     const items = await em.find(GroupOrderItem, { order }, { populate: ['product'] });
     input.lines.forEach((line, i) => {
       const item = items.find((it) => it.product.localId === lineIds[i]);
       if (!item) throw badInput(`input.lines[${i}].productId`, 'is not offered in this group order.', '不在本团购的商品中。');
       checkQuantity(line.quantity, item.product.householdLimit, item.product.name, i);
     });
-    const now = new Date();
     let signUp: SignUp | null = await em.findOne(SignUp, { order, householdId: input.householdId }, { populate: ['lines'] });
     if (!signUp) {
       signUp = em.create(SignUp, { order, householdId: input.householdId, building: role.building, address: role.address, signedUpBy: ctx.claims.sub, createdAt: now, updatedAt: now });
@@ -136,7 +143,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<Sig
     }
     signUp.updatedAt = now;
     const current: SignUp = signUp;
-    const reserving = order.status === GroupOrderStatus.OPEN;
+    const reserving = holdsOwnStock(order, entry);
     const changes: { productId: number; units: number }[] = [];
     const lines = input.lines.map((lineInput, i) => {
       const productId = lineIds[i]!;
@@ -152,41 +159,71 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput): Promise<Sig
     for (const line of lines) if (line.quantity === 0) em.remove(line);
     // Write the sign-up first; the hot product rows are then locked only by the reservation itself and the commit.
     await em.flush();
-    if (reserving) await reserveAtOnce(em, changes, ctx.claims.sub, `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`);
+    if (reserving) await reserveAtOnce(em, changes, stockActor(ctx, now), `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`);
+    if (entry) await followSignUps(em, entry, now);
     return current;
   });
 }
 
-export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput): Promise<SignUp> {
+export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput, now = new Date()): Promise<SignUp> {
   parseGlobalId(input.householdId, 'Household', 'input.householdId');
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     residentRole(ctx.claims, input.householdId, order);
-    if (!order.isOpenForSignUps) throw orderClosed(order, ctx.community);
+    if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
+    const entry = await pooledEntry(em, order, ctx.community, now);
     const signUp = await em.findOne(SignUp, { order, householdId: input.householdId, withdrawnAt: null }, { populate: ['lines'] });
-    if (!signUp) throw notFound('SignUp', `${input.householdId} in ${input.orderId}`);
+    if (!signUp) {
+      throw lilongError(
+        'NOT_FOUND',
+        { en: `${input.householdId} has no sign-up in ${input.orderId}.`, zh: `${input.householdId} 未在 ${input.orderId} 中报名。` },
+        { id: input.householdId },
+      );
+    }
     const products = await lockProducts(em, signUp.lines.getItems().map((l) => l.product.localId));
     for (const line of signUp.lines) {
-      release(em, products.get(line.product.localId)!, line.reserved, ctx.claims.sub, `withdrawal ${input.householdId}`);
+      release(em, products.get(line.product.localId)!, line.reserved, stockActor(ctx, now), `withdrawal of ${input.householdId} from ${orderLabel(ctx.community, order)}`);
       line.reserved = 0;
     }
-    signUp.withdrawnAt = new Date();
-    signUp.updatedAt = new Date();
+    signUp.withdrawnAt = now;
+    signUp.updatedAt = now;
+    await em.flush();
+    if (entry) await followSignUps(em, entry, now);
     return signUp;
   });
 }
+
+/** The caller as the stock audit names them. */
+const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.sub, at });
+
+/**
+ * A pooled order's entry, once its pool is known to take changes; null for an order on its own. The caller holds the
+ * order's lock; the pool's status cannot change under it, since every pool step locks the pool's orders.
+ */
+async function pooledEntry(em: EntityManager, order: GroupOrder, community: string, now: Date) {
+  if (order.status !== GroupOrderStatus.POOLED) return null;
+  const entry = await entryOf(em, order);
+  if (entry && !poolTakesChanges(entry.pool, now)) throw poolClosed(entry.pool, community);
+  return entry;
+}
+
+/**
+ * Whether the order's sign-ups hold their own units on the shelf: on its own, or in a pool the merchant has not
+ * accepted yet (the pool may still be declined, and the order then runs on its own). In an accepted pool, the pool
+ * reserves whole packs at its close.
+ */
+export const holdsOwnStock = (order: GroupOrder, entry: { pool: { status: PoolStatus } } | null): boolean =>
+  order.status === GroupOrderStatus.OPEN || (order.status === GroupOrderStatus.POOLED && entry?.pool.status === PoolStatus.PROPOSED);
 
 /**
  * Closes an open order now: it forms if it reached its minimum (its reservations stand), else it fails and gives
  * every reserved unit back, saying why. Used by the leader's early close and by the deadline scheduler; the
  * caller holds the order's row lock, so this happens exactly once.
  */
-export async function decideOrder(em: EntityManager, order: GroupOrder, actor: string, now = new Date()): Promise<void> {
+export async function decideOrder(em: EntityManager, community: string, order: GroupOrder, actor: string, now = new Date()): Promise<void> {
   if (order.status !== GroupOrderStatus.OPEN) return;
   const signUps = await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'] });
-  const households = signUps.length;
-  const quantity = signUps.reduce((sum, s) => sum + s.lines.getItems().reduce((n, l) => n + l.quantity, 0), 0);
-  const verdict = minimumVerdict(order.minimumKind, order.minimum, households, quantity);
+  const verdict = verdictOf(order, signUps);
   order.closedAt = now;
   if (verdict.reached) {
     order.status = GroupOrderStatus.FORMED;
@@ -198,7 +235,7 @@ export async function decideOrder(em: EntityManager, order: GroupOrder, actor: s
   const lines = signUps.flatMap((s) => s.lines.getItems());
   const products = await lockProducts(em, lines.map((l) => l.product.localId));
   for (const line of lines) {
-    release(em, products.get(line.product.localId)!, line.reserved, actor, `group order ${order.localId} failed`);
+    release(em, products.get(line.product.localId)!, line.reserved, { community, actor, at: now }, `${orderLabel(community, order)} failed`);
     line.reserved = 0;
   }
 }
@@ -208,7 +245,7 @@ export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderAction
     const order = await lockOrder(em, ctx.community, input.orderId);
     leaderRole(ctx.claims, order.groupId);
     if (order.status !== GroupOrderStatus.OPEN) throw orderClosed(order, ctx.community);
-    await decideOrder(em, order, ctx.claims.sub);
+    await decideOrder(em, ctx.community, order, ctx.claims.sub);
     return order;
   });
 }
@@ -218,7 +255,7 @@ function requireStatus(order: GroupOrder, expected: GroupOrderStatus, step: { en
   if (order.status === expected) return;
   throw lilongError(
     'ORDER_CLOSED',
-    { en: `Only a ${expected.toLowerCase()} order can be ${step.en}; this one is ${order.status}.`, zh: `只有状态为 ${expected} 的订单可以${step.zh}；当前状态为 ${order.status}。` },
+    { en: `Only a ${expected.toLowerCase()} order can be ${step.en}; this one is ${order.status}.`, zh: `只有状态为${statusZh(expected)}的订单可以${step.zh}；当前状态为${statusZh(order.status)}。` },
     { status: order.status },
   );
 }
@@ -240,17 +277,18 @@ export async function markHandedOver(ctx: ShopsContext, input: GroupOrderActionI
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
     requireStatus(order, GroupOrderStatus.CONFIRMED, { en: 'handed over', zh: '交付' });
-    const reason = `group order ${order.localId} handed over`;
+    const reason = `${orderLabel(ctx.community, order)} handed over`;
+    const by = stockActor(ctx, new Date());
     const entry = await em.findOne(PoolEntry, { order }, { populate: ['pool'] });
     if (entry) {
       // A pooled order's whole packs were reserved for it at the pool's close.
       const products = await lockProducts(em, [entry.pool.product.localId]);
-      handOver(em, products.get(entry.pool.product.localId)!, entry.allocated ?? 0, ctx.claims.sub, reason);
+      handOver(em, products.get(entry.pool.product.localId)!, entry.allocated ?? 0, by, reason);
     } else {
       const lines = (await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'] })).flatMap((s) => s.lines.getItems());
       const products = await lockProducts(em, lines.map((l) => l.product.localId));
       for (const line of lines) {
-        handOver(em, products.get(line.product.localId)!, line.reserved, ctx.claims.sub, reason);
+        handOver(em, products.get(line.product.localId)!, line.reserved, by, reason);
         line.reserved = 0;
       }
     }

@@ -1,14 +1,20 @@
 import { forbidden, isSubdistrictStaff, requireSignedIn, rolesOf, type Claims } from '@lilong/kit';
 import type { Product } from '../product/product.entity';
 import type { GroupOrder, SignUp } from './order.entity';
-import { MinimumKind } from './order.enums';
+import { verdictOf } from './order.rules';
 import type { HandOutBuilding, OrderProgress } from './order.types';
 
+/** The order's counts against its own minimum: the same verdict its close (alone or in a pool) will give. */
 export function progressOf(order: GroupOrder, signUps: SignUp[]): OrderProgress {
-  const households = signUps.length;
-  const quantity = signUps.reduce((sum, s) => sum + s.lines.getItems().reduce((n, l) => n + l.quantity, 0), 0);
-  const have = order.minimumKind === MinimumKind.HOUSEHOLDS ? households : quantity;
-  return { households, quantity, minimumKind: order.minimumKind, minimum: order.minimum, missing: Math.max(0, order.minimum - have), reached: have >= order.minimum };
+  const verdict = verdictOf(order, signUps);
+  return {
+    households: verdict.households,
+    quantity: verdict.quantity,
+    minimumKind: order.minimumKind,
+    minimum: order.minimum,
+    missing: verdict.missing,
+    reached: verdict.reached,
+  };
 }
 
 /** Addresses in a sign-up list are for the group's leader only (for handing out); the merchant and staff see counts. */

@@ -1,8 +1,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { lilongError } from '@lilong/schema';
+import { formatGlobalId, lilongError } from '@lilong/schema';
 import { Product } from '../product/product.entity';
 import { recordStockChange, StockChangeKind, stockLevels } from '../stock/stock-change.service';
 import { normalReason } from '../stock/stock.rules';
+
+/** Who changes the counts, when, in which community (for the global IDs errors and audit entries name). */
+export interface StockActor {
+  community: string;
+  /** The caller's `sub`, or the scheduler's name. */
+  actor: string;
+  at: Date;
+}
+
+function insufficientStock(by: StockActor, productId: number, name: string | undefined, unit: string, available: number, requested: number) {
+  return lilongError(
+    'INSUFFICIENT_STOCK',
+    {
+      en: `Only ${available} of ${name ?? 'this product'} left (asked for ${requested}).`,
+      zh: `${name ?? '该商品'} 仅剩 ${available}${unit}（需要 ${requested}）。`,
+    },
+    { available, requested, productId: formatGlobalId(by.community, 'Product', productId) },
+  );
+}
 
 /**
  * Locks the products' rows and returns them fresh from the database. Must run inside a transaction.
@@ -26,23 +45,14 @@ export async function lockProducts(em: EntityManager, ids: Iterable<number>): Pr
  * Promises `units` of a locked product to an order, or refuses with INSUFFICIENT_STOCK naming what is left.
  * Together with the row lock this is what makes overselling impossible: reserved never exceeds on hand.
  */
-export function reserve(em: EntityManager, product: Product, units: number, actor: string, reason: string): void {
+export function reserve(em: EntityManager, product: Product, units: number, by: StockActor, reason: string): void {
   if (units === 0) return;
-  if (units > product.available) {
-    throw lilongError(
-      'INSUFFICIENT_STOCK',
-      {
-        en: `Only ${product.available} of ${product.name} left (asked for ${units}).`,
-        zh: `${product.name} 仅剩 ${product.available}${product.unit}（需要 ${units}）。`,
-      },
-      { available: product.available, requested: units, productId: product.localId },
-    );
-  }
+  if (units > product.available) throw insufficientStock(by, product.localId, product.name, product.unit, product.available, units);
   const before = stockLevels(product);
   product.reserved += units;
   product.stockVersion += 1;
-  product.stockUpdatedAt = new Date();
-  recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor, before, after: stockLevels(product), reason });
+  product.stockUpdatedAt = by.at;
+  recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }
 
 /** Raises (or, with negative units, lowers) reservations; see `reserveAtOnce`. */
@@ -58,7 +68,7 @@ export interface ReservationChange {
  * possible; a product without enough left is refused with INSUFFICIENT_STOCK, and the caller's transaction rolls
  * back. Must run inside a transaction, after the caller's own writes are flushed.
  */
-export async function reserveAtOnce(em: EntityManager, changes: ReservationChange[], actor: string, reason: string): Promise<void> {
+export async function reserveAtOnce(em: EntityManager, changes: ReservationChange[], by: StockActor, reason: string): Promise<void> {
   const connection = em.getConnection();
   const tx = em.getTransactionContext();
   for (const change of [...changes].filter((c) => c.units !== 0).sort((a, b) => a.productId - b.productId)) {
@@ -66,15 +76,15 @@ export async function reserveAtOnce(em: EntityManager, changes: ReservationChang
     // writes, done in SQL here so the hot row stays locked for one round trip and the commit only).
     const [row] = (await connection.execute(
       `with changed as (
-         update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = now()
+         update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = ?::timestamptz
          where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
          returning id, on_hand, reserved)
        insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
-       select id, ?::stock_change_kind, ?::text, now(), on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed
+       select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed
        returning on_hand_after, reserved_after`,
       [
-        change.units, change.productId, change.units, change.units,
-        change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE, actor, change.units, normalReason(reason),
+        change.units, by.at, change.productId, change.units, change.units,
+        change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE, by.actor, by.at, change.units, normalReason(reason),
       ],
       'all',
       tx,
@@ -87,35 +97,28 @@ export async function reserveAtOnce(em: EntityManager, changes: ReservationChang
         reserved: number;
       }[];
       const available = Math.max(0, (current?.on_hand ?? 0) - (current?.reserved ?? 0));
-      throw lilongError(
-        'INSUFFICIENT_STOCK',
-        {
-          en: `Only ${available} of ${current?.name ?? 'this product'} left (asked for ${change.units}).`,
-          zh: `${current?.name ?? '该商品'} 仅剩 ${available}${current?.unit ?? ''}（需要 ${change.units}）。`,
-        },
-        { available, requested: change.units, productId: change.productId },
-      );
+      throw insufficientStock(by, change.productId, current?.name, current?.unit ?? '', available, change.units);
     }
   }
 }
 
 /** Gives back `units` of a locked product's reservation. */
-export function release(em: EntityManager, product: Product, units: number, actor: string, reason: string): void {
+export function release(em: EntityManager, product: Product, units: number, by: StockActor, reason: string): void {
   if (units === 0) return;
   const before = stockLevels(product);
   product.reserved = Math.max(0, product.reserved - units);
   product.stockVersion += 1;
-  product.stockUpdatedAt = new Date();
-  recordStockChange(em, product, { kind: StockChangeKind.RELEASE, actor, before, after: stockLevels(product), reason });
+  product.stockUpdatedAt = by.at;
+  recordStockChange(em, product, { kind: StockChangeKind.RELEASE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }
 
 /** The goods left the shop: reserved units come off both the reservation and the shelf. */
-export function handOver(em: EntityManager, product: Product, units: number, actor: string, reason: string): void {
+export function handOver(em: EntityManager, product: Product, units: number, by: StockActor, reason: string): void {
   if (units === 0) return;
   const before = stockLevels(product);
   product.reserved -= units;
   product.onHand -= units;
   product.stockVersion += 1;
-  product.stockUpdatedAt = new Date();
-  recordStockChange(em, product, { kind: StockChangeKind.HAND_OVER, actor, before, after: stockLevels(product), reason });
+  product.stockUpdatedAt = by.at;
+  recordStockChange(em, product, { kind: StockChangeKind.HAND_OVER, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }

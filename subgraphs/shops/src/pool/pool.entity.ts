@@ -6,19 +6,41 @@ import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
 import type { AllocationExplanation } from './allocation';
 
+/**
+ * PROPOSED: a leader proposed it; it takes orders but no allocation or close until the shop's merchant accepts it.
+ * OPEN: accepted (a merchant's own pool is accepted at once); closes at its deadline. FORMED / FAILED: decided.
+ * DECLINED: the merchant declined it, or did not accept it before its deadline; its orders left it.
+ */
 export enum PoolStatus {
+  PROPOSED = 'PROPOSED',
   OPEN = 'OPEN',
   FORMED = 'FORMED',
   FAILED = 'FAILED',
+  DECLINED = 'DECLINED',
 }
+
+/** Each status as Chinese messages name it (never the English value inside Chinese text). */
+export const POOL_STATUS_ZH: Record<PoolStatus, string> = {
+  PROPOSED: '待商户接受',
+  OPEN: '拼单中',
+  FORMED: '已成团',
+  FAILED: '未成团',
+  DECLINED: '商户未接受',
+};
 
 registerEnumType(PoolStatus, {
   name: 'PoolStatus',
   description: 'Where a pool 拼单 stands',
   valuesConfig: {
-    OPEN: { description: 'Taking group orders 拼单中' },
-    FORMED: { description: 'Reached its minimum; whole packs ordered and reserved 已成团' },
-    FAILED: { description: 'Below its minimum at the deadline; nothing ordered 未成团' },
+    PROPOSED: {
+      description: `Proposed by a group leader: takes group orders, waits for the shop's merchant to accept it before it can close ${POOL_STATUS_ZH.PROPOSED}`,
+    },
+    OPEN: { description: `Accepted by the merchant and taking group orders until its deadline ${POOL_STATUS_ZH.OPEN}` },
+    FORMED: { description: `Reached its minimum; whole packs ordered and reserved ${POOL_STATUS_ZH.FORMED}` },
+    FAILED: { description: `Below its minimum at the deadline; nothing ordered ${POOL_STATUS_ZH.FAILED}` },
+    DECLINED: {
+      description: `The merchant declined it (statusReason says why) or did not accept it before its deadline; its group orders left it and run on their own ${POOL_STATUS_ZH.DECLINED}`,
+    },
   },
 });
 
@@ -31,7 +53,7 @@ registerEnumType(PoolStatus, {
 @Entity({ tableName: 'pool' })
 @Index({ properties: ['status', 'deadline'] })
 export class Pool {
-  [OptionalProps]?: 'localId' | 'status' | 'statusReason' | 'createdAt' | 'closedAt' | 'packs' | 'unitsOrdered' | 'entries';
+  [OptionalProps]?: 'localId' | 'status' | 'statusReason' | 'createdAt' | 'closedAt' | 'acceptedAt' | 'acceptedBy' | 'packs' | 'unitsOrdered' | 'entries';
 
   @PrimaryKey({ fieldName: 'id', autoincrement: true })
   localId!: number;
@@ -58,6 +80,14 @@ export class Pool {
   @Enum({ items: () => PoolStatus, nativeEnumName: 'pool_status', default: PoolStatus.OPEN })
   status: PoolStatus = PoolStatus.OPEN;
 
+  @Field(() => Date, { nullable: true, description: "When the shop's merchant accepted the pool (at once for a pool the merchant opened); null while proposed." })
+  @Property({ type: 'timestamptz', nullable: true })
+  acceptedAt?: Date | null;
+
+  /** Who accepted it: the merchant's `sub`. */
+  @Property({ type: 'text', nullable: true })
+  acceptedBy?: string | null;
+
   @Property({ type: 'jsonb', nullable: true })
   statusReason?: BilingualMessage | null;
 
@@ -69,6 +99,7 @@ export class Pool {
   @Property({ type: 'integer', nullable: true })
   unitsOrdered?: number | null;
 
+  /** Who opened (merchant) or proposed (leader) it: their `sub`. */
   @Property({ type: 'text' })
   openedBy!: string;
 
@@ -84,7 +115,7 @@ export class Pool {
   entries = new Collection<PoolEntry>(this);
 }
 
-/** A group order in a pool, with the quantity and tolerance its leader asked for. */
+/** A group order in a pool: its sign-ups' units (kept in step with them) and the tolerance its leader offers. */
 @ObjectType({ description: 'A group order’s place in a pool: quantity, tolerance, and after the close what it got and why.' })
 @Entity({ tableName: 'pool_entry' })
 @Unique({ properties: ['pool', 'order'] })
@@ -100,11 +131,11 @@ export class PoolEntry {
   @ManyToOne(() => GroupOrder, { deleteRule: 'cascade' })
   order!: GroupOrder;
 
-  @Field(() => Int, { description: 'Units asked for, now.' })
+  @Field(() => Int, { description: "Units the group order's households signed up for, now: it follows every sign-up, change and withdrawal." })
   @Property({ type: 'integer' })
   quantity!: number;
 
-  @Field(() => Int, { description: 'Extra units the group would accept to complete a pack.' })
+  @Field(() => Int, { description: 'Extra units the leader accepts for the group to complete a pack; any used are shared among its households.' })
   @Property({ type: 'integer' })
   tolerance!: number;
 
@@ -123,7 +154,10 @@ export class PoolEntry {
   changes = new Collection<PoolEntryChange>(this);
 }
 
-/** Every change of an entry's quantity or tolerance, kept: first-come allocation depends on when units were asked. */
+/**
+ * Every change of an entry's quantity (a sign-up changing) or tolerance (the leader), kept: first-come allocation
+ * depends on when units were asked.
+ */
 @Entity({ tableName: 'pool_entry_change' })
 export class PoolEntryChange {
   [OptionalProps]?: 'localId';

@@ -20,13 +20,16 @@ export class JoinPoolInput {
   @Field(() => ID)
   poolId!: string;
 
-  @Field(() => ID, { description: "The leader's group order with the pool's shop, offering only the pooled product." })
+  @Field(() => ID, {
+    description:
+      "The leader's group order with the pool's shop, offering only the pooled product. It joins with what its households signed up for, and follows their sign-ups from then on.",
+  })
   orderId!: string;
 
-  @Field(() => Int, { description: 'Units the group asks for, in all (joining again changes it: raised units queue at the time of the change).' })
-  quantity!: number;
-
-  @Field(() => Int, { description: 'Extra units the group would accept to complete a pack (less than one pack).' })
+  @Field(() => Int, {
+    description:
+      'Extra units the leader accepts for the group to complete a pack (0 to pack size - 1); used ones are shared among its households. Joining again changes only this.',
+  })
   tolerance!: number;
 
   @Field({ nullable: true })
@@ -37,6 +40,18 @@ export class JoinPoolInput {
 export class PoolActionInput {
   @Field(() => ID)
   poolId!: string;
+
+  @Field({ nullable: true })
+  idempotencyKey?: string;
+}
+
+@InputType()
+export class DeclinePoolInput {
+  @Field(() => ID)
+  poolId!: string;
+
+  @Field({ description: 'Why, for the leaders whose orders were in it (1-200 characters), e.g. "不送这个小区".' })
+  reason!: string;
 
   @Field({ nullable: true })
   idempotencyKey?: string;

@@ -4,6 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
 import type { PoolProgressView } from './pool.types';
 
+/** Statuses in which a pool still takes group orders. */
+const GATHERING = [PoolStatus.OPEN, PoolStatus.PROPOSED];
+
 export function createPoolLoaders(em: EntityManager) {
   return {
     /** Live progress per pool, memoised for the request (see pool.resolver.ts). */
@@ -19,13 +22,13 @@ export function createPoolLoaders(em: EntityManager) {
       const rows = await em.find(PoolEntry, { order: { localId: { $in: [...orderIds] } } });
       return orderIds.map((id) => rows.find((e) => e.order.localId === id));
     }),
-    /** Each shop's open pools, by deadline (closed ones are never loaded). */
+    /** Each shop's pools taking orders (open or proposed), by deadline (closed ones are never loaded). */
     openPoolsByShop: new DataLoader<number, Pool[]>(async (shopIds) => {
-      const rows = await em.find(Pool, { shop: { localId: { $in: [...shopIds] } }, status: PoolStatus.OPEN }, { orderBy: { deadline: 'asc', localId: 'asc' } });
+      const rows = await em.find(Pool, { shop: { localId: { $in: [...shopIds] } }, status: { $in: GATHERING } }, { orderBy: { deadline: 'asc', localId: 'asc' } });
       return shopIds.map((id) => rows.filter((p) => p.shop.localId === id));
     }),
     openPools: new DataLoader<'all', Pool[]>(async (keys) => {
-      const rows = await em.find(Pool, { status: PoolStatus.OPEN }, { orderBy: { deadline: 'asc', localId: 'asc' } });
+      const rows = await em.find(Pool, { status: { $in: GATHERING } }, { orderBy: { deadline: 'asc', localId: 'asc' } });
       return keys.map(() => rows);
     }),
   };

@@ -7,8 +7,8 @@ import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
 import { poolProgress } from './allocation';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
-import { JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
-import { closePool, joinPool, openPool, toEntryInput } from './pool.service';
+import { DeclinePoolInput, JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
+import { acceptPool, closePool, declinePool, joinPool, openPool, toEntryInput } from './pool.service';
 import { AllocationExplanationView, PoolProgressView } from './pool.types';
 
 /** A pool's live progress, computed once per request however many fields (and the fan-out sort key) ask for it. */
@@ -20,7 +20,15 @@ function progressOf(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
 
 async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
   const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
-  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, entries.map((e) => toEntryInput(e)));
+  const orderIds = entries.map((e) => e.order.localId);
+  const [orders, signUps] = await Promise.all([ctx.loaders.groupOrder.loadMany(orderIds), ctx.loaders.activeSignUpsByOrder.loadMany(orderIds)]);
+  const inputs = entries.map((entry, i) => {
+    const order = orders[i];
+    const own = signUps[i];
+    if (!order || order instanceof Error || own instanceof Error || own === undefined) throw order instanceof Error ? order : own instanceof Error ? own : new Error(`pool entry ${entry.localId} has no order`);
+    return toEntryInput(entry, order, own);
+  });
+  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputs);
   return {
     totalQuantity: p.totalQuantity,
     totalTolerance: p.totalTolerance,
@@ -30,8 +38,12 @@ async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgr
     packsMissing: p.missingPacksToMinimum,
     wouldForm: p.wouldForm,
     stockLimited: p.stockLimited,
+    unitsBelowOwnMinimum: p.unitsBelowOwnMinimum,
   };
 }
+
+/** Whether a pool still gathers orders, so that its live progress means something. */
+const gathering = (pool: Pool) => pool.status === PoolStatus.OPEN || pool.status === PoolStatus.PROPOSED;
 
 @Resolver(() => Pool)
 export class PoolResolver {
@@ -72,7 +84,7 @@ export class PoolResolver {
 
   @FieldResolver(() => Int, { description: 'Packs still missing to the minimum if the pool closed now (0 once formed): the fan-out sort key of openPools.' })
   async packsMissing(@Root() pool: Pool, @Ctx() ctx: ShopsContext): Promise<number> {
-    return pool.status === PoolStatus.OPEN ? (await progressOf(pool, ctx)).packsMissing : 0;
+    return gathering(pool) ? (await progressOf(pool, ctx)).packsMissing : 0;
   }
 
   @FieldResolver(() => [PoolEntry], { description: 'The group orders in the pool, in joining order: quantities only, never households.' })
@@ -86,7 +98,10 @@ export class PoolResolver {
     return (await ctx.loaders.pool.load(localIdOf(ctx.community, id, 'Pool'))) ?? null;
   }
 
-  @Query(() => [Pool], { description: 'Open pools in every community, nearest to forming first: where a few more orders would make the minimum.' })
+  @Query(() => [Pool], {
+    description:
+      'Pools taking orders in every community (open, or proposed and waiting for their merchant), nearest to forming first: where a few more orders would make the minimum.',
+  })
   @Directive('@fanout(sortBy: "packsMissing", order: "ASC", limitArg: "first")')
   async openPools(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
     requireInt(first, 'first', 1, 100);
@@ -95,19 +110,38 @@ export class PoolResolver {
     return ranked.sort((a, b) => a.missing - b.missing || a.pool.deadline.getTime() - b.pool.deadline.getTime()).slice(0, first).map((r) => r.pool);
   }
 
-  @Mutation(() => Pool, { description: 'A merchant (or a group leader) opens a pool 发起拼单 for a product: pack size, minimum packs, deadline.' })
+  @Mutation(() => Pool, {
+    description:
+      "The shop's merchant opens a pool 发起拼单 for a product (pack size, minimum packs, deadline), accepted at once; a group leader of any community proposes one, which waits for the merchant to accept it (acceptPool) before it can close.",
+  })
   @Directive('@routeBy(arg: "input.productId")')
   openPool(@Arg('input') input: OpenPoolInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
     return openPool(ctx, input);
   }
 
-  @Mutation(() => Pool, { description: "A leader puts the group's order into a pool, or changes its quantity or tolerance." })
+  @Mutation(() => Pool, { description: "The shop's merchant accepts a proposed pool 接受拼单: it then closes at its deadline, and the pool decides its orders' stock." })
+  @Directive('@routeBy(arg: "input.poolId")')
+  acceptPool(@Arg('input') input: PoolActionInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
+    return acceptPool(ctx, input);
+  }
+
+  @Mutation(() => Pool, {
+    description: "The shop's merchant declines a proposed pool 拒绝拼单, with a reason: its group orders leave it and run on their own again, with their sign-ups.",
+  })
+  @Directive('@routeBy(arg: "input.poolId")')
+  declinePool(@Arg('input') input: DeclinePoolInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
+    return declinePool(ctx, input);
+  }
+
+  @Mutation(() => Pool, {
+    description: "A leader puts the group's order into a pool with a tolerance, or changes its tolerance; the order's sign-ups are its quantity, and the entry follows them.",
+  })
   @Directive('@routeBy(arg: "input.poolId")')
   joinPool(@Arg('input') input: JoinPoolInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
     return joinPool(ctx, input);
   }
 
-  @Mutation(() => Pool, { description: 'The merchant closes the pool before its deadline: it forms or fails now.' })
+  @Mutation(() => Pool, { description: 'The merchant closes an accepted pool before its deadline: it forms or fails now.' })
   @Directive('@routeBy(arg: "input.poolId")')
   closePool(@Arg('input') input: PoolActionInput, @Ctx() ctx: ShopsContext): Promise<Pool> {
     return closePool(ctx, input);
@@ -125,7 +159,17 @@ export class PoolEntryResolver {
   explanation(@Root() entry: PoolEntry): AllocationExplanationView | null {
     const e = entry.explanation;
     if (!e) return null;
-    return { rule: e.rule, message: e.message.en, messageZh: e.message.zh, requested: e.requested, allocated: e.allocated, packs: e.packs, packSize: e.packSize, position: e.queuePosition };
+    return {
+      rule: e.rule,
+      message: e.message.en,
+      messageZh: e.message.zh,
+      requested: e.requested,
+      allocated: e.allocated,
+      fromTolerance: e.fromTolerance,
+      packs: e.packs,
+      packSize: e.packSize,
+      position: e.queuePosition,
+    };
   }
 }
 
@@ -145,7 +189,7 @@ export class GroupOrderPoolResolver {
 
 @Resolver(() => Shop)
 export class ShopPoolsResolver {
-  @FieldResolver(() => [Pool], { description: "The shop's open pools, by deadline." })
+  @FieldResolver(() => [Pool], { description: "The shop's pools taking orders (open, or proposed and waiting for its merchant), by deadline." })
   pools(@Root() shop: Shop, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
     return ctx.loaders.openPoolsByShop.load(shop.localId);
   }

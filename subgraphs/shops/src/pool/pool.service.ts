@@ -1,28 +1,20 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, forbidden, idempotent, localIdOf, notFound, requireInt, requireSignedIn, rolesOf, type Claims } from '@lilong/kit';
-import { lilongError } from '@lilong/schema';
+import { badInput, forbidden, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { lilongError, type BilingualMessage } from '@lilong/schema';
+import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
 import { GroupOrder, GroupOrderItem, SignUp } from '../order/order.entity';
 import { GroupOrderStatus } from '../order/order.enums';
-import { checkDeadline } from '../order/order.rules';
-import { lockOrder } from '../order/order.service';
-import { lockProducts, release, reserve } from '../order/reservation';
+import { checkDeadline, verdictOf } from '../order/order.rules';
+import { SCHEDULER_ACTOR } from '../order/deadlines';
+import { lockOrder, orderLabel, statusZh } from '../order/order.service';
+import { lockProducts, release, reserve, type StockActor } from '../order/reservation';
 import { Product } from '../product/product.entity';
 import { allocatePool, shareAmongHouseholds, type PoolEntryInput } from './allocation';
-import { Pool, PoolEntry, PoolEntryChange, PoolStatus } from './pool.entity';
-import type { JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
-
-const poolLabel = (community: string, pool: Pool) => `${community}:Pool:${pool.localId}`;
-
-function poolClosed(pool: Pool, community: string) {
-  const why = pool.status === PoolStatus.OPEN ? `its deadline ${pool.deadline.toISOString()} has passed` : `it is ${pool.status}`;
-  return lilongError(
-    'ORDER_CLOSED',
-    { en: `Pool ${poolLabel(community, pool)} takes no more changes: ${why}.`, zh: `拼单 ${poolLabel(community, pool)} 已不能再修改（${pool.status === PoolStatus.OPEN ? '已过截止时间' : `状态为 ${pool.status}`}）。` },
-    { status: pool.status },
-  );
-}
+import { poolClosed, poolLabel, poolTakesChanges, signedUpUnits } from './pool-entry';
+import { Pool, PoolEntry, PoolEntryChange, POOL_STATUS_ZH, PoolStatus } from './pool.entity';
+import type { DeclinePoolInput, JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
 
 async function lockPool(em: EntityManager, community: string, poolId: string): Promise<Pool> {
   const localId = localIdOf(community, poolId, 'Pool', 'input.poolId');
@@ -31,19 +23,44 @@ async function lockPool(em: EntityManager, community: string, poolId: string): P
   return pool;
 }
 
-/** A merchant opens a pool for their product; so may any group leader who wants to gather other compounds. */
-export async function openPool(ctx: ShopsContext, input: OpenPoolInput): Promise<Pool> {
+/** ORDER_CLOSED unless the pool is at the step before the one asked for. */
+function requirePoolStatus(pool: Pool, community: string, expected: PoolStatus, step: BilingualMessage): void {
+  if (pool.status === expected) return;
+  const id = poolLabel(community, pool);
+  const waiting =
+    pool.status === PoolStatus.PROPOSED
+      ? { en: ' It waits for its merchant to accept it first.', zh: '它须先由商户接受。' }
+      : { en: '', zh: '' };
+  throw lilongError(
+    'ORDER_CLOSED',
+    {
+      en: `Only a pool that is ${expected} can be ${step.en}; ${id} is ${pool.status}.${waiting.en}`,
+      zh: `只有状态为“${POOL_STATUS_ZH[expected]}”的拼单可以${step.zh}；拼单 ${id} 当前状态为“${POOL_STATUS_ZH[pool.status]}”。${waiting.zh}`,
+    },
+    { status: pool.status },
+  );
+}
+
+/** The pool steps' actor in the stock audit. */
+const by = (community: string, actor: string, at: Date): StockActor => ({ community, actor, at });
+
+/**
+ * The shop's merchant opens a pool for their product: it is accepted at once. A group leader of any community may
+ * propose one at any shop, to gather other compounds: it takes orders, but no allocation and no close until the
+ * shop's merchant accepts it (`acceptPool`).
+ */
+export async function openPool(ctx: ShopsContext, input: OpenPoolInput, now = new Date()): Promise<Pool> {
   requireSignedIn(ctx.claims);
   const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
   requireInt(input.minimumPacks, 'input.minimumPacks', 1, 10_000);
-  checkDeadline(input.deadline);
+  checkDeadline(input.deadline, now.getTime());
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'openPool', input, Pool, async (em) => {
     const product = await em.findOne(Product, { localId: productId }, { populate: ['shop'] });
     if (!product) throw notFound('Product', input.productId);
-    const shopId = `${ctx.community}:Shop:${product.shop.localId}`;
+    const shopId = globalIdOf(ctx.community, 'Shop', product.shop.localId);
     const isMerchant = rolesOf(ctx.claims, 'merchant').some((r) => r.shop === shopId);
     if (!isMerchant && rolesOf(ctx.claims, 'leader').length === 0) {
-      throw forbidden('a pool is opened by the shop’s merchant or by a group leader', '拼单须由本店商户或团长发起');
+      throw forbidden(`a pool is opened by the merchant of ${shopId}, or proposed to them by a group leader`, `拼单须由 ${shopId} 的商户发起，或由团长向该商户提议`);
     }
     return em.create(Pool, {
       shop: product.shop,
@@ -52,6 +69,8 @@ export async function openPool(ctx: ShopsContext, input: OpenPoolInput): Promise
       minimumPacks: input.minimumPacks,
       deadline: input.deadline,
       openedBy: ctx.claims.sub,
+      createdAt: now,
+      ...(isMerchant ? { status: PoolStatus.OPEN, acceptedAt: now, acceptedBy: ctx.claims.sub } : { status: PoolStatus.PROPOSED }),
     });
   });
 }
@@ -59,20 +78,34 @@ export async function openPool(ctx: ShopsContext, input: OpenPoolInput): Promise
 function leaderOf(claims: Claims, order: GroupOrder): void {
   requireSignedIn(claims);
   if (!rolesOf(claims, 'leader').some((r) => r.group === order.groupId)) {
-    throw forbidden(`only the leader of ${order.groupId} joins pools for its orders`, '只有本团团长可以为团购拼单');
+    throw forbidden(`only the leader of ${order.groupId} joins pools for its orders`, `只有 ${order.groupId} 的团长可以为其团购拼单`);
   }
 }
 
 /**
- * A leader puts a group order into a pool, or changes its quantity or tolerance. Every change is kept with its
- * time: raised units queue at the time of the change, a lowered quantity gives up its latest units first.
- * The order's own reservations are released: the pool reserves whole packs when it closes.
+ * Gives the pool the say over an order's stock: what its sign-ups held on the shelf is released, since the pool
+ * reserves whole packs at its close. Only once the pool is accepted: a proposal may still be declined.
  */
-export async function joinPool(ctx: ShopsContext, input: JoinPoolInput): Promise<Pool> {
-  requireInt(input.quantity, 'input.quantity', 0, 100_000);
+async function handToPool(em: EntityManager, community: string, pool: Pool, order: GroupOrder, actor: string, now: Date): Promise<void> {
+  const signUps = await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'], refresh: true });
+  const lines = signUps.flatMap((s) => s.lines.getItems()).filter((l) => l.reserved > 0);
+  const products = await lockProducts(em, lines.map((l) => l.product.localId));
+  const reason = `${orderLabel(community, order)} is in ${poolLabel(community, pool)}, which reserves whole packs at its close`;
+  for (const line of lines) {
+    release(em, products.get(line.product.localId)!, line.reserved, by(community, actor, now), reason);
+    line.reserved = 0;
+  }
+}
+
+/**
+ * A leader puts a group order into a pool with a tolerance, or changes its tolerance. The order joins with the units
+ * its households signed up for, and from then on its entry follows their sign-ups (pool-entry.ts); every change is
+ * kept with its time for the first-come allocation.
+ */
+export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = new Date()): Promise<Pool> {
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'joinPool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
-    if (pool.status !== PoolStatus.OPEN || pool.deadline.getTime() <= Date.now()) throw poolClosed(pool, ctx.community);
+    if (!poolTakesChanges(pool, now)) throw poolClosed(pool, ctx.community);
     const order = await lockOrder(em, ctx.community, input.orderId);
     leaderOf(ctx.claims, order);
     requireInt(input.tolerance, 'input.tolerance', 0, pool.packSize - 1);
@@ -83,73 +116,148 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput): Promise
     if (items.length !== 1 || items[0]!.product.localId !== pool.product.localId) {
       throw badInput('input.orderId', 'must offer exactly the pooled product, and nothing else.', '须只包含本拼单的商品。');
     }
-    let entry = await em.findOne(PoolEntry, { pool, order });
-    if (!entry) {
-      if (order.status !== GroupOrderStatus.OPEN) {
-        throw lilongError('ORDER_CLOSED', { en: `The group order is ${order.status}; only an open order joins a pool.`, zh: `该团购状态为 ${order.status}，只有接龙中的团购可以拼单。` });
+    const entry = await em.findOne(PoolEntry, { pool, order });
+    if (entry) {
+      if (entry.tolerance !== input.tolerance) {
+        entry.tolerance = input.tolerance;
+        em.create(PoolEntryChange, { entry, at: now, quantity: entry.quantity, tolerance: input.tolerance });
       }
-      const elsewhere = await em.findOne(PoolEntry, { order });
-      if (elsewhere) throw badInput('input.orderId', 'is already in another pool.', '已在另一个拼单中。');
-      entry = em.create(PoolEntry, { pool, order, quantity: input.quantity, tolerance: input.tolerance, joinedAt: new Date() });
-      // From now on the pool decides: release what the order's sign-ups held on the shelf.
-      order.status = GroupOrderStatus.POOLED;
-      const signUps = await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'] });
-      const lines = signUps.flatMap((s) => s.lines.getItems()).filter((l) => l.reserved > 0);
-      const products = await lockProducts(em, lines.map((l) => l.product.localId));
-      for (const line of lines) {
-        release(em, products.get(line.product.localId)!, line.reserved, ctx.claims.sub, `group order ${order.localId} joined ${poolLabel(ctx.community, pool)}`);
-        line.reserved = 0;
-      }
-    } else {
-      entry.quantity = input.quantity;
-      entry.tolerance = input.tolerance;
+      return pool;
     }
-    em.create(PoolEntryChange, { entry, at: new Date(), quantity: input.quantity, tolerance: input.tolerance });
+    if (order.status !== GroupOrderStatus.OPEN || !order.takesSignUps(now)) {
+      throw lilongError('ORDER_CLOSED', {
+        en: `Group order ${orderLabel(ctx.community, order)} is ${order.status}${order.status === GroupOrderStatus.OPEN ? ' and past its deadline' : ''}; only an order still taking sign-ups joins a pool.`,
+        zh: `团购 ${orderLabel(ctx.community, order)} ${order.status === GroupOrderStatus.OPEN ? '已过截止时间' : `状态为${statusZh(order.status)}`}，只有仍在接龙的团购可以拼单。`,
+      }, { status: order.status });
+    }
+    if (await em.findOne(PoolEntry, { order })) throw badInput('input.orderId', 'is already in another pool.', '已在另一个拼单中。');
+    const quantity = await signedUpUnits(em, order, pool.product.localId);
+    const joined = em.create(PoolEntry, { pool, order, quantity, tolerance: input.tolerance, joinedAt: now });
+    em.create(PoolEntryChange, { entry: joined, at: now, quantity, tolerance: input.tolerance });
+    order.status = GroupOrderStatus.POOLED;
+    order.statusReason = null;
+    if (pool.status === PoolStatus.OPEN) await handToPool(em, ctx.community, pool, order, ctx.claims.sub, now);
     return pool;
   });
 }
 
-/** An entry as the allocation sees it: its change history in time order (its changes must be loaded). */
-export function toEntryInput(entry: PoolEntry, label = String(entry.localId)): PoolEntryInput {
+/** The pool's group orders, locked for update in ID order (pool first, then orders, then entries: no deadlock). */
+async function lockOrdersOf(em: EntityManager, pool: Pool): Promise<GroupOrder[]> {
+  const ids = (await em.find(PoolEntry, { pool }, { refresh: true })).map((e) => e.order.localId);
+  if (ids.length === 0) return [];
+  return em.find(GroupOrder, { localId: { $in: ids } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { localId: 'asc' }, refresh: true });
+}
+
+const DECIDES_PROPOSALS: BilingualMessage = { en: 'accepts or declines pools proposed at the shop', zh: '接受或拒绝在本店发起的拼单' };
+
+/** The shop's merchant accepts a leader's proposed pool: it now closes at its deadline, and its orders' stock is its own. */
+export async function acceptPool(ctx: ShopsContext, input: PoolActionInput, now = new Date()): Promise<Pool> {
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'acceptPool', input, Pool, async (em) => {
+    const pool = await lockPool(em, ctx.community, input.poolId);
+    requireMerchantOf(ctx, pool.shop.localId, DECIDES_PROPOSALS);
+    requirePoolStatus(pool, ctx.community, PoolStatus.PROPOSED, { en: 'accepted', zh: '接受' });
+    if (!poolTakesChanges(pool, now)) throw poolClosed(pool, ctx.community);
+    pool.status = PoolStatus.OPEN;
+    pool.acceptedAt = now;
+    pool.acceptedBy = ctx.claims.sub;
+    for (const order of await lockOrdersOf(em, pool)) await handToPool(em, ctx.community, pool, order, ctx.claims.sub, now);
+    return pool;
+  });
+}
+
+/** The shop's merchant declines a proposed pool, saying why: its orders leave it and run on their own again. */
+export async function declinePool(ctx: ShopsContext, input: DeclinePoolInput, now = new Date()): Promise<Pool> {
+  const reason = requireText(input.reason, 'input.reason', 200);
+  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'declinePool', input, Pool, async (em) => {
+    const pool = await lockPool(em, ctx.community, input.poolId);
+    requireMerchantOf(ctx, pool.shop.localId, DECIDES_PROPOSALS);
+    requirePoolStatus(pool, ctx.community, PoolStatus.PROPOSED, { en: 'declined', zh: '拒绝' });
+    await releasePool(em, ctx.community, pool, { en: `the merchant declined it: ${reason}`, zh: `商户拒绝了拼单：${reason}` }, now);
+    return pool;
+  });
+}
+
+/**
+ * Ends a proposed pool without an allocation (declined, or not accepted before its deadline): each group order in it
+ * leaves it and is OPEN again with its sign-ups and the stock they hold (a proposal never took their stock), saying
+ * why; one past its own deadline is then decided on its own by the scheduler. The caller holds the pool's lock.
+ */
+async function releasePool(em: EntityManager, community: string, pool: Pool, why: BilingualMessage, now: Date): Promise<void> {
+  const id = poolLabel(community, pool);
+  pool.status = PoolStatus.DECLINED;
+  pool.statusReason = { en: `Not accepted: ${why.en}.`, zh: `未被接受：${why.zh}。` };
+  pool.closedAt = now;
+  for (const order of await lockOrdersOf(em, pool)) {
+    order.status = GroupOrderStatus.OPEN;
+    order.statusReason = { en: `Left ${id}, which was not accepted (${why.en}); the order runs on its own again.`, zh: `拼单 ${id} 未被接受（${why.zh}），本团购已退出拼单，恢复单独接龙。` };
+  }
+  await em.nativeDelete(PoolEntry, { pool });
+}
+
+/**
+ * An entry as the allocation sees it: its change history in time order (its changes must be loaded), labelled with
+ * the order's title, and left out when the order is below its own minimum.
+ */
+export function toEntryInput(entry: PoolEntry, order: GroupOrder, signUps: SignUp[]): PoolEntryInput {
+  const verdict = verdictOf(order, signUps);
   return {
     id: String(entry.localId),
-    label,
+    label: order.title,
     changes: entry.changes
       .getItems()
       .sort((a, b) => a.at.getTime() - b.at.getTime() || a.localId - b.localId)
       .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
+    ...(verdict.reached ? {} : { belowOwnMinimum: verdict.reason }),
   };
 }
 
-/** The allocation input: each entry with its change history, in join order. */
-export async function allocationInput(em: EntityManager, pool: Pool): Promise<{ entries: PoolEntry[]; inputs: PoolEntryInput[] }> {
-  const entries = await em.find(PoolEntry, { pool }, { populate: ['changes', 'order'], orderBy: { joinedAt: 'asc', localId: 'asc' } });
-  return { entries, inputs: entries.map((entry) => toEntryInput(entry, entry.order.title)) };
-}
-
 /**
- * Closes a pool: rounds to whole packs within the stock on hand, allocates first-come (quantities before
- * tolerances), reserves the packs, shares each group order's units among its households in sign-up order, and
- * forms or fails every order in it. The caller holds the pool's row lock, so this happens exactly once.
+ * Closes an accepted pool: leaves out orders below their own minimum, rounds to whole packs within the stock on hand,
+ * allocates first-come (quantities before tolerances), reserves the packs, shares each order's units among its
+ * households (tolerance units as extra), and forms or fails every order in it. The caller holds the pool's row lock,
+ * so this happens exactly once.
  */
 export async function decidePool(em: EntityManager, community: string, pool: Pool, actor: string, now = new Date()): Promise<void> {
   if (pool.status !== PoolStatus.OPEN) return;
+  const orders = await lockOrdersOf(em, pool);
   const [product] = [...(await lockProducts(em, [pool.product.localId])).values()];
-  const { entries, inputs } = await allocationInput(em, pool);
+  const entries = await em.find(PoolEntry, { pool }, { populate: ['changes'], orderBy: { joinedAt: 'asc', localId: 'asc' }, refresh: true });
+  const signUps = await em.find(
+    SignUp,
+    { order: { $in: orders }, withdrawnAt: null },
+    { populate: ['lines'], orderBy: { createdAt: 'asc', localId: 'asc' }, refresh: true },
+  );
+  const signUpsOf = (order: GroupOrder) => signUps.filter((s) => s.order.localId === order.localId);
+  const orderOf = (entry: PoolEntry) => orders.find((o) => o.localId === entry.order.localId)!;
+  // Sign-ups keep entries in step; this only catches rows written before they did, so nobody is sent units for nobody.
+  for (const entry of entries) {
+    const units = signUpsOf(orderOf(entry))
+      .flatMap((s) => s.lines.getItems())
+      .filter((l) => l.product.localId === pool.product.localId)
+      .reduce((n, l) => n + l.quantity, 0);
+    if (units !== entry.quantity) {
+      entry.quantity = units;
+      entry.changes.add(em.create(PoolEntryChange, { entry, at: now, quantity: units, tolerance: entry.tolerance }));
+    }
+  }
+
+  const inputs = entries.map((entry) => toEntryInput(entry, orderOf(entry), signUpsOf(orderOf(entry))));
   const allocation = allocatePool({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product!.available }, inputs);
+  const id = poolLabel(community, pool);
   pool.closedAt = now;
   pool.packs = allocation.packs;
   pool.unitsOrdered = allocation.unitsOrdered;
   pool.status = allocation.formed ? PoolStatus.FORMED : PoolStatus.FAILED;
   pool.statusReason = allocation.formed ? null : (allocation.reason ?? null);
-  if (allocation.formed) reserve(em, product!, allocation.unitsOrdered, actor, `${poolLabel(community, pool)} formed: ${allocation.packs} packs`);
+  if (allocation.formed) reserve(em, product!, allocation.unitsOrdered, by(community, actor, now), `${id} formed: ${allocation.packs} packs`);
   for (const [i, entry] of entries.entries()) {
     const result = allocation.entries[i]!;
     entry.allocated = result.allocated;
     entry.explanation = result.explanation;
-    const order = entry.order;
-    const signUps = await em.find(SignUp, { order, withdrawnAt: null }, { populate: ['lines'], orderBy: { createdAt: 'asc', localId: 'asc' } });
-    const lines = signUps.map((s) => s.lines.getItems().find((l) => l.product.localId === pool.product.localId)).filter((l) => l !== undefined);
+    const order = orderOf(entry);
+    const lines = signUpsOf(order)
+      .map((s) => s.lines.getItems().find((l) => l.product.localId === pool.product.localId))
+      .filter((l) => l !== undefined);
     const shares = shareAmongHouseholds(
       result.allocated,
       lines.map((line) => ({ id: String(line.localId), quantity: line.quantity, signedUpAt: line.signUp.createdAt })),
@@ -159,7 +267,11 @@ export async function decidePool(em: EntityManager, community: string, pool: Poo
       line.explanation = shares[j]!.explanation;
     });
     order.closedAt = now;
-    if (result.allocated > 0) {
+    const below = inputs[i]!.belowOwnMinimum;
+    if (below) {
+      order.status = GroupOrderStatus.FAILED;
+      order.statusReason = { en: `${below.en} It took no part in ${id}.`, zh: `${below.zh}未参加拼单 ${id}。` };
+    } else if (result.allocated > 0) {
       order.status = GroupOrderStatus.FORMED;
       order.statusReason = null;
     } else {
@@ -173,17 +285,23 @@ export async function closePool(ctx: ShopsContext, input: PoolActionInput): Prom
   return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'closePool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
     requireSignedIn(ctx.claims);
-    const shopId = `${ctx.community}:Shop:${pool.shop.localId}`;
+    const shopId = globalIdOf(ctx.community, 'Shop', pool.shop.localId);
     if (!rolesOf(ctx.claims, 'merchant').some((r) => r.shop === shopId)) {
-      throw forbidden('only the shop’s merchant closes a pool early', '只有本店商户可以提前结束拼单');
+      throw forbidden(`only the merchant of ${shopId} closes a pool early`, `只有 ${shopId} 的商户可以提前结束拼单`);
     }
+    if (pool.status === PoolStatus.PROPOSED) requirePoolStatus(pool, ctx.community, PoolStatus.OPEN, { en: 'closed', zh: '提前结束' });
     if (pool.status !== PoolStatus.OPEN) throw poolClosed(pool, ctx.community);
     await decidePool(em, ctx.community, pool, ctx.claims.sub);
     return pool;
   });
 }
 
-/** Closes every open pool whose deadline passed, exactly once each (see `closeDueGroupOrders`). */
+const NOT_ACCEPTED_IN_TIME: BilingualMessage = { en: 'the merchant did not accept it before its deadline', zh: '商户未在截止时间前接受' };
+
+/**
+ * At their deadlines: closes every accepted pool, and ends every proposal its merchant never accepted, exactly once
+ * each (see `closeDueGroupOrders`).
+ */
 export function closeDuePools(community: string) {
   return async function closeDuePools(em: EntityManager, now: Date): Promise<number> {
     let closed = 0;
@@ -191,10 +309,13 @@ export function closeDuePools(community: string) {
       const batch = await em.fork().transactional(async (tem) => {
         const due = await tem.find(
           Pool,
-          { status: PoolStatus.OPEN, deadline: { $lte: now } },
+          { status: { $in: [PoolStatus.OPEN, PoolStatus.PROPOSED] }, deadline: { $lte: now } },
           { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { deadline: 'asc', localId: 'asc' }, limit: 10 },
         );
-        for (const pool of due) await decidePool(tem as EntityManager, community, pool, 'lilong-scheduler', now);
+        for (const pool of due) {
+          if (pool.status === PoolStatus.PROPOSED) await releasePool(tem as EntityManager, community, pool, NOT_ACCEPTED_IN_TIME, now);
+          else await decidePool(tem as EntityManager, community, pool, SCHEDULER_ACTOR, now);
+        }
         return due.length;
       });
       closed += batch;

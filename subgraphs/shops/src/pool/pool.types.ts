@@ -25,11 +25,19 @@ export class PoolProgressView {
 
   @Field({ description: 'The stock on hand, not the orders, limits the packs.' })
   stockLimited!: boolean;
+
+  @Field(() => Int, {
+    description: 'Units of group orders that have not reached their own minimum yet: not counted above until they do (at the close, such an order takes no part).',
+  })
+  unitsBelowOwnMinimum!: number;
 }
 
 @ObjectType({ description: 'Why a group order or a household got what it got: the rule and the numbers 分配说明.' })
 export class AllocationExplanationView {
-  @Field({ description: 'FIRST_COME_QUANTITY, FIRST_COME_TOLERANCE, ALL_QUANTITY_SERVED, POOL_NOT_FORMED, FULLY_SERVED, PARTLY_SERVED, NOT_SERVED, ...' })
+  @Field({
+    description:
+      'Group order: ALL_QUANTITY_SERVED, FIRST_COME_QUANTITY, FIRST_COME_TOLERANCE, POOL_NOT_FORMED, ORDER_BELOW_MINIMUM, NOTHING_REQUESTED. Household: FULLY_SERVED, SERVED_WITH_EXTRA, PARTLY_SERVED, NOT_SERVED, NOTHING_REQUESTED.',
+  })
   rule!: string;
 
   @Field()
@@ -41,8 +49,14 @@ export class AllocationExplanationView {
   @Field(() => Int)
   requested!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Everything allocated, tolerance included: what the hand-out list shows.' })
   allocated!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Of `allocated`, units beyond what was asked for: tolerance used to complete the last pack (a household's share of its order's).",
+  })
+  fromTolerance?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Packs the pool ordered.' })
   packs?: number | null;

@@ -12,6 +12,8 @@ export interface StockChangeRecord {
   before: StockLevels;
   after: StockLevels;
   reason?: string | null;
+  /** When it happened. @default now */
+  at?: Date;
 }
 
 /** A copy of a product's counts, to pass as `before` (take it before changing the row) or `after`. */
@@ -36,7 +38,7 @@ export function recordStockChange(em: EntityManager, product: Product, change: S
     product,
     kind: change.kind,
     actor: change.actor,
-    at: new Date(),
+    at: change.at ?? new Date(),
     onHandBefore: change.before.onHand,
     onHandAfter: change.after.onHand,
     reservedBefore: change.before.reserved,
