@@ -132,7 +132,7 @@ async function once<R>(
 ): Promise<R> {
   if (key === null || key === undefined) return em.transactional((tem) => work(tem as EntityManager));
   if (!KEY_PATTERN.test(key)) {
-    throw badInput('input.idempotencyKey', 'must be 8-128 letters, digits or ._:- (a UUID is ideal).', '须为 8-128 位字母、数字或 ._:-（建议使用 UUID）。');
+    throw badInput('input.idempotencyKey', 'must be 8-128 letters, digits or ._:- (a UUID is ideal).', '须为 8-128 位字母、数字或 ._:-（建议每次请求随机生成一个）。');
   }
   const requestHash = createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('hex');
   return em.transactional(async (t) => {

@@ -28,6 +28,23 @@ export function globalIdOf(community: string, type: string, localId: number): st
   return formatGlobalId(community, type, localId);
 }
 
+/** Each entity type as Chinese messages name it (never the English type name inside Chinese text). */
+const TYPE_ZH: Record<string, string> = {
+  Community: '社区',
+  Compound: '小区',
+  Household: '住户',
+  Group: '互助群',
+  Shop: '商户',
+  Product: '商品',
+  GroupOrder: '团购',
+  SignUp: '报名',
+  Pool: '拼单',
+  Volunteer: '志愿者',
+};
+
+/** The Chinese name of an entity type, e.g. 商品 for Product; 记录 for a type without one. */
+export const typeZh = (type: string): string => TYPE_ZH[type] ?? '记录';
+
 export function notFound(type: string, id: string) {
-  return lilongError('NOT_FOUND', { en: `No ${type} has the ID "${id}".`, zh: `找不到 ID 为 "${id}" 的 ${type}。` }, { id });
+  return lilongError('NOT_FOUND', { en: `No ${type} has the ID "${id}".`, zh: `找不到编号为 "${id}" 的${typeZh(type)}。` }, { id });
 }

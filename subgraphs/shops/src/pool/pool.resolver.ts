@@ -22,12 +22,7 @@ async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgr
   const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
   const orderIds = entries.map((e) => e.order.localId);
   const [orders, signUps] = await Promise.all([ctx.loaders.groupOrder.loadMany(orderIds), ctx.loaders.activeSignUpsByOrder.loadMany(orderIds)]);
-  const inputs = entries.map((entry, i) => {
-    const order = orders[i];
-    const own = signUps[i];
-    if (!order || order instanceof Error || own instanceof Error || own === undefined) throw order instanceof Error ? order : own instanceof Error ? own : new Error(`pool entry ${entry.localId} has no order`);
-    return toEntryInput(entry, order, own);
-  });
+  const inputs = entries.map((entry, i) => toEntryInput(entry, loaded(orders[i]), loaded(signUps[i])));
   const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputs);
   return {
     totalQuantity: p.totalQuantity,
@@ -40,6 +35,13 @@ async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgr
     stockLimited: p.stockLimited,
     unitsBelowOwnMinimum: p.unitsBelowOwnMinimum,
   };
+}
+
+/** A value a loader's `loadMany` found; its errors (a failed query) are thrown as they are. */
+function loaded<T>(value: T | Error | undefined): T {
+  if (value instanceof Error) throw value;
+  if (value === undefined) throw new Error('a pool entry points at no group order');
+  return value;
 }
 
 /** Whether a pool still gathers orders, so that its live progress means something. */

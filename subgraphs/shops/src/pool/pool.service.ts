@@ -249,7 +249,10 @@ export async function decidePool(em: EntityManager, community: string, pool: Poo
   pool.unitsOrdered = allocation.unitsOrdered;
   pool.status = allocation.formed ? PoolStatus.FORMED : PoolStatus.FAILED;
   pool.statusReason = allocation.formed ? null : (allocation.reason ?? null);
-  if (allocation.formed) reserve(em, product!, allocation.unitsOrdered, by(community, actor, now), `${id} formed: ${allocation.packs} packs`);
+  if (allocation.formed) {
+    const packs = `${allocation.packs} ${allocation.packs === 1 ? 'pack' : 'packs'} of ${pool.packSize}`;
+    reserve(em, product!, allocation.unitsOrdered, by(community, actor, now), `${id} formed: ${packs}`);
+  }
   for (const [i, entry] of entries.entries()) {
     const result = allocation.entries[i]!;
     entry.allocated = result.allocated;

@@ -61,7 +61,7 @@ function productChanges(input: UpdateProductInput): ProductChanges {
     const value = input[key];
     if (value === undefined) return undefined;
     if (value === null) {
-      throw badInput(`input.${key}`, 'cannot be null; leave the field out to keep it as it is.', '不能为 null；如不修改请省略该字段。');
+      throw badInput(`input.${key}`, 'cannot be null; leave the field out to keep it as it is.', '不能设为空值；如不修改请省略该字段。');
     }
     return value as NonNullable<UpdateProductInput[K]>;
   };

@@ -135,12 +135,12 @@ async function applyToShop(
       else if (named.length === 0) {
         problems.push(placed(change.place, problem('BAD_USER_INPUT',
           `${shop.name} has no product named "${ref.name}" (names must match exactly; or use a product_id column).`,
-          `${shop.name} 没有名为 "${ref.name}" 的商品（名称须完全一致；也可改用 product_id 列）。`)));
+          `${shop.name} 没有名为 "${ref.name}" 的商品（名称须完全一致；也可改用 "product_id"（商品编号）列）。`)));
       } else {
         const ids = named.map((p) => globalIdOf(ctx.community, 'Product', p.localId)).join(', ');
         problems.push(placed(change.place, problem('BAD_USER_INPUT',
           `${named.length} products of ${shop.name} are named "${ref.name}" (${ids}); name the one you mean by product_id.`,
-          `${shop.name} 有 ${named.length} 个商品名为 "${ref.name}"（${ids}），请用 product_id 指明。`)));
+          `${shop.name} 有 ${named.length} 个商品名为 "${ref.name}"（${ids}），请用 "product_id"（商品编号）指明。`)));
       }
     }
 
@@ -176,14 +176,14 @@ async function applyToShop(
       if (!product) {
         problems.push(placed(change.place, elsewhere.has(localId)
           ? problem('BAD_USER_INPUT', `${id} is a product of another shop, not of ${shop.name} (${shopId}).`, `${id} 是其他商户的商品，不属于 ${shop.name}（${shopId}）。`)
-          : problem('NOT_FOUND', `no product has the ID ${id}.`, `找不到 ID 为 ${id} 的商品。`)));
+          : problem('NOT_FOUND', `no product has the ID ${id}.`, `找不到编号为 ${id} 的商品。`)));
         continue;
       }
       const ref = change.product;
       if ('localId' in ref && ref.name !== undefined && ref.name !== product.name) {
         problems.push(placed(change.place, problem('BAD_USER_INPUT',
           `${id} is "${product.name}", but the name column says "${ref.name}"; correct whichever is wrong.`,
-          `${id} 是 "${product.name}"，但 name 列写的是 "${ref.name}"，请更正。`)));
+          `${id} 是 "${product.name}"，但 "name"（商品名称）列写的是 "${ref.name}"，请更正。`)));
         continue;
       }
       const planned = planStockOp(product, change.op);
@@ -222,7 +222,7 @@ export async function updateStock(ctx: ShopsContext, input: UpdateStockInput): P
     const parsed = tryParseGlobalId(item.productId);
     const local = parsed ? Number(parsed.localId) : NaN;
     if (!parsed || parsed.type !== 'Product' || !Number.isSafeInteger(local) || local <= 0) {
-      return refuse(problem('BAD_USER_INPUT', `"${item.productId}" is not a product ID (like "${ctx.community}:Product:12").`, `"${item.productId}" 不是商品 ID（形如 "${ctx.community}:Product:12"）。`));
+      return refuse(problem('BAD_USER_INPUT', `"${item.productId}" is not a product ID (like "${ctx.community}:Product:12").`, `"${item.productId}" 不是商品编号（形如 "${ctx.community}:Product:12"）。`));
     }
     if (parsed.community !== ctx.community) {
       return refuse(problem('NOT_FOUND', `${item.productId} is a product of another community (${parsed.community}), not of this shop.`, `${item.productId} 是其他社区（${parsed.community}）的商品，不属于本店。`));
@@ -232,14 +232,14 @@ export async function updateStock(ctx: ShopsContext, input: UpdateStockInput): P
     if (hasOnHand === hasDelta) {
       return refuse(problem('BAD_USER_INPUT',
         hasOnHand ? 'give onHand or delta, not both.' : 'give onHand (a new count, with expectedVersion) or delta (a change).',
-        hasOnHand ? 'onHand 与 delta 只能给一个。' : '请给出 onHand（新的数量，并附 expectedVersion）或 delta（变动数量）。'));
+        hasOnHand ? '新的数量（onHand）与变动数量（delta）只能给一个。' : '请给出新的数量（onHand，并附版本号 expectedVersion）或变动数量（delta）。'));
     }
     const valueProblem = hasOnHand ? onHandValueProblem(item.onHand!) : deltaValueProblem(item.delta!);
     if (valueProblem) return refuse(valueProblem);
     if (hasOnHand && item.expectedVersion == null) {
       return refuse(problem('BAD_USER_INPUT',
         'onHand needs expectedVersion (the Stock.version the count was made against), so that a change made meanwhile is not overwritten.',
-        'onHand 须附 expectedVersion（清点时看到的 Stock.version），以免覆盖他人同时做出的修改。'));
+        '新的数量（onHand）须附版本号（expectedVersion，即清点时看到的 Stock.version），以免覆盖他人同时做出的修改。'));
     }
     const reasonRefused = reasonProblem(item.reason);
     if (reasonRefused) return refuse(reasonRefused);

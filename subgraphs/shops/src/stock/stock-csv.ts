@@ -99,7 +99,7 @@ export function readStockCsv(csv: string, community: string): StockCsvRead {
 
 function checkHeader(columns: string[]): StockProblem | undefined {
   const expected = `expected product_id or name, on_hand, and optionally expected_version and reason`;
-  const expectedZh = `应为 product_id 或 name、on_hand，可选 expected_version 和 reason`;
+  const expectedZh = `应有 "product_id"（商品编号）或 "name"（商品名称）列、"on_hand"（在架数量）列，可选 "expected_version"（版本号）和 "reason"（原因）列`;
   const unknown = columns.filter((c) => !(COLUMNS as readonly string[]).includes(c));
   if (unknown.length > 0) {
     const list = unknown.map((c) => `"${c}"`).join(', ');
@@ -107,9 +107,9 @@ function checkHeader(columns: string[]): StockProblem | undefined {
   }
   const twice = columns.find((c, i) => columns.indexOf(c) !== i);
   if (twice) return bad(`the header names the column "${twice}" twice.`, `表头中 "${twice}" 列出现了两次。`);
-  if (!columns.includes('on_hand')) return bad(`the header has no "on_hand" column; ${expected}.`, `表头缺少 "on_hand" 列；${expectedZh}。`);
+  if (!columns.includes('on_hand')) return bad(`the header has no "on_hand" column; ${expected}.`, `表头缺少 "on_hand"（在架数量）列；${expectedZh}。`);
   if (!columns.includes('product_id') && !columns.includes('name')) {
-    return bad(`the header has neither a "product_id" nor a "name" column; ${expected}.`, `表头既没有 "product_id" 列也没有 "name" 列；${expectedZh}。`);
+    return bad(`the header has neither a "product_id" nor a "name" column; ${expected}.`, `表头既没有 "product_id"（商品编号）列也没有 "name"（商品名称）列；${expectedZh}。`);
   }
   return undefined;
 }
@@ -155,7 +155,7 @@ function readRow(
     const parsed = tryParseGlobalId(idText);
     const local = parsed ? Number(parsed.localId) : NaN;
     if (!parsed || parsed.type !== 'Product' || !Number.isSafeInteger(local) || local <= 0) {
-      return { problem: bad(`"${idText}" is not a product ID (like "${community}:Product:12").`, `"${idText}" 不是商品 ID（形如 "${community}:Product:12"）。`) };
+      return { problem: bad(`"${idText}" is not a product ID (like "${community}:Product:12").`, `"${idText}" 不是商品编号（形如 "${community}:Product:12"）。`) };
     }
     if (parsed.community !== community) {
       return {
@@ -166,22 +166,22 @@ function readRow(
   } else if (nameText !== '') {
     product = { name: nameText };
   } else {
-    return { problem: bad('the row names no product: product_id and name are both empty.', '此行未指明商品：product_id 和 name 都为空。') };
+    return { problem: bad('the row names no product: product_id and name are both empty.', '此行未指明商品："product_id"（商品编号）和 "name"（商品名称）都为空。') };
   }
 
   const onHandText = cell('on_hand');
-  if (onHandText.trim() === '') return { problem: bad('on_hand is empty.', 'on_hand 为空。') };
+  if (onHandText.trim() === '') return { problem: bad('on_hand is empty.', '"on_hand"（在架数量）为空。') };
   const onHand = wholeNumber(onHandText);
   if ('sign' in onHand) {
     return {
       problem:
         onHand.sign === 'negative'
-          ? bad(`on_hand "${onHandText.trim()}" is negative; a count is 0 or more.`, `on_hand "${onHandText.trim()}" 为负数；数量应不小于 0。`)
-          : bad(`on_hand "${onHandText.trim()}" is not a whole number.`, `on_hand "${onHandText.trim()}" 不是整数。`),
+          ? bad(`on_hand "${onHandText.trim()}" is negative; a count is 0 or more.`, `在架数量 "${onHandText.trim()}" 为负数；数量应不小于 0。`)
+          : bad(`on_hand "${onHandText.trim()}" is not a whole number.`, `在架数量 "${onHandText.trim()}" 不是整数。`),
     };
   }
   if (onHand.value > MAX_ON_HAND) {
-    return { problem: bad(`on_hand ${n(onHand.value)} is more than the limit of ${n(MAX_ON_HAND)}.`, `on_hand ${n(onHand.value)} 超过上限 ${n(MAX_ON_HAND)}。`) };
+    return { problem: bad(`on_hand ${n(onHand.value)} is more than the limit of ${n(MAX_ON_HAND)}.`, `在架数量 ${n(onHand.value)} 超过上限 ${n(MAX_ON_HAND)}。`) };
   }
 
   let expectedVersion: number | null = null;
@@ -189,7 +189,7 @@ function readRow(
   if (versionText !== '') {
     const version = wholeNumber(versionText);
     if (!('value' in version) || !Number.isSafeInteger(version.value)) {
-      return { problem: bad(`expected_version "${versionText}" is not a whole number 0 or more.`, `expected_version "${versionText}" 不是非负整数。`) };
+      return { problem: bad(`expected_version "${versionText}" is not a whole number 0 or more.`, `版本号 "${versionText}" 不是非负整数。`) };
     }
     expectedVersion = version.value;
   }

@@ -94,7 +94,7 @@ export function versionProblem(stock: VersionedStock, expectedVersion: number | 
   return problem(
     'CONFLICT',
     `the stock changed since version ${expectedVersion}: it is now version ${stock.stockVersion} with ${n(stock.onHand)} on hand (${n(stock.reserved)} reserved). Check the new count and send it again with expectedVersion ${stock.stockVersion}.`,
-    `库存在版本 ${expectedVersion} 之后已被修改：现为版本 ${stock.stockVersion}，在架 ${n(stock.onHand)}（预留 ${n(stock.reserved)}）。请核对后以 expectedVersion ${stock.stockVersion} 重新提交。`,
+    `库存在版本 ${expectedVersion} 之后已被修改：现为版本 ${stock.stockVersion}，在架 ${n(stock.onHand)}（预留 ${n(stock.reserved)}）。请核对后以版本号（expectedVersion）${stock.stockVersion} 重新提交。`,
   );
 }
 

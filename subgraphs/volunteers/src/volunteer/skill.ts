@@ -11,16 +11,27 @@ export enum Skill {
   TRANSLATION = 'TRANSLATION',
 }
 
+/** Each skill as Chinese messages name it (never the English value inside Chinese text). */
+export const SKILL_ZH: Record<Skill, string> = {
+  DRIVER: '司机',
+  ESCORT: '陪同就医',
+  MEDICINE_PICKUP: '代配药',
+  DELIVERY: '配送',
+  MEDICAL: '医护',
+  CARE: '照护老人',
+  TRANSLATION: '翻译/沟通',
+};
+
 registerEnumType(Skill, {
   name: 'Skill',
   description: 'What a volunteer can do 志愿者技能',
   valuesConfig: {
-    DRIVER: { description: 'Driver with a car 司机' },
-    ESCORT: { description: 'Escort to hospital 陪同就医' },
-    MEDICINE_PICKUP: { description: 'Prescription pick-up 代配药' },
-    DELIVERY: { description: 'Delivery 配送' },
-    MEDICAL: { description: 'Medical staff 医护' },
-    CARE: { description: 'Care for the elderly 照护老人' },
-    TRANSLATION: { description: 'Translation and communication 翻译/沟通' },
+    DRIVER: { description: `Driver with a car ${SKILL_ZH.DRIVER}` },
+    ESCORT: { description: `Escort to hospital ${SKILL_ZH.ESCORT}` },
+    MEDICINE_PICKUP: { description: `Prescription pick-up ${SKILL_ZH.MEDICINE_PICKUP}` },
+    DELIVERY: { description: `Delivery ${SKILL_ZH.DELIVERY}` },
+    MEDICAL: { description: `Medical staff ${SKILL_ZH.MEDICAL}` },
+    CARE: { description: `Care for the elderly ${SKILL_ZH.CARE}` },
+    TRANSLATION: { description: `Translation and communication ${SKILL_ZH.TRANSLATION}` },
   },
 });

@@ -1,9 +1,9 @@
 /**
  * Registration rules as pure functions: no database, no context, so they are tested on their own.
  */
-import { badInput, requireInt, requireText } from '@lilong/kit';
+import { badInput, requireInt, requireText, typeZh } from '@lilong/kit';
 import { formatGlobalId, parseGlobalId } from '@lilong/schema';
-import { Skill } from './skill';
+import { Skill, SKILL_ZH } from './skill';
 import { MAX_VEHICLE_SEATS } from './volunteer.entity';
 
 export interface RegistrationRequest {
@@ -43,10 +43,10 @@ export function requireSkills(skills: readonly Skill[], vehicleSeats: number): S
   if (skills.length === 0) throw badInput('input.skills', 'name at least one skill.', '至少填写一项技能。');
   const repeated = skills.filter((skill, i) => skills.indexOf(skill) !== i);
   if (repeated.length > 0) {
-    throw badInput('input.skills', `${repeated[0]} is listed twice.`, `${repeated[0]} 重复填写。`);
+    throw badInput('input.skills', `${repeated[0]} is listed twice.`, `“${SKILL_ZH[repeated[0]!]}”重复填写。`);
   }
   if (skills.includes(Skill.DRIVER) && vehicleSeats < 1) {
-    throw badInput('input.skills', 'a DRIVER needs a car: vehicleSeats must be at least 1.', '司机须有车：vehicleSeats 至少为 1。');
+    throw badInput('input.skills', 'a DRIVER needs a car: vehicleSeats must be at least 1.', '司机须有车：座位数至少为 1。');
   }
   return [...skills];
 }
@@ -67,7 +67,7 @@ export function requireIdInCommunity(community: string, value: string, type: str
   }
   const localId = Number(parsed.localId);
   if (!Number.isSafeInteger(localId) || localId <= 0) {
-    throw badInput(argument, `"${value}" does not name a ${type}.`, `"${value}" 不是有效的 ${type}。`);
+    throw badInput(argument, `"${value}" does not name a ${type}.`, `"${value}" 不是有效的${typeZh(type)}编号。`);
   }
   return formatGlobalId(community, type, localId);
 }
