@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { privateKeyFromPem, publicKeyFromPem } from '@lilong/kit';
 import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
+import { DEFAULT_OPERATION_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_REQUEST_BUDGET, type OperationLimits, type RateLimits, type RequestBudget } from './guard/limits';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './routing/community-links';
 
 export interface HubConfig {
@@ -20,7 +21,22 @@ export interface HubConfig {
   /** The composed subgraph SDL that every community must serve. @default the committed schema/sdl/*.graphql */
   expectedSdl: ReadonlyMap<ShardedSubgraphName, string>;
   link: LinkOptions;
+  /** Operation limits checked before validation and planning. @default DEFAULT_OPERATION_LIMITS */
+  limits?: OperationLimits;
+  /** @default DEFAULT_RATE_LIMITS */
+  rateLimits?: RateLimits;
+  /** @default DEFAULT_REQUEST_BUDGET */
+  budget?: RequestBudget;
+  /** Operation limits and rate limits on; off only to measure what they cost (LILONG_GUARD=off). @default true */
+  guard?: boolean;
 }
+
+/** The hub's protective settings at their defaults, for callers that build a config by hand. */
+export const DEFAULT_PROTECTION: Required<Pick<HubConfig, 'limits' | 'rateLimits' | 'budget'>> = {
+  limits: DEFAULT_OPERATION_LIMITS,
+  rateLimits: DEFAULT_RATE_LIMITS,
+  budget: DEFAULT_REQUEST_BUDGET,
+};
 
 export function committedSchema(): Pick<HubConfig, 'supergraphSdl' | 'expectedSdl'> {
   return {
@@ -49,10 +65,28 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new HubConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new HubConfigError(`${name} must be 1 or 0, got "${raw}"`);
+}
+
 /**
  * Hub configuration from the environment: PORT, HOST, LILONG_DIRECTORY, LILONG_HUB_PRIVATE_KEY(_FILE),
  * LILONG_ISSUERS (JSON: { "<iss>": "<PEM public key>" }) or LILONG_ISSUERS_FILE, LILONG_TIMEOUT_MS,
- * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS. A bad value stops start-up naming the variable.
+ * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
+ * LILONG_MAX_ALIASES, LILONG_MAX_DIRECTIVES, LILONG_MAX_SELECTIONS, LILONG_MAX_COST, LILONG_MAX_FANOUT_REQUESTS,
+ * the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
+ * request budgets LILONG_QUERY_BUDGET_MS, LILONG_MUTATION_BUDGET_MS. A bad value stops start-up naming the variable.
  */
 export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const directoryPath = env.LILONG_DIRECTORY;
@@ -75,6 +109,24 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
       timeoutMs: intFrom(env, 'LILONG_TIMEOUT_MS', DEFAULT_LINK_OPTIONS.timeoutMs, 50, 60_000),
       failureThreshold: intFrom(env, 'LILONG_BREAKER_FAILURES', DEFAULT_LINK_OPTIONS.failureThreshold, 1, 100),
       openMs: intFrom(env, 'LILONG_BREAKER_OPEN_MS', DEFAULT_LINK_OPTIONS.openMs, 100, 600_000),
+    },
+    limits: {
+      maxTokens: intFrom(env, 'LILONG_MAX_TOKENS', DEFAULT_OPERATION_LIMITS.maxTokens, 100, 1_000_000),
+      maxDepth: intFrom(env, 'LILONG_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.maxDepth, 2, 1000),
+      maxAliases: intFrom(env, 'LILONG_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.maxAliases, 0, 100_000),
+      maxDirectives: intFrom(env, 'LILONG_MAX_DIRECTIVES', DEFAULT_OPERATION_LIMITS.maxDirectives, 0, 100_000),
+      maxSelections: intFrom(env, 'LILONG_MAX_SELECTIONS', DEFAULT_OPERATION_LIMITS.maxSelections, 10, 10_000_000),
+      maxCost: intFrom(env, 'LILONG_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost, 10, 100_000_000),
+      maxFanoutRequests: intFrom(env, 'LILONG_MAX_FANOUT_REQUESTS', DEFAULT_OPERATION_LIMITS.maxFanoutRequests, 1, 1_000_000),
+    },
+    rateLimits: {
+      perMinute: intFrom(env, 'LILONG_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute, 0, 10_000_000),
+      trustProxy: flagFrom(env, 'LILONG_TRUST_PROXY', DEFAULT_RATE_LIMITS.trustProxy),
+    },
+    guard: onOff(env, 'LILONG_GUARD', true),
+    budget: {
+      queryMs: intFrom(env, 'LILONG_QUERY_BUDGET_MS', DEFAULT_REQUEST_BUDGET.queryMs, 100, 600_000),
+      mutationMs: intFrom(env, 'LILONG_MUTATION_BUDGET_MS', DEFAULT_REQUEST_BUDGET.mutationMs, 100, 600_000),
     },
   };
 }

@@ -4,14 +4,19 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { createLogger, executeGraphQLHttp, safeHandler, sendGraphQLError, type Logger } from '@lilong/kit';
+import { answerClientErrors, createLogger, safeHandler, sendGraphQLError, type Logger } from '@lilong/kit';
 import { HUB_SUBGRAPH, isShardedSubgraph } from '@lilong/schema';
+import type { GraphQLSchema } from 'graphql';
 import { claimsFromAuthorization } from './auth/bearer';
 import { coalesceCommunityErrors } from './coalesce-errors';
-import type { HubConfig } from './config';
+import { DEFAULT_PROTECTION, type HubConfig } from './config';
 import { Directory } from './directory/directory';
 import { buildHubSubgraph } from './directory/hub-subgraph';
+import { communityStatusInAnswer } from './directory/status-in-answer';
 import { serveExplorer } from './explorer/explorer';
+import { serveGraphQL } from './guard/graphql-endpoint';
+import { OperationGuard } from './guard/operation-guard';
+import { CallerRateLimiter } from './guard/rate-limit';
 import { CommunityLinks } from './routing/community-links';
 import { readRoutingRules } from './routing/rules';
 import { ShardedDataSource, type HubContext } from './routing/sharded-data-source';
@@ -58,17 +63,30 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       return new ShardedDataSource(name, rules.get(name)!, directory, links);
     },
     experimental_didResolveQueryPlan: options.onQueryPlan ? ({ queryPlan }) => options.onQueryPlan!(queryPlan) : undefined,
+    // Fragment reuse re-optimises every named fragment against the others: exponential on doubly-spread
+    // fragment chains. Fetches to the nodes are sent expanded instead (their size is bounded by the guard).
+    queryPlannerConfig: { reuseQueryFragments: false },
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => log.warn(String(m)), error: (m) => log.error(String(m)) },
+  });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = loaded;
   });
   const server = new ApolloServer<HubContext>({
     gateway,
-    plugins: [coalesceCommunityErrors(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [coalesceCommunityErrors(), communityStatusInAnswer(links, () => apiSchema), ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    // Every document is checked by the hub's guard before Apollo sees it; a hash alone would bypass it.
+    persistedQueries: false,
     // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
   });
   await server.start();
   void links.verifyAll();
+  const fanoutCoordinates = new Set([...rules.values()].flatMap((r) => [...r.root.values(), ...r.fanoutEntityFields.values()].filter((rule) => rule.kind === 'fanout').map((rule) => rule.coordinate)));
+  const protection = { ...DEFAULT_PROTECTION, ...stripUndefined({ limits: config.limits, rateLimits: config.rateLimits, budget: config.budget }) };
+  const guard = new OperationGuard(protection.limits, fanoutCoordinates, () => directory.list().filter((c) => c.status !== 'suspended').length);
+  const rateLimiter = new CallerRateLimiter(protection.rateLimits);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -82,7 +100,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
         serveExplorer(req, res);
         return;
       }
-      await executeGraphQLHttp(server, req, res, async () => ({ claims }));
+      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits: protection.rateLimits, budget: protection.budget, claims, enabled: config.guard !== false });
       return;
     }
     if (path === '/healthz') {
@@ -97,7 +115,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     sendGraphQLError(res, 404, 'NOT_FOUND', { en: `Nothing at ${path}; the API is at /graphql.`, zh: `${path} 不存在；接口地址为 /graphql。` });
   };
 
-  const http = createServer(safeHandler(handle, log));
+  const http = createServer({ maxHeaderSize: 32 * 1024, requestTimeout: 60_000, headersTimeout: 20_000 }, safeHandler(handle, log));
+  answerClientErrors(http);
   return {
     http,
     directory,
@@ -119,4 +138,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       await server.stop();
     },
   };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,3 +8,6 @@ export * from './routing/community-links';
 export * from './routing/rules';
 export * from './routing/merge';
 export * from './routing/sharded-data-source';
+export * from './guard/limits';
+export * from './guard/operation-guard';
+export * from './guard/measure';

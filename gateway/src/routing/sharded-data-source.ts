@@ -13,6 +13,8 @@ import { print } from 'graphql';
 
 export interface HubContext {
   claims: Claims;
+  /** When the request's time budget runs out (ms since the epoch); later fetches are not sent. */
+  deadline?: number;
 }
 
 type ErrorEntry = NonNullable<GraphQLResponseBody['errors']>[number];
@@ -60,6 +62,8 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
       return { errors: [new GraphQLError(`the ${this.subgraph} subgraph is sharded; it is composed from committed SDL`)] };
     }
     const claims = options.context?.claims ?? ANONYMOUS;
+    const deadline = options.context?.deadline;
+    if (deadline !== undefined && Date.now() >= deadline) return budgetExceeded(this.subgraph) as GatewayGraphQLResponse;
     const query = options.request.query ?? '';
     const variables = (options.request.variables ?? {}) as Record<string, unknown>;
     const analysis = this.analyze(query);
@@ -407,6 +411,20 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     });
     return out;
   }
+}
+
+/** The answer for a fetch the request no longer has time for: no data, one coded error. */
+function budgetExceeded(subgraph: ShardedSubgraphName): GraphQLResponseBody {
+  return {
+    data: null,
+    errors: [
+      coded(
+        'REQUEST_BUDGET_EXCEEDED',
+        { en: `The request ran out of time at the hub before asking ${subgraph}; that part is missing.`, zh: '请求在枢纽处已超出时间预算，部分数据未能获取。' },
+        { subgraph },
+      ),
+    ],
+  };
 }
 
 /**

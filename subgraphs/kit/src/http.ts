@@ -1,25 +1,42 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest } from '@apollo/server';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { ErrorCode } from '@lilong/schema';
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Past this much more than the limit, an oversized body is no longer drained politely: the socket is dropped. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
 
 export class HttpInputError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly zh: string = message) {
     super(message);
   }
 }
 
-export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpInputError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a request body up to `limit` bytes. An oversized body is read to its end and dropped (up to 16 MB more),
+ * so the 413 answer reaches the client instead of a reset socket; leaving a `for await` early would destroy it.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const tooLarge = () => new HttpInputError(413, `request body larger than ${limit} bytes`, `请求体超过 ${limit} 字节`);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit + DRAIN_BYTES) {
+        req.destroy();
+        reject(tooLarge());
+      } else chunks.length = 0;
+    });
+    req.on('end', () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new HttpInputError(400, 'request body cut off', '请求体不完整'));
+    });
+  });
 }
 
 /** Answers with a GraphQL-shaped error body, for refusals that happen before GraphQL runs. */
@@ -29,37 +46,35 @@ export function sendGraphQLError(
   code: ErrorCode | string,
   message: { en: string; zh: string },
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): void {
   const body = JSON.stringify({ errors: [{ message: message.en, extensions: { code, messageZh: message.zh, ...extra } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);
 }
 
-/**
- * Hands one Node HTTP request to an Apollo Server (the integration API of @apollo/server, without express).
- */
-export async function executeGraphQLHttp<TContext extends BaseContext>(
-  server: ApolloServer<TContext>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  context: ContextFunction<[], TContext>,
-): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/** The request's headers in Apollo's form. */
+export function headerMapOf(req: IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  let body: unknown = undefined;
-  if (req.method === 'POST') {
-    const text = await readBody(req);
-    try {
-      body = text.length > 0 ? JSON.parse(text) : undefined;
-    } catch {
-      throw new HttpInputError(400, 'request body is not valid JSON');
-    }
+  return headers;
+}
+
+/** Reads a POST body as JSON (anything else stays undefined). */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  if (req.method !== 'POST') return undefined;
+  const text = await readBody(req);
+  try {
+    return text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    throw new HttpInputError(400, 'request body is not valid JSON', '请求体不是有效的 JSON');
   }
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
-  const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+}
+
+/** Writes Apollo's answer to the Node response. */
+export async function writeHTTPGraphQLResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
   const outHeaders: Record<string, string> = {};
   for (const [key, value] of response.headers) outHeaders[key] = value;
   res.writeHead(response.status ?? 200, outHeaders);
@@ -71,6 +86,28 @@ export async function executeGraphQLHttp<TContext extends BaseContext>(
   }
 }
 
+/**
+ * Hands one Node HTTP request to an Apollo Server (the integration API of @apollo/server, without express).
+ * `body` is the already-read JSON body, when the caller has read it.
+ */
+export async function executeGraphQLHttp<TContext extends BaseContext>(
+  server: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: ContextFunction<[], TContext>,
+  body?: unknown,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const httpGraphQLRequest: HTTPGraphQLRequest = {
+    method: req.method ?? 'GET',
+    headers: headerMapOf(req),
+    search: url.search,
+    body: body === undefined ? await readJsonBody(req) : body,
+  };
+  const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+  await writeHTTPGraphQLResponse(res, response);
+}
+
 /** Wraps a request handler so that no failure escapes as an unhandled rejection or crashes the process. */
 export function safeHandler(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
@@ -78,16 +115,41 @@ export function safeHandler(
 ) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).catch((error: unknown) => {
-      if (res.headersSent) {
+      if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
       }
       if (error instanceof HttpInputError) {
-        sendGraphQLError(res, error.status, 'BAD_REQUEST', { en: error.message, zh: `请求无效：${error.message}` });
+        sendGraphQLError(res, error.status, 'BAD_REQUEST', { en: `Bad request: ${error.message}.`, zh: `请求无效：${error.zh}。` }, {}, error.status === 413 ? { connection: 'close' } : {});
         return;
       }
       log.error('request failed', error);
       sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', { en: 'Internal error.', zh: '内部错误。' });
     });
   };
+}
+
+/**
+ * Answers HTTP-level faults Node detects before any handler runs (headers too large, malformed request lines)
+ * with a JSON body and a code, instead of Node's bare status line.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const headersTooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = headersTooLarge ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const reason = headersTooLarge ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    const message = headersTooLarge
+      ? { en: 'Bad request: the request headers are too large.', zh: '请求无效：请求头过大。' }
+      : status === 408
+        ? { en: 'Bad request: the request took too long to arrive.', zh: '请求无效：请求传输超时。' }
+        : { en: 'Bad request: the HTTP request is malformed.', zh: '请求无效：HTTP 请求格式错误。' };
+    const body = JSON.stringify({ errors: [{ message: message.en, extensions: { code: 'BAD_REQUEST', messageZh: message.zh } }] });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
 }

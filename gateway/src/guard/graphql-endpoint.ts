@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, type Claims } from '@lilong/kit';
+import { lilongError } from '@lilong/schema';
+import { execute, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { HubContext } from '../routing/sharded-data-source';
+import type { RateLimits, RequestBudget } from './limits';
+import type { OperationGuard } from './operation-guard';
+import { callerKey, type CallerRateLimiter } from './rate-limit';
+
+export interface GraphQLEndpoint {
+  server: ApolloServer<HubContext>;
+  schema: () => GraphQLSchema | undefined;
+  guard: OperationGuard;
+  rateLimiter: CallerRateLimiter;
+  rateLimits: RateLimits;
+  budget: RequestBudget;
+  claims: Claims;
+  /** @default true */
+  enabled: boolean;
+}
+
+interface Params {
+  query?: unknown;
+  operationName?: unknown;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function sendErrors(res: ServerResponse, status: number, errors: readonly (GraphQLError | GraphQLFormattedError)[], headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ errors: errors.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)) });
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)), ...headers }).end(body);
+}
+
+/** The GraphQL request's parameters, from a POST body or a GET query string; undefined when absent. */
+function paramsOf(req: IncomingMessage, body: unknown): Params | undefined {
+  if (req.method === 'GET') {
+    const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    return { query: search.get('query') ?? undefined, operationName: search.get('operationName') ?? undefined };
+  }
+  if (Array.isArray(body)) throw new HttpInputError(400, 'batched requests (a JSON array) are not supported; send one operation per request', '不支持批量请求（JSON 数组），每次请发送一个操作');
+  if (body && typeof body === 'object') return body as Params;
+  return undefined;
+}
+
+/**
+ * The hub's `/graphql`: rate limit per caller, then the operation guard, then Apollo Server (gateway, planner,
+ * communities). Introspection-only operations are answered here from the API schema: they need no community,
+ * and the gateway's planner mishandles them under inline fragments with directives. Every refusal is a coded
+ * JSON error with a 4xx status.
+ */
+export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, endpoint: GraphQLEndpoint): Promise<void> {
+  const { claims } = endpoint;
+  const wait = !endpoint.enabled ? 0 : await endpoint.rateLimiter.take(callerKey(req, claims, endpoint.rateLimits.trustProxy));
+  if (wait > 0) {
+    req.resume();
+    sendErrors(
+      res,
+      429,
+      [
+        lilongError(
+          'RATE_LIMITED',
+          {
+            en: `Too many requests: at most ${endpoint.rateLimits.perMinute} a minute per caller. Retry in ${wait} s.`,
+            zh: `请求过于频繁：每位调用者每分钟最多 ${endpoint.rateLimits.perMinute} 次，请 ${wait} 秒后重试。`,
+          },
+          { retryAfterSeconds: wait },
+        ),
+      ],
+      { 'retry-after': String(wait) },
+    );
+    return;
+  }
+  const body = await readJsonBody(req);
+  const params = paramsOf(req, body);
+  const schema = endpoint.schema();
+  const method = req.method ?? 'GET';
+  let operationType: string | undefined;
+  if (endpoint.enabled && params && typeof params.query === 'string' && schema && (method === 'GET' || method === 'POST')) {
+    const verdict = endpoint.guard.check(schema, params.query, params.operationName);
+    if (!verdict.ok) {
+      sendErrors(res, 400, verdict.errors);
+      return;
+    }
+    operationType = verdict.operation.operation;
+    if (operationType === 'mutation' && method === 'GET') {
+      sendGraphQLError(res, 405, 'BAD_REQUEST', { en: 'Bad request: mutations must be sent with POST.', zh: '请求无效：变更操作须使用 POST 发送。' }, {}, { allow: 'POST' });
+      return;
+    }
+    if (verdict.introspectionOnly) {
+      const invalid = validate(schema, verdict.document);
+      if (invalid.length > 0) {
+        sendErrors(res, 400, invalid.map((e) => ({ ...e.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', messageZh: '查询与接口定义不符。' } })));
+        return;
+      }
+      const variables = (body as { variables?: unknown } | undefined)?.variables;
+      const result = await execute({
+        schema,
+        document: verdict.document,
+        operationName: verdict.operation.name?.value,
+        variableValues: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : undefined,
+      });
+      const text = JSON.stringify(result);
+      res.writeHead(200, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)) }).end(text);
+      return;
+    }
+  }
+  const deadline = Date.now() + (operationType === 'mutation' ? endpoint.budget.mutationMs : endpoint.budget.queryMs);
+  await executeGraphQLHttp(endpoint.server, req, res, async () => ({ claims, deadline }), body);
+}

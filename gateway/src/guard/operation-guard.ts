@@ -1,0 +1,139 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { lilongError } from '@lilong/schema';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { LIMIT_LABELS, type LimitName, type OperationLimits } from './limits';
+import { expandedSize, isIntrospectionOnly } from './measure';
+
+export type GuardVerdict =
+  | { ok: true; document: DocumentNode; operation: OperationDefinitionNode; introspectionOnly: boolean }
+  | { ok: false; errors: readonly GraphQLError[] };
+
+export function limitError(limit: LimitName, max: number, found?: number): GraphQLError {
+  const label = LIMIT_LABELS[limit];
+  const measured = found === undefined ? '' : `: found ${found}`;
+  return lilongError(
+    'OPERATION_LIMIT_EXCEEDED',
+    {
+      en: `The document goes over the hub's ${label.en} limit of ${max}${measured}. Ask for less in one request, or split it.`,
+      zh: `查询超出枢纽的${label.zh}上限 ${max}${found === undefined ? '' : `（实际 ${found}）`}，请减少单次请求的内容或拆分请求。`,
+    },
+    { limit, max, ...(found === undefined ? {} : { found }) },
+  );
+}
+
+/** graphql-js stops parsing at `maxTokens` with this message (sic: "more that" in graphql 16). */
+const TOO_MANY_TOKENS = /contains more th(?:at|an) (\d+) tokens/;
+
+/**
+ * The hub's first look at a document, before graphql-js validation and the query planner: parse with a token
+ * limit, pick the operation as the GraphQL-over-HTTP spec says, and measure it against the operation limits
+ * (graphql-armor's depth, aliases, directives and cost; our own count of selections and fan-out requests after
+ * fragment expansion). Everything here is linear in the document's size, so a hostile document is refused in
+ * milliseconds; every refusal is a coded client error.
+ */
+export class OperationGuard {
+  private readonly armorRules: ValidationRule[];
+
+  constructor(
+    private readonly limits: OperationLimits,
+    private readonly fanoutCoordinates: ReadonlySet<string>,
+    /** Communities a fan-out field asks right now. */
+    private readonly fanoutWidth: () => number,
+  ) {
+    const reject = (limit: LimitName, max: number) => [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const found = Number(/found (\d+(?:\.\d+)?)/.exec(error.message)?.[1]);
+        context?.reportError(limitError(limit, max, Number.isFinite(found) ? Math.ceil(found) : undefined));
+      },
+    ];
+    const common = { propagateOnRejection: false, exposeLimits: true };
+    this.armorRules = new ApolloArmor({
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: false },
+      maxDepth: { ...common, n: limits.maxDepth, onReject: reject('depth', limits.maxDepth) },
+      maxAliases: { ...common, n: limits.maxAliases, onReject: reject('aliases', limits.maxAliases) },
+      maxDirectives: { ...common, n: limits.maxDirectives, onReject: reject('directives', limits.maxDirectives) },
+      costLimit: { ...common, maxCost: limits.maxCost, onReject: reject('cost', limits.maxCost) },
+    }).protect().validationRules;
+  }
+
+  check(schema: GraphQLSchema, query: string, operationName: unknown): GuardVerdict {
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: false });
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      const tooMany = TOO_MANY_TOKENS.exec(error.message);
+      if (tooMany) return { ok: false, errors: [limitError('tokens', this.limits.maxTokens)] };
+      return { ok: false, errors: [parseFailed(error)] };
+    }
+    const operation = pickOperation(document, operationName);
+    if (operation instanceof GraphQLError) return { ok: false, errors: [operation] };
+    if (operation.operation === 'subscription') {
+      return {
+        ok: false,
+        errors: [
+          lilongError('OPERATION_NOT_SUPPORTED', {
+            en: 'Subscriptions are not served over plain HTTP requests; send a query or a mutation.',
+            zh: '普通 HTTP 请求不支持订阅，请发送查询或变更。',
+          }),
+        ],
+      };
+    }
+    const size = expandedSize(document, operation, schema, this.fanoutCoordinates);
+    if (size.selections > this.limits.maxSelections) {
+      return { ok: false, errors: [limitError('selections', this.limits.maxSelections, size.selections)] };
+    }
+    const fanoutRequests = size.fanoutFields * this.fanoutWidth();
+    if (fanoutRequests > this.limits.maxFanoutRequests) {
+      return { ok: false, errors: [limitError('fanout', this.limits.maxFanoutRequests, fanoutRequests)] };
+    }
+    const refusals = validate(schema, document, this.armorRules, { maxErrors: 10 });
+    if (refusals.length > 0) return { ok: false, errors: refusals };
+    return { ok: true, document, operation, introspectionOnly: isIntrospectionOnly(document, operation) };
+  }
+}
+
+function parseFailed(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: {
+      code: 'GRAPHQL_PARSE_FAILED',
+      messageZh: `查询语法错误：${error.locations?.[0] ? `第 ${error.locations[0].line} 行第 ${error.locations[0].column} 列` : '无法解析'}。`,
+    },
+  });
+}
+
+/** The operation to run, as the GraphQL-over-HTTP spec picks it; an empty `operationName` counts as none. */
+export function pickOperation(document: DocumentNode, operationName: unknown): OperationDefinitionNode | GraphQLError {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const failure = (en: string, zh: string) => lilongError('OPERATION_RESOLUTION_FAILURE', { en, zh });
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    return failure('operationName must be a string.', 'operationName 必须是字符串。');
+  }
+  if (operations.length === 0) return failure('The document has no operation to run.', '文档中没有可执行的操作。');
+  if (operationName) {
+    const named = operations.find((o) => o.name?.value === operationName);
+    if (named) return named;
+    return failure(`The document has no operation named "${operationName}".`, `文档中没有名为 "${operationName}" 的操作。`);
+  }
+  if (operations.length > 1) {
+    return failure(
+      'The document has several operations: say which one to run in operationName.',
+      '文档包含多个操作，请在 operationName 中指明要执行哪一个。',
+    );
+  }
+  return operations[0]!;
+}
