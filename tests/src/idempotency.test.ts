@@ -1,6 +1,8 @@
 /**
  * Retrying a mutation with its idempotency key, through the hub: the retry gets the first answer and changes
- * nothing, in every domain; a key reused for another request is a CONFLICT; a malformed key is refused.
+ * nothing, in every domain; a key reused for another request is a CONFLICT; a malformed key is refused. Here the
+ * first answer is the record as the first run committed it (its own fields), whatever changed since; the node's
+ * whole stored answer (idempotent-answers.ts) is tested in idempotent-answers.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { TestCluster } from './support/cluster';
@@ -141,7 +143,7 @@ describe('volunteers', () => {
     expect(after.filter((v) => v.displayName === '甲阿姨')).toHaveLength(1);
   });
 
-  it('a replayed setAvailability answers with the volunteer as it is now and does not undo a later change', async () => {
+  it('a replayed setAvailability answers with the first answer and does not undo a later change', async () => {
     const dispatch = cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
     const volunteer = (await volunteersOf('alpha')).find((v) => v.displayName === '小甲')!;
     const k = key('availability');
@@ -149,10 +151,11 @@ describe('volunteers', () => {
     expect(on.data.setAvailability).toEqual({ id: volunteer.id, available: true, zone: 'C片' });
     const off = await cluster.query(SET_AVAILABILITY, { i: { volunteerId: volunteer.id, available: false, idempotencyKey: key('availability') } }, dispatch);
     expect(off.data.setAvailability.available).toBe(false);
-    // A late retry of the first request: the same record, unchanged by the retry.
+    // A late retry of the first request: the first answer, and the volunteer stays as the later change left them.
     const late = await cluster.query(SET_AVAILABILITY, { i: { volunteerId: volunteer.id, available: true, zone: 'C片', idempotencyKey: k } }, dispatch);
     expect(late.errors).toBeUndefined();
-    expect(late.data.setAvailability).toEqual({ id: volunteer.id, available: false, zone: 'C片' });
+    expect(late.data.setAvailability).toEqual({ id: volunteer.id, available: true, zone: 'C片' });
+    expect((await volunteersOf('alpha')).find((v) => v.id === volunteer.id)).toMatchObject({ available: false, zone: 'C片' });
     const other = await cluster.query(SET_AVAILABILITY, { i: { volunteerId: volunteer.id, available: false, idempotencyKey: k } }, dispatch);
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', idempotencyKey: k });
   });
@@ -174,6 +177,32 @@ describe('shops stock', () => {
     const other = await cluster.query(ADJUST_STOCK, { i: { ...input, delta: 6 } }, merchant);
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', idempotencyKey: input.idempotencyKey });
     expect(await stockOf(productId)).toMatchObject({ onHand: 15 });
+  });
+
+  it('a replay after another change answers with the first answer (onHand 13), not the stock as it is now (14)', async () => {
+    const productId = await stockedProduct(cluster, grocery.id, { name: '小米 1kg', onHand: 10 });
+    const input = { productId, delta: 3, reason: 'delivery', idempotencyKey: key('first-answer') };
+    const ADJUST_STOCK = `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { id name stock { ${STOCK} low updatedAt } } }`;
+    const first = await cluster.query(ADJUST_STOCK, { i: input }, merchant);
+    expect(first.data.adjustStock.stock).toMatchObject({ onHand: 13, available: 13 });
+    const other = await cluster.query(ADJUST_STOCK, { i: { productId, delta: 1, reason: 'found one' } }, merchant);
+    expect(other.data.adjustStock.stock.onHand).toBe(14);
+    const replay = await cluster.query(ADJUST_STOCK, { i: input }, merchant);
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data.adjustStock).toEqual(first.data.adjustStock);
+    expect(await stockOf(productId)).toMatchObject({ onHand: 14, version: first.data.adjustStock.stock.version + 1 });
+  });
+
+  it('a replayed list answers with the first answer of every record, in order, after later changes', async () => {
+    const a = await stockedProduct(cluster, grocery.id, { name: '绿豆 500g', onHand: 5 });
+    const b = await stockedProduct(cluster, grocery.id, { name: '红豆 500g', onHand: 5 });
+    const input = { shopId: grocery.id, items: [{ productId: b, delta: 2 }, { productId: a, delta: 1 }], reason: 'batch', idempotencyKey: key('list') };
+    const first = await cluster.query(UPDATE_STOCK, { i: input }, merchant);
+    expect(first.data.updateStock.map((p: { stock: { onHand: number } }) => p.stock.onHand)).toEqual([7, 6]);
+    await cluster.query(ADJUST_STOCK, { i: { productId: a, delta: 10, reason: 'delivery' } }, merchant);
+    const again = await cluster.query(UPDATE_STOCK, { i: input }, merchant);
+    expect(again.data.updateStock).toEqual(first.data.updateStock);
+    expect((await stockOf(a)).onHand).toBe(16);
   });
 
   it('two copies of one request sent at once apply it once, and both get its answer', async () => {
@@ -270,9 +299,11 @@ describe('shops stock', () => {
     const u1 = await cluster.query(UPDATE_PRODUCT, { i: priceInput }, owner);
     expect(u1.data.updateProduct.priceFen).toBe(750);
     await cluster.query(UPDATE_PRODUCT, { i: { productId: p1.data.addProduct.id, priceFen: 700 } }, owner);
-    // The replay answers with the product as it is now; it does not put the price back to 750.
+    // The replay answers with the first answer (750); it does not put the price back to 750.
     const u2 = await cluster.query(UPDATE_PRODUCT, { i: priceInput }, owner);
-    expect(u2.data.updateProduct.priceFen).toBe(700);
+    expect(u2.data.updateProduct.priceFen).toBe(750);
+    const now = await cluster.query(`query($id: ID!) { product(id: $id) { priceFen } }`, { id: p1.data.addProduct.id });
+    expect(now.data.product.priceFen).toBe(700);
   });
 });
 

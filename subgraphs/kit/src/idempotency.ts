@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { ArrayType, Entity, PrimaryKey, Property, type EntityClass } from '@mikro-orm/core';
+import { ArrayType, Entity, JsonType, PrimaryKey, Property, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError } from '@lilong/schema';
 import type { Claims } from './auth/claims';
+import { noteFirstAnswer, noteReplay } from './idempotent-answers';
 import type { LocalEntity } from './loaders';
 import { badInput } from './validate';
 
 /**
- * One row per (caller, idempotency key): the mutation it was used for, a hash of its input, and the records it
- * produced. Written in the same transaction as the mutation's effect, so a replay finds it exactly when the first
- * attempt took effect — even if that attempt's answer never reached the caller.
+ * One row per (caller, idempotency key): the mutation it was used for, a hash of its input, the records it produced
+ * and what they were then. Written in the same transaction as the mutation's effect, so a replay finds it exactly
+ * when the first attempt took effect — even if that attempt's answer never reached the caller.
  */
 @Entity({ tableName: 'idempotency_record' })
 export class IdempotencyRecord {
@@ -32,6 +33,23 @@ export class IdempotencyRecord {
   @Property({ type: new ArrayType<number>((i) => Number(i)), columnType: 'integer[]', nullable: true })
   resultIds?: number[] | null;
 
+  /**
+   * Those records' rows as the first run committed them (`to_jsonb` of each row, in `resultIds` order): what a replay
+   * answers with when the first answer itself was not stored. Null for records written before it was kept.
+   */
+  @Property({ type: JsonType, nullable: true })
+  resultRows?: Record<string, unknown>[] | null;
+
+  /**
+   * The node's whole answer to the mutation field, stored just after the first answer was sent (see
+   * idempotent-answers.ts), and `answerShape`, a hash of the selection it answered; null until then.
+   */
+  @Property({ type: JsonType, nullable: true })
+  answer?: unknown;
+
+  @Property({ type: 'text', nullable: true })
+  answerShape?: string | null;
+
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 }
@@ -40,6 +58,12 @@ export class IdempotencyRecord {
 export const IDEMPOTENCY_KEY_DESCRIPTION = 'Makes a retry safe: the same key returns the first answer and changes nothing.';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** What `idempotent` needs of the request: its EntityManager and the caller (its subject keys the records). */
+export interface IdempotencyContext {
+  em: EntityManager;
+  claims: Claims;
+}
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -56,86 +80,89 @@ function canonical(value: unknown): string {
 const leftNoRecord = (key: string) =>
   lilongError('CONFLICT', { en: `The request with key "${key}" left no record to return.`, zh: `幂等键 "${key}" 对应的记录已不存在。` });
 
+/** What a replay finds of the first run. */
+interface FirstRun {
+  ids: number[];
+  /** Null for records written before rows were kept. */
+  rows: Record<string, unknown>[] | null;
+  /** The node's stored answer and the hash of its selection; null until stored. */
+  answer: unknown;
+  answerShape: string | null;
+}
+
 /** How one kind of answer (a record, or a list of records) is stored as IDs and read back on a replay. */
 interface AnswerShape<R> {
   idsOf(result: R): number[];
-  replay(em: EntityManager, ids: number[], key: string): Promise<R>;
+  fromRecords(records: LocalEntity[], key: string): R;
 }
 
 /**
- * Runs `work` in one transaction, at most once per (caller, key): a replay with the same key and the same input
- * returns the record the first run produced (as it stands now) and changes nothing; the same key with another
- * input is a CONFLICT. Without a key, `work` simply runs in a transaction. A run that fails leaves no record, so
- * it may be retried with the same key.
+ * Runs `work` in one transaction, at most once per (caller, key). A replay with the same key and the same input
+ * changes nothing and answers with the first answer:
+ * - with the idempotent-answers plugin in the subgraph server, the node's whole answer to the field, stored just
+ *   after it was first sent, when the replay asks for the same selection (the same document and variables);
+ * - otherwise the record as the first run committed it: its own columns (onHand, status, ...) as they were then,
+ *   kept in the same transaction; fields computed from other records (a list's position, a pool's progress, the
+ *   stock history, related entities) show those records as they are now.
+ * The same key with another input is a CONFLICT. Without a key, `work` simply runs in a transaction. A run that fails
+ * leaves no record, so it may be retried with the same key.
  *
  * `work` must do all its reads and writes through the EntityManager it is given: that is the transaction the
  * idempotency record is written in. A key is 8-128 letters, digits or `._:-`; anything else is BAD_USER_INPUT
  * naming `input.idempotencyKey`. A replay runs none of `work`, so checks made inside it (such as who may act)
- * are not made again: the key belongs to the caller who made the first request.
+ * are not made again: the key belongs to the caller who made the first request (its token's `sub`).
  */
 export function idempotent<T extends LocalEntity>(
-  em: EntityManager,
-  claims: Claims,
+  ctx: IdempotencyContext,
   key: string | null | undefined,
   operation: string,
   input: unknown,
   entity: EntityClass<T>,
   work: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return once(em, claims, key, operation, input, work, {
+  return once(ctx, key, operation, input, entity, work, {
     idsOf: (result) => [result.localId],
-    replay: async (tem, ids, k) => {
-      if (ids.length !== 1) throw leftNoRecord(k);
-      const record = await tem.findOne(entity, { localId: ids[0] } as never, { refresh: true });
-      if (!record) throw leftNoRecord(k);
-      return record;
+    fromRecords: (records, k) => {
+      if (records.length !== 1) throw leftNoRecord(k);
+      return records[0] as T;
     },
   });
 }
 
 /**
- * `idempotent` for a mutation that returns a list of records of one entity: a replay returns the same records,
- * as they stand now, in the order the first run returned them (an empty list stays empty).
+ * `idempotent` for a mutation that returns a list of records of one entity: a replay returns the same records, in
+ * the order the first run returned them (an empty list stays empty), as `idempotent` says.
  */
 export function idempotentList<T extends LocalEntity>(
-  em: EntityManager,
-  claims: Claims,
+  ctx: IdempotencyContext,
   key: string | null | undefined,
   operation: string,
   input: unknown,
   entity: EntityClass<T>,
   work: (em: EntityManager) => Promise<T[]>,
 ): Promise<T[]> {
-  return once(em, claims, key, operation, input, work, {
+  return once(ctx, key, operation, input, entity, work, {
     idsOf: (results) => results.map((r) => r.localId),
-    replay: async (tem, ids, k) => {
-      if (ids.length === 0) return [];
-      const rows = await tem.find(entity, { localId: { $in: [...new Set(ids)] } } as never, { refresh: true });
-      const byId = new Map(rows.map((row) => [row.localId, row]));
-      return ids.map((id) => {
-        const row = byId.get(id);
-        if (!row) throw leftNoRecord(k);
-        return row;
-      });
-    },
+    fromRecords: (records) => records as T[],
   });
 }
 
-async function once<R>(
-  em: EntityManager,
-  claims: Claims,
+async function once<T extends LocalEntity, R>(
+  ctx: IdempotencyContext,
   key: string | null | undefined,
   operation: string,
   input: unknown,
+  entity: EntityClass<T>,
   work: (em: EntityManager) => Promise<R>,
   shape: AnswerShape<R>,
 ): Promise<R> {
+  const { em, claims } = ctx;
   if (key === null || key === undefined) return em.transactional((tem) => work(tem as EntityManager));
   if (!KEY_PATTERN.test(key)) {
     throw badInput('input.idempotencyKey', 'must be 8-128 letters, digits or ._:- (a UUID is ideal).', '须为 8-128 位字母、数字或 ._:-（建议每次请求随机生成一个）。');
   }
   const requestHash = createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('hex');
-  return em.transactional(async (t) => {
+  const outcome = await em.transactional(async (t): Promise<{ result: R } | { replay: FirstRun }> => {
     const tem = t as EntityManager;
     const connection = tem.getConnection();
     // A concurrent first run holds this key's row until it commits; this insert waits for it.
@@ -147,11 +174,11 @@ async function once<R>(
     );
     if (inserted.length === 0) {
       const [previous] = (await connection.execute(
-        'select operation, request_hash, result_ids from idempotency_record where subject = ? and key = ?',
+        'select operation, request_hash, result_ids, result_rows, answer, answer_shape from idempotency_record where subject = ? and key = ?',
         [claims.sub, key],
         'all',
         tem.getTransactionContext(),
-      )) as { operation: string; request_hash: string; result_ids: number[] | null }[];
+      )) as { operation: string; request_hash: string; result_ids: number[] | null; result_rows: Record<string, unknown>[] | null; answer: unknown; answer_shape: string | null }[];
       if (!previous || previous.operation !== operation || previous.request_hash !== requestHash) {
         throw lilongError(
           'CONFLICT',
@@ -163,17 +190,63 @@ async function once<R>(
         );
       }
       if (previous.result_ids === null) throw leftNoRecord(key);
-      return shape.replay(tem, previous.result_ids.map(Number), key);
+      return { replay: { ids: previous.result_ids.map(Number), rows: previous.result_rows, answer: previous.answer ?? null, answerShape: previous.answer_shape } };
     }
     const result = await work(tem);
     await tem.flush();
+    const ids = shape.idsOf(result);
+    const rows = await snapshot(tem, entity, ids);
     // Local IDs are integers, so the array literal needs no escaping.
     await connection.execute(
-      'update idempotency_record set result_ids = ?::integer[] where subject = ? and key = ?',
-      [`{${shape.idsOf(result).join(',')}}`, claims.sub, key],
+      'update idempotency_record set result_ids = ?::integer[], result_rows = ?::jsonb where subject = ? and key = ?',
+      [`{${ids.join(',')}}`, JSON.stringify(rows), claims.sub, key],
       'run',
       tem.getTransactionContext(),
     );
-    return result;
+    return { result };
+  });
+  if ('result' in outcome) {
+    noteFirstAnswer(ctx, { subject: claims.sub, key });
+    return outcome.result;
+  }
+  const replayed = shape.fromRecords(await recordsOf(em, entity, outcome.replay, key), key);
+  noteReplay(ctx, { subject: claims.sub, key, answer: outcome.replay.answer, answerShape: outcome.replay.answerShape });
+  return replayed;
+}
+
+/** The rows of `ids` as this transaction sees them (its own writes flushed), in the order of `ids`. */
+async function snapshot(em: EntityManager, entity: EntityClass<LocalEntity>, ids: number[]): Promise<Record<string, unknown>[]> {
+  if (ids.length === 0) return [];
+  const meta = em.getMetadata().get(entity.name);
+  const idColumn = meta.properties['localId' as never]!.fieldNames[0]!;
+  const rows = (await em
+    .getConnection()
+    .execute(`select t.${idColumn} as id, to_jsonb(t) as row from "${meta.tableName}" t where t.${idColumn} = any(?::integer[])`, [`{${[...new Set(ids)].join(',')}}`], 'all', em.getTransactionContext())) as {
+    id: number;
+    row: Record<string, unknown>;
+  }[];
+  const byId = new Map(rows.map((r) => [Number(r.id), r.row]));
+  return ids.map((id) => byId.get(id)!);
+}
+
+/**
+ * The first run's records for a replay: rebuilt from the rows it kept, in an EntityManager of their own, so that the
+ * request's other reads still see the database as it is; records written before rows were kept are read as they are.
+ */
+async function recordsOf<T extends LocalEntity>(em: EntityManager, entity: EntityClass<T>, first: FirstRun, key: string): Promise<T[]> {
+  if (first.ids.length === 0) return [];
+  if (first.rows) {
+    const detached = em.fork({ clear: true });
+    return first.rows.map((row) => {
+      if (!row) throw leftNoRecord(key);
+      return detached.map(entity, row as never) as T;
+    });
+  }
+  const rows = await em.find(entity, { localId: { $in: [...new Set(first.ids)] } } as never, { refresh: true });
+  const byId = new Map(rows.map((row) => [row.localId, row]));
+  return first.ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw leftNoRecord(key);
+    return row;
   });
 }

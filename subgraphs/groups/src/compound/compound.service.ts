@@ -13,7 +13,7 @@ export async function addCompound(ctx: GroupsContext, input: AddCompoundInput): 
     lat: input.lat,
     lng: input.lng,
   };
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'addCompound', input, Compound, async (em) =>
+  return idempotent(ctx, input.idempotencyKey, 'addCompound', input, Compound, async (em) =>
     em.create(Compound, { ...fields, createdAt: new Date() }),
   );
 }

@@ -18,7 +18,7 @@ export async function createGroup(ctx: GroupsContext, input: CreateGroupInput): 
     throw forbidden('a group is started by its own leader household or by the committee', '互助群须由团长本户或居委会创建');
   }
   const name = requireText(input.name, 'input.name', 60);
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'createGroup', input, Group, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'createGroup', input, Group, async (em) => {
     const compound = await em.findOne(Compound, { localId: compoundId });
     if (!compound) throw notFound('Compound', input.compoundId);
     const leader = await em.findOne(Household, { localId: leaderId });

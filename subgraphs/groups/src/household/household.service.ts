@@ -13,7 +13,7 @@ export async function registerHousehold(ctx: GroupsContext, input: RegisterHouse
     unit: requireText(input.unit ?? '', 'input.unit', 20, { allowEmpty: true }),
     room: requireText(input.room, 'input.room', 20),
   };
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'registerHousehold', input, Household, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'registerHousehold', input, Household, async (em) => {
     const compound = await em.findOne(Compound, { localId: compoundId });
     if (!compound) throw notFound('Compound', input.compoundId);
     const created = em.create(Household, { compound, ...address, tenure: input.tenure, createdAt: new Date() });

@@ -4,6 +4,7 @@ import { Migration20261129034158_shops } from './Migration20261129034158_shops';
 import { Migration20261129034744_shops } from './Migration20261129034744_shops';
 import { Migration20261129035837_shops } from './Migration20261129035837_shops';
 import { Migration20261201212547_shops } from './Migration20261201212547_shops';
+import { Migration20261201213833_shops } from './Migration20261201213833_shops';
 
 /** Committed migrations of the `shops` schema, oldest first. Add one with `npm run migration -- shops`. */
 export const migrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261129034744_shops', class: Migration20261129034744_shops },
   { name: 'Migration20261129035837_shops', class: Migration20261129035837_shops },
   { name: 'Migration20261201212547_shops', class: Migration20261201212547_shops },
+  { name: 'Migration20261201213833_shops', class: Migration20261201213833_shops },
 ];

@@ -68,7 +68,7 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
   }
   const productIds = input.productIds.map((id, i) => localIdOf(ctx.community, id, 'Product', `input.productIds[${i}]`));
   if (new Set(productIds).size !== productIds.length) throw badInput('input.productIds', 'names a product twice.', '有重复的商品。');
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'openGroupOrder', input, GroupOrder, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'openGroupOrder', input, GroupOrder, async (em) => {
     const shop = await em.findOne(Shop, { localId: shopLocalId });
     if (!shop) throw notFound('Shop', input.shopId);
     const products = await em.find(Product, { localId: { $in: productIds } }, { populate: ['shop'] });
@@ -122,7 +122,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
   if (input.lines.every((l) => l.quantity === 0)) {
     throw badInput('input.lines', 'asks for nothing; to leave the list, withdraw the sign-up.', '没有任何数量；如需退出接龙，请取消报名。');
   }
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     const role = residentRole(ctx.claims, input.householdId, order);
     if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
@@ -167,7 +167,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
 
 export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput, now = new Date()): Promise<SignUp> {
   parseGlobalId(input.householdId, 'Household', 'input.householdId');
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     residentRole(ctx.claims, input.householdId, order);
     if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
@@ -241,7 +241,7 @@ export async function decideOrder(em: EntityManager, community: string, order: G
 }
 
 export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'closeGroupOrder', input, GroupOrder, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'closeGroupOrder', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     leaderRole(ctx.claims, order.groupId);
     if (order.status !== GroupOrderStatus.OPEN) throw orderClosed(order, ctx.community);
@@ -262,7 +262,7 @@ function requireStatus(order: GroupOrder, expected: GroupOrderStatus, step: { en
 
 /** The merchant accepts a formed order. */
 export async function confirmGroupOrder(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'confirmGroupOrder', input, GroupOrder, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'confirmGroupOrder', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
     requireStatus(order, GroupOrderStatus.FORMED, { en: 'confirmed', zh: '确认' });
@@ -273,7 +273,7 @@ export async function confirmGroupOrder(ctx: ShopsContext, input: GroupOrderActi
 
 /** The goods left the shop: the reserved units come off the shelf. */
 export async function markHandedOver(ctx: ShopsContext, input: GroupOrderActionInput): Promise<GroupOrder> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'markHandedOver', input, GroupOrder, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'markHandedOver', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
     requireStatus(order, GroupOrderStatus.CONFIRMED, { en: 'handed over', zh: '交付' });

@@ -54,7 +54,7 @@ export async function openPool(ctx: ShopsContext, input: OpenPoolInput, now = ne
   const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
   requireInt(input.minimumPacks, 'input.minimumPacks', 1, 10_000);
   checkDeadline(input.deadline, now.getTime());
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'openPool', input, Pool, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'openPool', input, Pool, async (em) => {
     const product = await em.findOne(Product, { localId: productId }, { populate: ['shop'] });
     if (!product) throw notFound('Product', input.productId);
     const shopId = globalIdOf(ctx.community, 'Shop', product.shop.localId);
@@ -103,7 +103,7 @@ async function handToPool(em: EntityManager, community: string, pool: Pool, orde
  * kept with its time for the first-come allocation.
  */
 export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = new Date()): Promise<Pool> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'joinPool', input, Pool, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'joinPool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
     if (!poolTakesChanges(pool, now)) throw poolClosed(pool, ctx.community);
     const order = await lockOrder(em, ctx.community, input.orderId);
@@ -152,7 +152,7 @@ const DECIDES_PROPOSALS: BilingualMessage = { en: 'accepts or declines pools pro
 
 /** The shop's merchant accepts a leader's proposed pool: it now closes at its deadline, and its orders' stock is its own. */
 export async function acceptPool(ctx: ShopsContext, input: PoolActionInput, now = new Date()): Promise<Pool> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'acceptPool', input, Pool, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'acceptPool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
     requireMerchantOf(ctx, pool.shop.localId, DECIDES_PROPOSALS);
     requirePoolStatus(pool, ctx.community, PoolStatus.PROPOSED, { en: 'accepted', zh: '接受' });
@@ -168,7 +168,7 @@ export async function acceptPool(ctx: ShopsContext, input: PoolActionInput, now 
 /** The shop's merchant declines a proposed pool, saying why: its orders leave it and run on their own again. */
 export async function declinePool(ctx: ShopsContext, input: DeclinePoolInput, now = new Date()): Promise<Pool> {
   const reason = requireText(input.reason, 'input.reason', 200);
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'declinePool', input, Pool, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'declinePool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
     requireMerchantOf(ctx, pool.shop.localId, DECIDES_PROPOSALS);
     requirePoolStatus(pool, ctx.community, PoolStatus.PROPOSED, { en: 'declined', zh: '拒绝' });
@@ -285,7 +285,7 @@ export async function decidePool(em: EntityManager, community: string, pool: Poo
 }
 
 export async function closePool(ctx: ShopsContext, input: PoolActionInput): Promise<Pool> {
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'closePool', input, Pool, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'closePool', input, Pool, async (em) => {
     const pool = await lockPool(em, ctx.community, input.poolId);
     requireSignedIn(ctx.claims);
     const shopId = globalIdOf(ctx.community, 'Shop', pool.shop.localId);

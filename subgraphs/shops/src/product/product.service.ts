@@ -26,7 +26,7 @@ export async function addProduct(ctx: ShopsContext, input: AddProductInput): Pro
     householdLimit: householdLimitOf(input.householdLimit, 'input.householdLimit'),
     lowStockThreshold: requireInt(input.lowStockThreshold ?? 0, 'input.lowStockThreshold', 0, MAX_ON_HAND),
   };
-  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'addProduct', input, Product, async (em) => {
+  const product = await idempotent(ctx, input.idempotencyKey, 'addProduct', input, Product, async (em) => {
     const shop = await em.findOne(Shop, { localId: shopId });
     if (!shop) throw notFound('Shop', input.shopId);
     return em.create(Product, { ...fields, shop, stockUpdatedAt: new Date() });
@@ -42,7 +42,7 @@ export async function addProduct(ctx: ShopsContext, input: AddProductInput): Pro
 export async function updateProduct(ctx: ShopsContext, input: UpdateProductInput): Promise<Product> {
   requireSignedIn(ctx.claims);
   const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
-  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'updateProduct', input, Product, async (em) => {
+  const product = await idempotent(ctx, input.idempotencyKey, 'updateProduct', input, Product, async (em) => {
     const row = await em.findOne(Product, { localId: productId }, { refresh: true });
     if (!row) throw notFound('Product', input.productId);
     requireMerchantOf(ctx, row.shop.localId);

@@ -19,7 +19,7 @@ export async function addShop(ctx: ShopsContext, input: AddShopInput): Promise<S
     lng: input.lng,
     compoundId: input.compoundId,
   };
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'addShop', input, Shop, async (em) =>
+  return idempotent(ctx, input.idempotencyKey, 'addShop', input, Shop, async (em) =>
     em.create(Shop, { ...fields, createdAt: new Date() }),
   );
 }

@@ -113,7 +113,7 @@ async function applyToShop(
 ): Promise<Product[]> {
   const shopId = globalIdOf(ctx.community, 'Shop', shop.localId);
   const { operation, input } = request;
-  const products = await idempotentList(ctx.em, ctx.claims, input.idempotencyKey, operation, input, Product, async (em) => {
+  const products = await idempotentList(ctx, input.idempotencyKey, operation, input, Product, async (em) => {
     const problems = [...early];
 
     // Names to rows, when the file names products by name (read without lock: only the ids matter here).

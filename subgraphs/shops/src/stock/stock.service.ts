@@ -50,7 +50,7 @@ export async function setStock(ctx: ShopsContext, input: SetStockInput): Promise
   refuseInput('input.onHand', onHandValueProblem(input.onHand));
   requireInt(input.expectedVersion, 'input.expectedVersion', 0, 2_147_483_647);
   refuseInput('input.reason', reasonProblem(input.reason));
-  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'setStock', input, Product, async (em) => {
+  const product = await idempotent(ctx, input.idempotencyKey, 'setStock', input, Product, async (em) => {
     const row = await lockProduct(em, productId, input.productId);
     requireMerchantOf(ctx, row.shop.localId);
     const stale = versionProblem(row, input.expectedVersion);
@@ -77,7 +77,7 @@ export async function adjustStock(ctx: ShopsContext, input: AdjustStockInput): P
   const productId = localIdOf(ctx.community, input.productId, 'Product', 'input.productId');
   refuseInput('input.delta', deltaValueProblem(input.delta));
   const reason = requireText(input.reason, 'input.reason', MAX_REASON_LENGTH);
-  const product = await idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'adjustStock', input, Product, async (em) => {
+  const product = await idempotent(ctx, input.idempotencyKey, 'adjustStock', input, Product, async (em) => {
     const row = await lockProduct(em, productId, input.productId);
     requireMerchantOf(ctx, row.shop.localId);
     refuseInput('input.delta', adjustProblem(row, input.delta));

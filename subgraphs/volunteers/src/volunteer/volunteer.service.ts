@@ -11,7 +11,7 @@ export const MAX_FIRST = 100;
 
 export async function registerVolunteer(ctx: VolunteersContext, input: RegisterVolunteerInput): Promise<Volunteer> {
   const draft = validateRegistration(ctx.community, input);
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'registerVolunteer', input, Volunteer, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'registerVolunteer', input, Volunteer, async (em) => {
     const now = new Date();
     return em.create(Volunteer, { ...draft, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
   });
@@ -21,7 +21,7 @@ export async function registerVolunteer(ctx: VolunteersContext, input: RegisterV
 export async function setAvailability(ctx: VolunteersContext, input: SetAvailabilityInput): Promise<Volunteer> {
   const localId = localIdOf(ctx.community, input.volunteerId, 'Volunteer', 'input.volunteerId');
   const zone = input.zone == null ? undefined : requireZone(input.zone, 'input.zone');
-  return idempotent(ctx.em, ctx.claims, input.idempotencyKey, 'setAvailability', input, Volunteer, async (em) => {
+  return idempotent(ctx, input.idempotencyKey, 'setAvailability', input, Volunteer, async (em) => {
     const row = await em.findOne(Volunteer, { localId }, { refresh: true });
     if (!row) throw notFound('Volunteer', input.volunteerId);
     row.available = input.available;

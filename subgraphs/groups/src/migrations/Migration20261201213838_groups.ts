@@ -1,0 +1,13 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261201213838_groups extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table "groups"."idempotency_record" add column "result_rows" jsonb null, add column "answer" jsonb null, add column "answer_shape" text null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "groups"."idempotency_record" drop column "result_rows", drop column "answer", drop column "answer_shape";`);
+  }
+
+}
