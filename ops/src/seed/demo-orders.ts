@@ -1,12 +1,14 @@
 /**
  * Demo group orders 团购 and pools 拼单 for `npm start`, over the communities of `DEMO_COMMUNITIES`: two pools at two
  * merchants in two communities, each gathering group orders from compounds of other communities and one of the
- * merchant's own, one already at its minimum and one a pack short; and one stand-alone group order that holds stock.
+ * merchant's own, one already at its minimum and one a pack short (one opened by its merchant, one proposed by a
+ * leader and accepted by the merchant); and one stand-alone group order that holds stock.
  *
  * Everything is named as in `demo-data.ts`: communities by code, groups by name, shops and products by name,
  * households by `[building, unit, room]` inside the group's compound. Times are minutes before the moment of seeding,
- * so the first-come queue of each pool reads naturally ("joined 3 h ago", "raised 45 min ago"). `seedDemoOrders`
- * (orders.ts) turns them into rows and checks that every name exists and every time is in order.
+ * so the first-come queue of each pool reads naturally ("joined 3 h ago", "signed up 50 min ago"). `seedDemoOrders`
+ * (orders.ts) checks that every name exists and every time is in order, then replays the morning through the shops
+ * services, so the rows are exactly what the API would have written.
  */
 
 /** A household inside the group's compound: `[building, unit, room]`, unit '' where none. */
@@ -30,14 +32,17 @@ export interface DemoPooledOrder {
   group: DemoGroupRef;
   title: string;
   handOut: 'PICKUP_AT_SHOP' | 'DELIVERY_TO_GATE';
+  /** The leader's own condition 成团条件: an order below it at the pool's close takes no part. */
+  minimumKind: 'HOUSEHOLDS' | 'QUANTITY';
+  minimum: number;
   openedMinutesAgo: number;
-  /** When the leader put the order into the pool, with the sign-ups made until then. */
+  /** When the leader put the order into the pool: it joins with the units signed up until then. */
   joinedMinutesAgo: number;
-  /** Extra units the group accepts to complete a pack: 0 to packSize - 1. */
+  /** Extra units the leader accepts to complete a pack: 0 to packSize - 1. */
   tolerance: number;
   /**
-   * Sign-ups in list order. One made after `joinedMinutesAgo` makes the leader raise the entry a few minutes later:
-   * those units queue at the time of the raise, behind every unit asked for before it.
+   * Sign-ups in list order. One made after `joinedMinutesAgo` changes the pool entry at its own time: those units
+   * queue behind every unit asked for before it.
    */
   signUps: DemoPooledSignUp[];
 }
@@ -54,6 +59,8 @@ export interface DemoPool {
    */
   target: 'AT_MINIMUM' | 'ONE_PACK_SHORT';
   openedMinutesAgo: number;
+  /** Opened by the shop's merchant unless given: a group leader proposed it, and the merchant accepted it later. */
+  proposed?: { by: DemoGroupRef; acceptedMinutesAgo: number };
   orders: DemoPooledOrder[];
 }
 
@@ -95,6 +102,8 @@ export const DEMO_POOLS: DemoPool[] = [
         group: { community: 'fahua', name: '法华里团购群' },
         title: '法华里 矿泉水拼箱',
         handOut: 'PICKUP_AT_SHOP',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 290,
         joinedMinutesAgo: 220,
         tolerance: 4,
@@ -109,6 +118,8 @@ export const DEMO_POOLS: DemoPool[] = [
         group: { community: 'xinhua-1', name: '新华苑团购群' },
         title: '新华苑 矿泉水拼单',
         handOut: 'DELIVERY_TO_GATE',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 260,
         joinedMinutesAgo: 190,
         tolerance: 6,
@@ -122,6 +133,8 @@ export const DEMO_POOLS: DemoPool[] = [
         group: { community: 'xinhua-2', name: '安顺里邻里群' },
         title: '安顺里 矿泉水',
         handOut: 'DELIVERY_TO_GATE',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 180,
         joinedMinutesAgo: 110,
         tolerance: 0,
@@ -140,18 +153,22 @@ export const DEMO_POOLS: DemoPool[] = [
     product: '纯牛奶 1L',
     target: 'ONE_PACK_SHORT',
     openedMinutesAgo: 240,
+    // Proposed by the 329 弄 leader to a café in another community; the café accepted it ten minutes later.
+    proposed: { by: { community: 'xinhua-1', name: '329 弄互助群' }, acceptedMinutesAgo: 230 },
     orders: [
       {
         group: { community: 'xinhua-1', name: '329 弄互助群' },
         title: '329 弄 纯牛奶拼箱',
         handOut: 'DELIVERY_TO_GATE',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 235,
         joinedMinutesAgo: 205,
         tolerance: 2,
         signUps: [
           { home: ['7', '', '201'], quantity: 4, minutesAgo: 230 },
           { home: ['3', '', '前楼'], quantity: 3, minutesAgo: 215 },
-          // Signed up after the order joined: the leader raises the entry, and these units queue last.
+          // Signed up after the order joined: the pool entry follows, and these units queue last.
           { home: ['11', '', '后楼'], quantity: 2, minutesAgo: 50 },
         ],
       },
@@ -159,6 +176,8 @@ export const DEMO_POOLS: DemoPool[] = [
         group: { community: 'panyu', name: '云海苑团购群' },
         title: '云海苑 牛奶团',
         handOut: 'DELIVERY_TO_GATE',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 200,
         joinedMinutesAgo: 130,
         tolerance: 0,
@@ -173,6 +192,8 @@ export const DEMO_POOLS: DemoPool[] = [
         group: { community: 'xinhua-2', name: '寓见公寓租客互助群' },
         title: '寓见公寓 牛奶拼单',
         handOut: 'PICKUP_AT_SHOP',
+        minimumKind: 'HOUSEHOLDS',
+        minimum: 2,
         openedMinutesAgo: 150,
         joinedMinutesAgo: 90,
         tolerance: 2,

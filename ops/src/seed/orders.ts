@@ -2,24 +2,25 @@
  * Seeds demo group orders 团购 and pools 拼单 across the demo communities (data in demo-orders.ts), once every
  * community has been seeded by `seedCommunity`.
  *
- * Groups and households are read from each community's own `groups` schema; orders, sign-ups and pools are written
- * to the merchant's community's `shops` schema, as the shops subgraph would have written them:
- * - a pooled order is a single-product group order with status POOLED, its sign-ups hold no stock, and its pool entry
- *   carries the sum of its sign-ups, a tolerance, and one PoolEntryChange per edit (the pool reserves at its close);
- * - a stand-alone order is OPEN and each sign-up reserves its units at once: product.reserved, line.reserved,
- *   stockVersion and a RESERVE entry in the stock audit (`recordStockChange`).
+ * Groups and households are read from each community's own `groups` schema. Then the morning is replayed, event by
+ * event in time order, through the shops services of the merchant's community, as the people in it would have used
+ * the API: merchants open pools (or accept the ones leaders proposed), leaders open orders and join pools, households
+ * sign up. So every rule is the services' own: sign-ups reserve stock, a pooled order's entry follows its sign-ups,
+ * audit entries name global IDs. Each event passes the time it happened.
  *
- * Everything is looked up and checked before anything is written; then each merchant community is written in one
- * transaction. Idempotent: if any community's shops schema already holds a pool, nothing is done.
+ * Every name and time is checked before anything is written; each merchant community is then written in one
+ * transaction, so a refusal (named in the error) leaves that community without demo orders. Idempotent: if any
+ * community's shops schema already holds a pool, nothing is done.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Claims, Role } from '@lilong/kit';
 import { Group, Household } from '@lilong/groups';
-import { formatGlobalId } from '@lilong/schema';
+import { formatGlobalId, parseGlobalId } from '@lilong/schema';
 import {
-  GroupOrder, GroupOrderItem, GroupOrderStatus, HandOut, MinimumKind, Pool, PoolEntry, PoolEntryChange, poolProgress, Product,
-  recordStockChange, Shop, SignUp, SignUpLine, StockChangeKind, stockLevels, type EntryChange, type PoolProgress,
+  acceptPool, HandOut, joinPool, MinimumKind, openGroupOrder, openPool, Pool, poolProgress, poolProgressOf, Product, Shop, shopsSubgraph, signUp, SignUpLine,
+  type PoolProgress, type ShopsContext,
 } from '@lilong/shops';
+import { demoSubject } from '../token-args';
 import {
   DEMO_POOLS,
   DEMO_STANDALONE_ORDERS,
@@ -32,19 +33,11 @@ import {
 } from './demo-orders';
 import type { SeedOrms } from './seed';
 
-/** Token subjects of the demo identities (what `npm run token` puts in `sub` by default). */
-const LEADER_SUB = 'demo-leader';
-const RESIDENT_SUB = 'demo-resident';
-const MERCHANT_SUB = 'demo-merchant';
-/** A leader raises the pool entry this long after a late sign-up. */
-const RAISE_AFTER_MS = 5 * 60_000;
-/** Most units of one product one household may take (the shops subgraph's MAX_UNITS_PER_LINE). */
-const MAX_UNITS_PER_LINE = 999;
-
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 const fork = (orm: SeedOrms['shops']): EntityManager => orm.em.fork();
+const localIdIn = (globalId: string): number => Number(parseGlobalId(globalId).localId);
 const homeKey = (compoundLocalId: number, [building, unit, room]: DemoHome) => [compoundLocalId, building, unit, room].join('\u0000');
 const homeLabel = ([building, unit, room]: DemoHome) => [building, unit, room].filter((p) => p !== '').join('-');
 
@@ -69,38 +62,37 @@ interface Directory {
   homes: Map<string, HomeInfo>;
 }
 
-interface PlannedSignUp {
-  household: HomeInfo;
-  at: Date;
-  lines: { product: Product; quantity: number }[];
-}
+/** Who did it, as their token would say (the subject `npm run token` gives the same identity). */
+const claimsOf = (role: Role): Claims => ({ sub: demoSubject([role]), roles: [role] });
+const leader = (g: GroupInfo): Claims => claimsOf({ role: 'leader', group: g.id, household: g.leaderHouseholdId, compound: g.compoundId });
+const resident = (g: GroupInfo, h: HomeInfo): Claims =>
+  claimsOf({ role: 'resident', household: h.id, compound: g.compoundId, building: h.building, address: h.address });
+const merchant = (shopId: string): Claims => claimsOf({ role: 'merchant', shop: shopId });
 
-interface PlannedOrder {
-  group: GroupInfo;
-  community: string;
-  title: string;
-  handOut: HandOut;
-  minimumKind: MinimumKind;
-  minimum: number;
-  createdAt: Date;
-  deadline: Date;
-  products: Product[];
-  signUps: PlannedSignUp[];
+/** IDs the replay hands from one event to the next: the orders and pools it opened. */
+type Made = Map<object, string>;
+
+/** One thing a person did, at a time, through a shops service. */
+interface Event {
+  at: Date;
+  claims: Claims;
+  /** Says what it was when a service refuses it. */
+  what: string;
+  run(ctx: ShopsContext, at: Date, made: Made): Promise<void>;
 }
 
 interface PlannedPool {
-  shop: string;
+  key: object;
+  data: DemoPool;
   product: Product;
   minimumPacks: number;
-  createdAt: Date;
-  deadline: Date;
-  orders: { order: PlannedOrder; joinedAt: Date; changes: EntryChange[] }[];
-  progress: PoolProgress;
+  communities: string[];
 }
 
 interface CommunityPlan {
+  events: Event[];
   pools: PlannedPool[];
-  standalone: (PlannedOrder & { shop: string })[];
+  standalone: { key: object; data: DemoStandaloneOrder; households: number }[];
 }
 
 export interface DemoOrdersData {
@@ -128,9 +120,7 @@ export async function seedDemoOrders(
   if (problems.length > 0) throw new Error(`seed: the demo group orders cannot be seeded:\n  ${problems.join('\n  ')}`);
 
   const lines: string[] = [];
-  for (const [code, communityPlan] of plans) {
-    lines.push(...(await write(ormsByCommunity.get(code)!, code, communityPlan)));
-  }
+  for (const [code, communityPlan] of plans) lines.push(...(await replay(ormsByCommunity.get(code)!, code, communityPlan)));
   return lines;
 }
 
@@ -172,16 +162,17 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
   const plans = new Map<string, CommunityPlan>();
   const planOf = (code: string) => {
     let p = plans.get(code);
-    if (!p) plans.set(code, (p = { pools: [], standalone: [] }));
+    if (!p) plans.set(code, (p = { events: [], pools: [], standalone: [] }));
     return p;
   };
-  // Products read once per community and shared by the plans, so that stock taken by one order counts for the next.
-  const productCache = new Map<string, Product | null>();
 
   const known = (code: string, who: string) => {
     if (ormsByCommunity.has(code)) return true;
     problems.push(`${who}: community ${code} is not running`);
     return false;
+  };
+  const inThePast = (at: Date, who: string) => {
+    if (at > now) problems.push(`${who}: happens in the future`);
   };
 
   const findGroup = async (ref: DemoGroupRef, who: string): Promise<GroupInfo | undefined> => {
@@ -198,21 +189,59 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
   };
 
   const findProduct = async (code: string, shopName: string, productName: string, who: string): Promise<Product | undefined> => {
-    const key = [code, shopName, productName].join('\u0000');
-    if (!productCache.has(key)) {
-      const em = fork(ormsByCommunity.get(code)!.shops);
-      const shops = await em.find(Shop, { name: shopName });
-      const product = shops.length === 1 ? await em.findOne(Product, { shop: shops[0]!, name: productName }) : null;
-      if (shops.length !== 1) problems.push(`${who}: ${shops.length === 0 ? 'no' : 'more than one'} shop "${shopName}" in ${code}`);
-      else if (!product) problems.push(`${who}: shop "${shopName}" in ${code} sells no "${productName}"`);
-      productCache.set(key, product);
+    const em = fork(ormsByCommunity.get(code)!.shops);
+    const shops = await em.find(Shop, { name: shopName });
+    if (shops.length !== 1) {
+      problems.push(`${who}: ${shops.length === 0 ? 'no' : 'more than one'} shop "${shopName}" in ${code}`);
+      return undefined;
     }
-    return productCache.get(key) ?? undefined;
+    const product = await em.findOne(Product, { shop: shops[0]!, name: productName });
+    if (!product) problems.push(`${who}: shop "${shopName}" in ${code} sells no "${productName}"`);
+    return product ?? undefined;
   };
 
-  const checkQuantity = (quantity: number, product: Product, who: string) => {
-    const max = Math.min(product.householdLimit ?? MAX_UNITS_PER_LINE, MAX_UNITS_PER_LINE);
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > max) problems.push(`${who}: quantity ${quantity} is not a whole number from 1 to ${max}`);
+  /** An order's opening and its sign-ups, as events; the sign-ups are checked to come after the opening. */
+  const orderEvents = async (
+    code: string,
+    key: object,
+    groupCommunity: string,
+    group: GroupInfo,
+    open: { at: Date; shopId: string; title: string; deadline: Date; minimumKind: MinimumKind; minimum: number; handOut: HandOut; productIds: string[] },
+    signUps: { home: DemoHome; minutesAgo: number; lines: { productId: string; quantity: number }[] }[],
+    who: string,
+  ): Promise<Event[]> => {
+    const events: Event[] = [
+      {
+        at: open.at,
+        claims: leader(group),
+        what: `${who}: opening it`,
+        run: async (ctx, at, made) => {
+          const { at: _, shopId, ...rest } = open;
+          const order = await openGroupOrder(ctx, { shopId, groupId: group.id, ...rest }, at);
+          made.set(key, formatGlobalId(code, 'GroupOrder', order.localId));
+        },
+      },
+    ];
+    const seen = new Set<string>();
+    for (const s of signUps) {
+      const whoSignUp = `${who}, sign-up ${homeLabel(s.home)}`;
+      const home = await findHome(groupCommunity, group, s.home, whoSignUp);
+      const at = ago(s.minutesAgo);
+      if (at < open.at) problems.push(`${whoSignUp}: signs up before the order was opened`);
+      inThePast(at, whoSignUp);
+      if (!home) continue;
+      if (seen.has(home.id)) problems.push(`${whoSignUp}: signs up twice`);
+      seen.add(home.id);
+      events.push({
+        at,
+        claims: resident(group, home),
+        what: whoSignUp,
+        run: async (ctx, when, made) => {
+          await signUp(ctx, { orderId: made.get(key)!, householdId: home.id, lines: s.lines }, when);
+        },
+      });
+    }
+    return events;
   };
 
   for (const p of data.pools) {
@@ -221,9 +250,42 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
     const product = await findProduct(p.community, p.shop, p.product, who);
     if (!product) continue;
     if (product.packSize < 2) problems.push(`${who}: the product is sold one by one (packSize ${product.packSize}); a pool needs packs`);
-    const createdAt = ago(p.openedMinutesAgo);
+    const shopId = formatGlobalId(p.community, 'Shop', product.shop.localId);
+    const productId = formatGlobalId(p.community, 'Product', product.localId);
+    const poolKey = {};
+    const openedAt = ago(p.openedMinutesAgo);
     const deadline = new Date(now.getTime() + POOL_DEADLINE_HOURS * HOUR);
-    const planned: PlannedPool['orders'] = [];
+    inThePast(openedAt, who);
+    const events: Event[] = [];
+    const proposer = p.proposed ? await findGroup(p.proposed.by, `${who}, proposed by`) : undefined;
+    // The minimum is set from the orders' packs (a pure sum: the rules are allocation.ts's); it is checked after the replay.
+    const minimumPacks = (target: number) => (p.target === 'AT_MINIMUM' ? target : target + 1);
+    const totals = p.orders.map((o) => ({
+      id: o.title,
+      label: o.title,
+      changes: [{ at: now, quantity: o.signUps.reduce((n, s) => n + s.quantity, 0), tolerance: o.tolerance }],
+    }));
+    const packs = poolProgress({ packSize: product.packSize, minimumPacks: 1, maxUnits: product.available }, totals).packsIfClosedNow;
+    if (packs < 1) problems.push(`${who}: the orders make no whole pack, so the pool cannot be at its minimum`);
+    events.push({
+      at: openedAt,
+      claims: proposer ? leader(proposer) : merchant(shopId),
+      what: `${who}: opening it`,
+      run: async (ctx, at, made) => {
+        const pool = await openPool(ctx, { productId, minimumPacks: minimumPacks(packs), deadline }, at);
+        made.set(poolKey, formatGlobalId(p.community, 'Pool', pool.localId));
+      },
+    });
+    if (p.proposed) {
+      const acceptedAt = ago(p.proposed.acceptedMinutesAgo);
+      if (acceptedAt < openedAt) problems.push(`${who}: accepted before it was proposed`);
+      events.push({
+        at: acceptedAt,
+        claims: merchant(shopId),
+        what: `${who}: accepting it`,
+        run: async (ctx, at, made) => void (await acceptPool(ctx, { poolId: made.get(poolKey)! }, at)),
+      });
+    }
     const groupsSeen = new Set<string>();
     for (const o of p.orders) {
       const whoOrder = `${who}, order "${o.title}"`;
@@ -231,62 +293,42 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
       if (!group) continue;
       if (groupsSeen.has(group.id)) problems.push(`${whoOrder}: group "${group.name}" has two orders in the pool`);
       groupsSeen.add(group.id);
+      const orderKey = {};
       const joinedAt = ago(o.joinedMinutesAgo);
-      const openedAt = ago(o.openedMinutesAgo);
-      if (joinedAt < createdAt) problems.push(`${whoOrder}: joins before the pool opened`);
-      if (joinedAt < openedAt) problems.push(`${whoOrder}: joins before it was opened`);
-      if (!Number.isInteger(o.tolerance) || o.tolerance < 0 || o.tolerance > product.packSize - 1) {
-        problems.push(`${whoOrder}: tolerance ${o.tolerance} is not from 0 to ${product.packSize - 1}`);
-      }
-      const signUps = await planSignUps(
-        o.group.community,
-        group,
-        openedAt,
-        o.signUps.map((s) => ({ home: s.home, minutesAgo: s.minutesAgo, lines: [{ product, quantity: s.quantity }] })),
-        whoOrder,
-      );
-      // The entry: the units signed up when it joined, then a raise a little after each later sign-up.
-      let quantity = 0;
-      const changes: EntryChange[] = [];
-      for (const s of signUps) {
-        quantity += s.lines[0]!.quantity;
-        if (s.at <= joinedAt) {
-          if (changes.length === 0) changes.push({ at: joinedAt, quantity, tolerance: o.tolerance });
-          else changes[0]!.quantity = quantity;
-        } else {
-          changes.push({ at: new Date(s.at.getTime() + RAISE_AFTER_MS), quantity, tolerance: o.tolerance });
-        }
-      }
-      if (changes.length === 0 || changes[0]!.at.getTime() !== joinedAt.getTime()) problems.push(`${whoOrder}: nobody signed up before it joined the pool`);
-      if (changes.some((c) => c.at > now)) problems.push(`${whoOrder}: a raise would be in the future`);
-      planned.push({
-        order: {
+      const opened = ago(o.openedMinutesAgo);
+      if (joinedAt < openedAt) problems.push(`${whoOrder}: joins before the pool opened`);
+      if (joinedAt < opened) problems.push(`${whoOrder}: joins before it was opened`);
+      inThePast(joinedAt, whoOrder);
+      events.push(
+        ...(await orderEvents(
+          p.community,
+          orderKey,
+          o.group.community,
           group,
-          community: o.group.community,
-          title: o.title,
-          handOut: HandOut[o.handOut],
-          // The order's own minimum no longer counts once pooled; the leader's target was one full pack.
-          minimumKind: MinimumKind.QUANTITY,
-          minimum: product.packSize,
-          createdAt: openedAt,
-          deadline,
-          products: [product],
-          signUps,
+          {
+            at: opened,
+            shopId,
+            title: o.title,
+            deadline,
+            minimumKind: MinimumKind[o.minimumKind],
+            minimum: o.minimum,
+            handOut: HandOut[o.handOut],
+            productIds: [productId],
+          },
+          o.signUps.map((s) => ({ home: s.home, minutesAgo: s.minutesAgo, lines: [{ productId, quantity: s.quantity }] })),
+          whoOrder,
+        )),
+        {
+          at: joinedAt,
+          claims: leader(group),
+          what: `${whoOrder}: joining the pool`,
+          run: async (ctx, at, made) => void (await joinPool(ctx, { poolId: made.get(poolKey)!, orderId: made.get(orderKey)!, tolerance: o.tolerance }, at)),
         },
-        joinedAt,
-        changes,
-      });
+      );
     }
-    if (planned.length !== p.orders.length || product.packSize < 2) continue;
-    const inputs = planned.map((e, i) => ({ id: String(i), label: e.order.title, changes: e.changes }));
-    const packs = poolProgress({ packSize: product.packSize, minimumPacks: 1, maxUnits: product.available }, inputs).packsIfClosedNow;
-    const minimumPacks = p.target === 'AT_MINIMUM' ? packs : packs + 1;
-    if (minimumPacks < 1) {
-      problems.push(`${who}: the orders make no whole pack, so the pool cannot be at its minimum`);
-      continue;
-    }
-    const progress = poolProgress({ packSize: product.packSize, minimumPacks, maxUnits: product.available }, inputs);
-    planOf(p.community).pools.push({ shop: p.shop, product, minimumPacks, createdAt, deadline, orders: planned, progress });
+    const communityPlan = planOf(p.community);
+    communityPlan.events.push(...events);
+    communityPlan.pools.push({ key: poolKey, data: p, product, minimumPacks: minimumPacks(packs), communities: [...new Set(p.orders.map((o) => o.group.community))] });
   }
 
   for (const o of data.standalone) {
@@ -299,195 +341,90 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
       if (product) products.push(product);
     }
     if (!group || products.length !== o.products.length) continue;
-    if (!Number.isInteger(o.minimum) || o.minimum < 1) problems.push(`${who}: minimum ${o.minimum} is not a whole number of at least 1`);
-    const openedAt = ago(o.openedMinutesAgo);
-    const signUps = await planSignUps(
-      o.group.community,
-      group,
-      openedAt,
-      o.signUps.map((s) => ({
-        home: s.home,
-        minutesAgo: s.minutesAgo,
-        lines: s.lines.map((l) => ({ product: products[o.products.indexOf(l.product)], name: l.product, quantity: l.quantity })),
-      })),
-      who,
+    const productIds = products.map((p) => formatGlobalId(o.community, 'Product', p.localId));
+    const idOf = (name: string) => {
+      const i = o.products.indexOf(name);
+      if (i < 0) problems.push(`${who}: "${name}" is not offered in the order`);
+      return productIds[i] ?? '';
+    };
+    const key = {};
+    const opened = ago(o.openedMinutesAgo);
+    inThePast(opened, who);
+    planOf(o.community).events.push(
+      ...(await orderEvents(
+        o.community,
+        key,
+        o.group.community,
+        group,
+        {
+          at: opened,
+          shopId: formatGlobalId(o.community, 'Shop', products[0]!.shop.localId),
+          title: o.title,
+          deadline: new Date(now.getTime() + STANDALONE_DEADLINE_HOURS * HOUR),
+          minimumKind: MinimumKind[o.minimumKind],
+          minimum: o.minimum,
+          handOut: HandOut[o.handOut],
+          productIds,
+        },
+        o.signUps.map((s) => ({ home: s.home, minutesAgo: s.minutesAgo, lines: s.lines.map((l) => ({ productId: idOf(l.product), quantity: l.quantity })) })),
+        who,
+      )),
     );
-    // Reserve on the planned products now, so the check sees what the earlier sign-ups (and orders) took.
-    for (const s of signUps) {
-      for (const line of s.lines) {
-        if (line.quantity > line.product.available) problems.push(`${who}: ${line.product.name} has only ${line.product.available} left for ${s.household.address}`);
-        line.product.reserved += line.quantity;
-      }
-    }
-    planOf(o.community).standalone.push({
-      group,
-      community: o.group.community,
-      shop: o.shop,
-      title: o.title,
-      handOut: HandOut[o.handOut],
-      minimumKind: MinimumKind[o.minimumKind],
-      minimum: o.minimum,
-      createdAt: openedAt,
-      deadline: new Date(now.getTime() + STANDALONE_DEADLINE_HOURS * HOUR),
-      products,
-      signUps,
-    });
+    planOf(o.community).standalone.push({ key, data: o, households: o.signUps.length });
   }
   return plans;
-
-  async function planSignUps(
-    code: string,
-    group: GroupInfo,
-    openedAt: Date,
-    signUps: { home: DemoHome; minutesAgo: number; lines: { product: Product | undefined; name?: string; quantity: number }[] }[],
-    who: string,
-  ): Promise<PlannedSignUp[]> {
-    const planned: PlannedSignUp[] = [];
-    const seen = new Set<string>();
-    for (const s of signUps) {
-      const whoSignUp = `${who}, sign-up ${homeLabel(s.home)}`;
-      const household = await findHome(code, group, s.home, whoSignUp);
-      const at = ago(s.minutesAgo);
-      if (at < openedAt || at > now) problems.push(`${whoSignUp}: signs up before the order was opened or in the future`);
-      if (household && seen.has(household.id)) problems.push(`${whoSignUp}: signs up twice`);
-      if (household) seen.add(household.id);
-      const lines: PlannedSignUp['lines'] = [];
-      const productsSeen = new Set<Product>();
-      for (const line of s.lines) {
-        if (!line.product) {
-          problems.push(`${whoSignUp}: "${line.name}" is not offered in the order`);
-          continue;
-        }
-        if (productsSeen.has(line.product)) problems.push(`${whoSignUp}: asks for ${line.product.name} twice`);
-        productsSeen.add(line.product);
-        checkQuantity(line.quantity, line.product, whoSignUp);
-        lines.push({ product: line.product, quantity: line.quantity });
-      }
-      if (household && lines.length > 0) planned.push({ household, at, lines });
-    }
-    return planned.sort((a, b) => a.at.getTime() - b.at.getTime());
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Writing: one transaction per merchant community
+// Replaying: one transaction per merchant community, one service call per event, in time order
 
-async function write(orms: SeedOrms, code: string, communityPlan: CommunityPlan): Promise<string[]> {
-  return fork(orms.shops).transactional(async (em) => {
-    // Fresh, locked product rows (in ID order, as the shops subgraph locks them); the plan's copies were for checking.
-    const ids = [...new Set([...communityPlan.pools.map((p) => p.product), ...communityPlan.standalone.flatMap((o) => o.products)].map((p) => p.localId))].sort(
-      (a, b) => a - b,
-    );
-    const rows = await em.find(Product, { localId: { $in: ids } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { localId: 'asc' }, refresh: true });
-    const products = new Map(rows.map((p) => [p.localId, p]));
-    const fresh = (product: Product) => products.get(product.localId)!;
-
-    const createOrder = (o: PlannedOrder, status: GroupOrderStatus) => {
-      const shop = fresh(o.products[0]!).shop;
-      const order = em.create(GroupOrder, {
-        shop,
-        groupId: o.group.id,
-        compoundId: o.group.compoundId,
-        leaderHouseholdId: o.group.leaderHouseholdId,
-        title: o.title,
-        deadline: o.deadline,
-        minimumKind: o.minimumKind,
-        minimum: o.minimum,
-        handOut: o.handOut,
-        status,
-        openedBy: LEADER_SUB,
-        createdAt: o.createdAt,
-      });
-      for (const product of o.products) em.create(GroupOrderItem, { order, product: fresh(product) });
-      const lines: { line: SignUpLine; product: Product; household: HomeInfo; at: Date }[] = [];
-      for (const s of o.signUps) {
-        const signUp = em.create(SignUp, {
-          order,
-          householdId: s.household.id,
-          building: s.household.building,
-          address: s.household.address,
-          signedUpBy: RESIDENT_SUB,
-          createdAt: s.at,
-          updatedAt: s.at,
-        });
-        for (const l of s.lines) {
-          const line = em.create(SignUpLine, { signUp, product: fresh(l.product), quantity: l.quantity, reserved: 0 });
-          lines.push({ line, product: fresh(l.product), household: s.household, at: s.at });
-        }
-      }
-      return { order, lines };
+async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan): Promise<string[]> {
+  const events = [...communityPlan.events].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return fork(orms.shops).transactional(async (tem) => {
+    const em = tem as EntityManager;
+    // Each event is a request of its own (fresh identity map and loaders) inside this one transaction.
+    const contextFor = (claims: Claims): ShopsContext => {
+      const requestEm = em.fork({ keepTransactionContext: true }) as EntityManager;
+      return { community: code, em: requestEm, loaders: shopsSubgraph.createLoaders(requestEm, code), claims, signal: new AbortController().signal };
     };
-
-    const created: { pool: Pool; plan: PlannedPool }[] = [];
-    for (const p of communityPlan.pools) {
-      const product = fresh(p.product);
-      const pool = em.create(Pool, {
-        shop: product.shop,
-        product,
-        packSize: product.packSize,
-        minimumPacks: p.minimumPacks,
-        deadline: p.deadline,
-        openedBy: MERCHANT_SUB,
-        createdAt: p.createdAt,
-      });
-      for (const e of p.orders) {
-        const { order } = createOrder(e.order, GroupOrderStatus.POOLED);
-        const last = e.changes[e.changes.length - 1]!;
-        const entry = em.create(PoolEntry, { pool, order, quantity: last.quantity, tolerance: last.tolerance, joinedAt: e.joinedAt });
-        for (const c of e.changes) em.create(PoolEntryChange, { entry, at: c.at, quantity: c.quantity, tolerance: c.tolerance });
-      }
-      created.push({ pool, plan: p });
-    }
-
-    const standalone: { order: GroupOrder; plan: CommunityPlan['standalone'][number]; lines: ReturnType<typeof createOrder>['lines'] }[] = [];
-    for (const o of communityPlan.standalone) {
-      const { order, lines } = createOrder(o, GroupOrderStatus.OPEN);
-      standalone.push({ order, plan: o, lines });
-    }
-    await em.flush(); // the orders' IDs, for the audit trail's reasons
-
-    for (const { order, lines } of standalone) {
-      // Each sign-up reserved its units when it was made, first come first served.
-      for (const { line, product, household, at } of lines.sort((a, b) => a.at.getTime() - b.at.getTime())) {
-        if (line.quantity > product.available) {
-          throw new Error(`seed: ${product.name} in ${code} has only ${product.available} left for ${household.address}; nothing was seeded in ${code}`);
-        }
-        const before = stockLevels(product);
-        product.reserved += line.quantity;
-        product.stockVersion += 1;
-        if (at > product.stockUpdatedAt) product.stockUpdatedAt = at;
-        line.reserved = line.quantity;
-        const change = recordStockChange(em, product, {
-          kind: StockChangeKind.RESERVE,
-          actor: RESIDENT_SUB,
-          before,
-          after: stockLevels(product),
-          reason: `sign-up ${household.id} in ${formatGlobalId(code, 'GroupOrder', order.localId)}`,
-        });
-        change.at = at;
+    const made: Made = new Map();
+    for (const event of events) {
+      try {
+        await event.run(contextFor(event.claims), event.at, made);
+      } catch (error) {
+        const extensions = (error as { extensions?: { messageZh?: string } }).extensions;
+        throw new Error(`seed: ${event.what} was refused: ${(error as Error).message}${extensions?.messageZh ? ` ${extensions.messageZh}` : ''}; nothing was seeded in ${code}`);
       }
     }
-    await em.flush();
 
     const lines: string[] = [];
-    for (const { pool, plan: p } of created) {
-      const g = p.progress;
-      const communities = [...new Set(p.orders.map((e) => e.order.community))].join(', ');
+    const ctx = contextFor({ sub: 'lilong-seed', roles: [] });
+    for (const p of communityPlan.pools) {
+      const poolId = made.get(p.key)!;
+      const pool = (await ctx.em.findOne(Pool, { localId: localIdIn(poolId) }))!;
+      const g: PoolProgress = await poolProgressOf(ctx, pool);
+      const wanted = p.data.target === 'AT_MINIMUM' ? 0 : 1;
+      if (g.missingPacksToMinimum !== wanted || g.unitsBelowOwnMinimum > 0) {
+        throw new Error(`seed: ${poolId} ended ${g.missingPacksToMinimum} packs short of its minimum, not ${wanted} (${g.unitsBelowOwnMinimum} units below their orders' own minimum); nothing was seeded in ${code}`);
+      }
       const remainder = g.totalQuantity % pool.packSize;
       const standing =
         g.missingPacksToMinimum === 0
           ? 'at its minimum 已达成团线'
           : `${g.missingPacksToMinimum} pack${g.missingPacksToMinimum === 1 ? '' : 's'} short 还差 ${g.missingPacksToMinimum} 箱 (${g.unitsToNextPack} units to the next pack 下一箱还差 ${g.unitsToNextPack} 件)`;
+      const opener = p.data.proposed ? `proposed by a leader, accepted by the merchant 团长发起、商户已接受` : 'opened by the merchant 商户发起';
       lines.push(
-        `${formatGlobalId(code, 'Pool', pool.localId)} pool 拼单 ${p.shop} ${pool.product.name}: ${p.orders.length} group orders 团 from ${communities}, ` +
+        `${poolId} pool 拼单 ${p.data.shop} ${p.product.name} (${opener}): ${p.data.orders.length} group orders 团 from ${p.communities.join(', ')}, ` +
           `${g.totalQuantity} units 件 = ${g.fullPacks} × ${pool.packSize}${remainder > 0 ? ` + ${remainder}` : ''}; minimum 最低 ${pool.minimumPacks} packs 箱, ${standing}`,
       );
     }
-    for (const { order, plan: o, lines: orderLines } of standalone) {
-      const reserved = o.products.map((p) => `${p.name} ${orderLines.filter((l) => l.product.localId === p.localId).reduce((n, l) => n + l.line.reserved, 0)}`);
+    for (const o of communityPlan.standalone) {
+      const orderId = made.get(o.key)!;
+      const signedUp = await ctx.em.find(SignUpLine, { signUp: { order: { localId: localIdIn(orderId) } } }, { populate: ['product'] });
+      const reserved = o.data.products.map((name) => `${name} ${signedUp.filter((l) => l.product.name === name).reduce((n, l) => n + l.reserved, 0)}`);
       lines.push(
-        `${formatGlobalId(code, 'GroupOrder', order.localId)} group order 团购 ${o.shop} "${o.title}": ${o.signUps.length} households 户 signed up ` +
-          `(minimum 最低 ${o.minimum} ${o.minimumKind === MinimumKind.HOUSEHOLDS ? 'households 户' : 'units 件'}), reserved 已预留 ${reserved.join(', ')}`,
+        `${orderId} group order 团购 ${o.data.shop} "${o.data.title}": ${o.households} households 户 signed up ` +
+          `(minimum 最低 ${o.data.minimum} ${o.data.minimumKind === 'HOUSEHOLDS' ? 'households 户' : 'units 件'}), reserved 已预留 ${reserved.join(', ')}`,
       );
     }
     return lines;

@@ -57,7 +57,7 @@ function shapeOf(info: GraphQLResolveInfo): string {
  * The plugin; add it to every subgraph server's `plugins`. Without it, replays answer with the records as the first
  * run committed them (see `idempotent`).
  */
-export function idempotentAnswers<L>(log: ErrorLog): ApolloServerPlugin<SubgraphContext<L>> {
+export function idempotentAnswers<L>(log: Pick<ErrorLog, 'error'>): ApolloServerPlugin<SubgraphContext<L>> {
   return {
     async requestDidStart({ contextValue }) {
       const journal: Journal = { runs: [] };

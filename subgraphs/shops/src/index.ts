@@ -38,6 +38,10 @@ export { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order/order.en
 export { GroupOrderStatus, HandOut, MinimumKind } from './order/order.enums';
 export { Pool, PoolEntry, PoolEntryChange, PoolStatus } from './pool/pool.entity';
 export { allocatePool, poolProgress, shareAmongHouseholds, type EntryChange, type PoolProgress } from './pool/allocation';
+// The services the demo seed goes through, so that seeded orders and pools obey the same rules as the API's.
+export { openGroupOrder, signUp } from './order/order.service';
+export { acceptPool, joinPool, openPool, poolProgressOf } from './pool/pool.service';
+export type { ShopsContext } from './loaders';
 
 /** The `shops` domain: shops, their products and stock, and shops near a compound. */
 export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {

@@ -76,7 +76,7 @@ export async function reserveAtOnce(em: EntityManager, changes: ReservationChang
     // writes, done in SQL here so the hot row stays locked for one round trip and the commit only).
     const [row] = (await connection.execute(
       `with changed as (
-         update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = ?::timestamptz
+         update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = greatest(stock_updated_at, ?::timestamptz)
          where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
          returning id, on_hand, reserved)
        insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)

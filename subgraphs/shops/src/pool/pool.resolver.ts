@@ -5,10 +5,9 @@ import type { ShopsContext } from '../loaders';
 import { GroupOrder } from '../order/order.entity';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
-import { poolProgress } from './allocation';
 import { Pool, PoolEntry, PoolStatus } from './pool.entity';
 import { DeclinePoolInput, JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
-import { acceptPool, closePool, declinePool, joinPool, openPool, toEntryInput } from './pool.service';
+import { acceptPool, closePool, declinePool, joinPool, openPool, poolProgressOf } from './pool.service';
 import { AllocationExplanationView, PoolProgressView } from './pool.types';
 
 /** A pool's live progress, computed once per request however many fields (and the fan-out sort key) ask for it. */
@@ -19,11 +18,7 @@ function progressOf(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
 }
 
 async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgressView> {
-  const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
-  const orderIds = entries.map((e) => e.order.localId);
-  const [orders, signUps] = await Promise.all([ctx.loaders.groupOrder.loadMany(orderIds), ctx.loaders.activeSignUpsByOrder.loadMany(orderIds)]);
-  const inputs = entries.map((entry, i) => toEntryInput(entry, loaded(orders[i]), loaded(signUps[i])));
-  const p = poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputs);
+  const p = await poolProgressOf(ctx, pool);
   return {
     totalQuantity: p.totalQuantity,
     totalTolerance: p.totalTolerance,
@@ -35,13 +30,6 @@ async function computeProgress(pool: Pool, ctx: ShopsContext): Promise<PoolProgr
     stockLimited: p.stockLimited,
     unitsBelowOwnMinimum: p.unitsBelowOwnMinimum,
   };
-}
-
-/** A value a loader's `loadMany` found; its errors (a failed query) are thrown as they are. */
-function loaded<T>(value: T | Error | undefined): T {
-  if (value instanceof Error) throw value;
-  if (value === undefined) throw new Error('a pool entry points at no group order');
-  return value;
 }
 
 /** Whether a pool still gathers orders, so that its live progress means something. */

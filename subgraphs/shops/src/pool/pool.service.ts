@@ -11,7 +11,7 @@ import { SCHEDULER_ACTOR } from '../order/deadlines';
 import { lockOrder, orderLabel, statusZh } from '../order/order.service';
 import { lockProducts, release, reserve, type StockActor } from '../order/reservation';
 import { Product } from '../product/product.entity';
-import { allocatePool, shareAmongHouseholds, type PoolEntryInput } from './allocation';
+import { allocatePool, poolProgress, shareAmongHouseholds, type PoolEntryInput, type PoolProgress } from './allocation';
 import { poolClosed, poolLabel, poolTakesChanges, signedUpUnits } from './pool-entry';
 import { Pool, PoolEntry, PoolEntryChange, POOL_STATUS_ZH, PoolStatus } from './pool.entity';
 import type { DeclinePoolInput, JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
@@ -209,6 +209,22 @@ export function toEntryInput(entry: PoolEntry, order: GroupOrder, signUps: SignU
       .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
     ...(verdict.reached ? {} : { belowOwnMinimum: verdict.reason }),
   };
+}
+
+/** A value a loader's `loadMany` found; its errors (a failed query) are thrown as they are. */
+function loaded<T>(value: T | Error | undefined): T {
+  if (value instanceof Error) throw value;
+  if (value === undefined) throw new Error('a pool entry points at no group order');
+  return value;
+}
+
+/** What the pool would do if it closed now, through the request's loaders (batched across pools). */
+export async function poolProgressOf(ctx: ShopsContext, pool: Pool): Promise<PoolProgress> {
+  const [entries, product] = await Promise.all([ctx.loaders.entriesByPool.load(pool.localId), ctx.loaders.product.load(pool.product.localId)]);
+  const orderIds = entries.map((e) => e.order.localId);
+  const [orders, signUps] = await Promise.all([ctx.loaders.groupOrder.loadMany(orderIds), ctx.loaders.activeSignUpsByOrder.loadMany(orderIds)]);
+  const inputs = entries.map((entry, i) => toEntryInput(entry, loaded(orders[i]), loaded(signUps[i])));
+  return poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputs);
 }
 
 /**
