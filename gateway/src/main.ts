@@ -1,22 +1,47 @@
-/** Runs the hub from environment configuration (see `hubConfigFromEnv`). */
+/**
+ * Runs the hub from environment configuration (see `hubConfigFromEnv`):
+ * `PORT=4000 LILONG_DIRECTORY=... LILONG_HUB_PRIVATE_KEY_FILE=... node -r ./ops/register.js gateway/src/main.ts`.
+ * Prints `{"ready":true,"url":...}` on stdout once listening (the launcher waits for it).
+ * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once.
+ */
 import { createLogger } from '@lilong/kit';
 import { HubConfigError, hubConfigFromEnv } from './config';
 import { createHub } from './hub';
 
+/** How long a stop may wait for requests in flight before they are cut off, in ms. */
+const STOP_GRACE_MS = 5000;
+
 async function main(): Promise<void> {
+  // `ps` shows this instead of the long command line, so an operator can find the hub: `ps aux | grep lilong-`.
+  process.title = 'lilong-hub';
   const log = createLogger('hub');
-  const hub = await createHub(hubConfigFromEnv(), { logger: log });
+  const config = hubConfigFromEnv();
+  const hub = await createHub(config, { logger: log });
   const url = await hub.listen();
-  log.info('listening', { url });
+  log.info('listening', { url, pid: process.pid });
   process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
+
   let stopping = false;
-  const stop = () => {
-    if (stopping) return;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
     stopping = true;
-    hub.close().then(() => process.exit(0), () => process.exit(1));
+    log.info('stopping', { signal });
+    // A slow or stuck caller must not hold the stop: after the grace, open requests are cut off.
+    setTimeout(() => {
+      log.warn('stop took too long; cutting open requests', { graceMs: STOP_GRACE_MS });
+      hub.http.closeAllConnections();
+      process.exit(1);
+    }, STOP_GRACE_MS).unref();
+    hub.close().then(
+      () => process.exit(0),
+      (error) => {
+        log.error('stop failed', error);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error) => {

@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { runEmbedded } from './embedded-run';
-import { REPO_ROOT } from './paths';
+import type { RunState } from './run-state';
 
 const OVERVIEW = '{ communities { code compounds { name } shops { name products { name stock { available } } } volunteers { displayName } } }';
 
@@ -12,6 +10,7 @@ const OVERVIEW = '{ communities { code compounds { name } shops { name products 
 export async function smoke(): Promise<number> {
   const began = Date.now();
   const run = await runEmbedded({ echo: true });
+  let state: RunState | undefined;
   try {
     const response = await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: OVERVIEW }) });
     const answer = (await response.json()) as { data?: { communities: { shops: unknown[] | null; compounds: unknown[] | null; volunteers: unknown[] | null }[] }; errors?: unknown[] };
@@ -21,20 +20,20 @@ export async function smoke(): Promise<number> {
     }
     console.log(`smoke: ${communities.length} communities answered through the hub ${((Date.now() - began) / 1000).toFixed(1)} s after npm start`);
     if (!run.output().includes('/graphql')) throw new Error('npm start did not print where to go');
+    state = run.state();
+    if (!state?.hub?.pid || state.hub.pid === state.launcher || Object.keys(state.nodes).length < 3) {
+      throw new Error(`the launcher does not report a hub and nodes of their own: ${JSON.stringify(state)}`);
+    }
   } catch (error) {
     console.error(`smoke: ${(error as Error).message}`);
     await run.stop();
     return 1;
   }
-  const home = run.home;
-  const code = await run.stop();
+  const { code, leftovers } = await run.stop();
   if (code === 'timeout') {
     console.error('smoke: npm start did not stop within 30 s of Ctrl-C');
     return 1;
   }
-  const leftovers = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line.includes(home) || line.includes(path.join(REPO_ROOT, 'subgraphs/node/src/main.ts')));
   if (leftovers.length > 0) {
     console.error(`smoke: processes left running after Ctrl-C:\n${leftovers.join('\n')}`);
     return 1;

@@ -1,25 +1,41 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { createLogger, migrateDomain, openDomainOrm, privateKeyFromPem, publicKeyFromPem } from '@lilong/kit';
-import { committedSchema, createHub, type CommunityEntry } from '@lilong/gateway';
+import { createLogger, migrateDomain, openDomainOrm, type Logger } from '@lilong/kit';
+import type { CommunityEntry } from '@lilong/gateway';
 import { DOMAIN_MODULES } from '@lilong/node';
-import { readFileSync } from 'node:fs';
 import { createDatabase, databaseExists, withDatabase } from './db';
-import { startEmbeddedPostgres } from './embedded-pg';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
 import { DEMO_ISSUER, ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
-import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, PG_DATA_DIR, REPO_ROOT } from './paths';
+import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
+import { killPostgres, postmasterPid, stopLeftoverPostgres, stopPostgres } from './pg-process';
+import { isAlive, readRunState, removeRunState, writeJsonAtomically, type RunState } from './run-state';
 import { DEMO_COMMUNITIES, seedCommunity, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
+import { Supervisor, type SupervisorEvent } from './supervisor';
+import { demoSubject } from './token-args';
 
 export interface StartOptions {
-  /** Hub port. @default 4000 (PORT) */
+  /** Hub port; 0 picks a free one. @default 4000 (PORT) */
   port: number;
   /** Wipe the embedded database and start from fresh demo data. */
   reset: boolean;
 }
 
+/** How long hub and nodes get to stop on SIGTERM before SIGKILL, in ms: a blocked event loop never runs its handler. */
+const STOP_GRACE_MS = 3000;
+/** How long PostgreSQL gets for a fast shutdown before an immediate one, in ms. */
+const POSTGRES_STOP_GRACE_MS = 5000;
+/** How long after the hub and nodes are up the hub may take to verify every node, in ms. */
+const VERIFY_TIMEOUT_MS = 20_000;
+
+const HUB_ENTRY = path.join(REPO_ROOT, 'gateway/src/main.ts');
+const NODE_ENTRY = path.join(REPO_ROOT, 'subgraphs/node/src/main.ts');
+/** What a spare loads ahead of a node's restart: the node's code, all of it but its entry. */
+const NODE_CODE = path.join(REPO_ROOT, 'subgraphs/node/src/index.ts');
+
 const databaseName = (code: string) => `lilong_${code.replace(/-/g, '_')}`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const shown = (file: string) => path.relative(process.cwd(), file) || '.';
 
 /** Creates, migrates and seeds a demo community's database (idempotent: existing data is kept). */
 async function prepareCommunity(adminUrl: string, community: DemoCommunity): Promise<{ url: string; line: string }> {
@@ -66,133 +82,299 @@ async function prepareDemoOrders(communities: { code: string; url: string }[]): 
   }
 }
 
-/** Spawns one community node process and resolves to its URL once it is listening. */
-function spawnNode(code: string, databaseUrl: string, hubPublicKeyFile: string, logDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-r', path.join(REPO_ROOT, 'ops/register.js'), path.join(REPO_ROOT, 'subgraphs/node/src/main.ts')], {
-    env: { ...process.env, LILONG_COMMUNITY: code, DATABASE_URL: databaseUrl, LILONG_HUB_PUBLIC_KEY_FILE: hubPublicKeyFile, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.pipe(createWriteStream(path.join(logDir, `${code}.log`), { flags: 'a' }));
+/** Refuses early, before minutes of seeding, when the hub's port is taken (often: npm start already running). */
+function checkPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${code} did not start within 60 s; see ${logDir}/${code}.log`)), 60_000);
-    child.once('exit', (exitCode) => {
-      clearTimeout(timer);
-      reject(new Error(`node ${code} exited with code ${exitCode}; see ${logDir}/${code}.log`));
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const message = JSON.parse(line) as { ready?: boolean; url?: string };
-        if (message.ready && message.url) {
-          clearTimeout(timer);
-          resolve({ child, url: message.url });
-        }
-      } catch {
-        // not a status line
-      }
-    });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} is in use 端口已被占用; choose another: PORT=4100 npm start` : error.message)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }
 
 /**
- * `npm start`: one embedded PostgreSQL, a database and a node process per demo community, and the hub on port
- * 4000 in this process. Data is kept in `.lilong/` between runs; `--reset` starts over. Ctrl-C stops it all.
+ * A previous `npm start` on this home: still running (refuse), or killed so hard that it left processes behind
+ * (stop them; children stop themselves when their launcher dies, PostgreSQL does not).
+ */
+async function clearPreviousRun(log: Logger): Promise<void> {
+  const previous = readRunState(RUN_STATE_PATH);
+  if (previous && previous.launcher !== process.pid && isAlive(previous.launcher) && looksLikeLauncher(previous.launcher)) {
+    throw new Error(`npm start is already running on ${shown(LILONG_HOME)} (pid ${previous.launcher}) 已在运行; stop it first`);
+  }
+  const leftover = await stopLeftoverPostgres(PG_DATA_DIR);
+  if (leftover !== undefined) {
+    console.log(`  (stopped a PostgreSQL a previous run left running, pid ${leftover} 已停止上次遗留的数据库进程)`);
+    log.warn('stopped leftover postgres', { pid: leftover });
+  }
+  removeRunState(RUN_STATE_PATH);
+}
+
+/** Whether `pid` runs this CLI (and is not an unrelated process that was given a dead launcher's PID since). */
+function looksLikeLauncher(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('lilong');
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/** The directory file, written whole so the hub never reads half of it. */
+function writeDirectory(entries: CommunityEntry[]): void {
+  writeJsonAtomically(DIRECTORY_PATH, { communities: entries });
+}
+
+/** Points one community's directory entry at a new URL, keeping whatever else the file says (edits included). */
+function moveInDirectory(code: string, url: string): void {
+  const doc = JSON.parse(readFileSync(DIRECTORY_PATH, 'utf8')) as { communities: CommunityEntry[] };
+  for (const entry of doc.communities) if (entry.code === code) entry.url = url;
+  writeJsonAtomically(DIRECTORY_PATH, doc);
+}
+
+/**
+ * Waits until the hub's /healthz shows every community verified; returns those that are not, if time runs out.
+ * The hub notices the rewritten directory by polling the file; should it still list no community after a few
+ * seconds (a write that landed before its first poll is taken as the starting point), the file is written again.
+ */
+async function waitForVerified(hubUrl: string, entries: CommunityEntry[], timeoutMs: number): Promise<string[]> {
+  const began = Date.now();
+  let rewrittenAt = began;
+  let pending = entries.map((e) => e.code);
+  for (;;) {
+    try {
+      const response = await fetch(`${hubUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+      const health = (await response.json()) as { communities?: Record<string, string> };
+      pending = entries.map((e) => e.code).filter((c) => health.communities?.[c] !== 'ACTIVE');
+      if (pending.length === 0) return [];
+      if (Object.keys(health.communities ?? {}).length === 0 && Date.now() - rewrittenAt > 3000) {
+        writeDirectory(entries);
+        rewrittenAt = Date.now();
+      }
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() - began > timeoutMs) return pending;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function describeExit(event: Extract<SupervisorEvent, { kind: 'exited' }>): string {
+  return event.signal ? `killed by ${event.signal}` : `code ${event.code}`;
+}
+
+/**
+ * `npm start`: one embedded PostgreSQL, a database and a node process per demo community, and the hub in a
+ * process of its own, all supervised: a process that exits on its own is restarted (on the port it had), one
+ * that keeps crashing is given up on and reported, and Ctrl-C stops everything within seconds even when the hub
+ * is stuck. The launcher serves no requests, so nothing a caller sends can block it. Data is kept in `.lilong/`
+ * between runs; `--reset` starts over.
  */
 export async function start(options: StartOptions): Promise<void> {
   const began = Date.now();
-  if (options.reset) rmSync(PG_DATA_DIR, { recursive: true, force: true });
+  const host = process.env.HOST ?? '127.0.0.1';
   // PostgreSQL may run as another user (when started as root): the home folder must be enterable by it.
   mkdirSync(LILONG_HOME, { recursive: true, mode: 0o755 });
   chmodSync(LILONG_HOME, 0o755);
-  const logDir = path.join(LILONG_HOME, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = createLogger('hub', false, createWriteStream(path.join(logDir, 'hub.log'), { flags: 'a' }));
+  mkdirSync(LOG_DIR, { recursive: true });
+  const log = createLogger('launcher', false, createWriteStream(path.join(LOG_DIR, 'launcher.log'), { flags: 'a' }));
+  log.info('starting', { pid: process.pid, home: LILONG_HOME });
+
+  console.log('里弄 Lilong: starting the embedded sub-district 正在启动嵌入式街道枢纽 ...');
+  try {
+    await clearPreviousRun(log);
+    await checkPortFree(options.port, host);
+  } catch (error) {
+    console.error(`Cannot start 无法启动: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  if (options.reset) rmSync(PG_DATA_DIR, { recursive: true, force: true });
   const hubKeys = ensureKeyPair(KEYS_DIR, 'hub');
   const idpKeys = ensureKeyPair(KEYS_DIR, 'demo-idp');
 
-  console.log('里弄 Lilong: starting the embedded sub-district 正在启动嵌入式街道枢纽 ...');
-  let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
-  try {
-    pg = await startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true, onNotice: (m) => console.log(`  (${m})`) });
-  } catch (error) {
-    console.error(`Could not start the embedded PostgreSQL 无法启动嵌入式数据库: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  const children: ChildProcess[] = [];
-  let hub: Awaited<ReturnType<typeof createHub>> | undefined;
+  let pg: EmbeddedPostgresHandle | undefined;
+  /** Set while PostgreSQL starts, so that a stop in the meantime waits for it and stops it too. */
+  let pgStarting: Promise<EmbeddedPostgresHandle> | undefined;
+  let pgPid: number | undefined;
+  const runState: RunState = { launcher: process.pid, nodes: {} };
+  const supervisor = new Supervisor({
+    onEvent: (event) => report(event),
+    onChange: () => saveRunState(),
+  });
+  const saveRunState = () => {
+    const services = supervisor.snapshot();
+    const { hub, ...nodes } = services;
+    Object.assign(runState, { postgres: pgPid, hub, nodes, spares: supervisor.spareStates() });
+    try {
+      writeJsonAtomically(RUN_STATE_PATH, runState);
+    } catch (error) {
+      log.error('could not write the run state', error);
+    }
+  };
+  const report = (event: SupervisorEvent) => {
+    if (stopping) return;
+    if (event.kind === 'exited') {
+      console.log(`! ${event.label} exited (${describeExit(event)}); restarting in ${seconds(event.restartInMs)} 已退出，稍后自动重启`);
+      log.warn('process exited; restarting', { ...event });
+    } else if (event.kind === 'restarted') {
+      console.log(`✓ ${event.label} is back 已恢复 (pid ${event.pid}, ${event.url})`);
+      log.info('process restarted', { ...event });
+      // A node that had to move to another port: point the directory at it (the hub re-reads it within a second).
+      if (event.service !== 'hub' && event.previousUrl && event.previousUrl !== event.url) {
+        try {
+          moveInDirectory(event.service, event.url);
+        } catch (error) {
+          log.error('could not update the directory', error, { community: event.service });
+        }
+      }
+    } else {
+      console.error(
+        `✗ ${event.label} crashed ${event.crashes} times within ${seconds(event.windowMs)}; not restarting it 反复崩溃，不再重启. ` +
+          `See 见 ${shown(event.logFile)}. The rest of the sub-district keeps running 其余部分照常运行; Ctrl-C and npm start to try again.`,
+      );
+      log.error('gave up on a process', undefined, { ...event });
+    }
+  };
+
   let stopping = false;
+  let forced = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping 正在停止 ...');
-    await Promise.all(children.map(stopChild));
-    await hub?.close().catch(() => undefined);
-    await pg.stop().catch(() => undefined);
-    console.log('Stopped. Data kept in 数据保存在 .lilong/');
+    console.log('\nStopping 正在停止 ... (Ctrl-C again to force 再按 Ctrl-C 强制停止)');
+    log.info('stopping', { code });
+    const stoppedAt = Date.now();
+    // The nodes are PostgreSQL's only clients: once they are gone it can stop, while a stuck hub runs out its grace.
+    const hubStopped = supervisor.stop(STOP_GRACE_MS, ['hub']);
+    await supervisor.stop(STOP_GRACE_MS, DEMO_COMMUNITIES.map((c) => c.code));
+    const server = pg ?? (await pgStarting?.catch(() => undefined));
+    if (server && !forced) await stopPostgres(server, pgPid ?? postmasterPid(PG_DATA_DIR), POSTGRES_STOP_GRACE_MS);
+    await hubStopped;
+    if (forced) return;
+    finish(code, stoppedAt);
+  };
+  const force = async () => {
+    if (forced) return;
+    forced = true;
+    console.log('Forcing 强制停止 ...');
+    log.warn('forced stop');
+    const stoppedAt = Date.now();
+    await supervisor.killAll();
+    const pid = pgPid ?? postmasterPid(PG_DATA_DIR);
+    if (pid !== undefined) await killPostgres(pid);
+    finish(130, stoppedAt);
+  };
+  const finish = (code: number, stoppedAt: number) => {
+    removeRunState(RUN_STATE_PATH);
+    log.info('stopped', { code, ms: Date.now() - stoppedAt });
+    console.log(`Stopped. 已停止 (${seconds(Date.now() - stoppedAt)}) Data kept in 数据保存在 ${shown(LILONG_HOME)}/`);
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void (stopping ? force() : stop(0)));
+  }
+  const fail = (error: unknown) => {
+    if (stopping) return;
+    console.error(`Start failed 启动失败: ${(error as Error).message}`);
+    log.error('start failed', error);
+    void stop(1);
+  };
 
   try {
-    const prepared = await Promise.all(DEMO_COMMUNITIES.map((c) => prepareCommunity(pg.adminUrl, c)));
-    const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
-    const nodes = await Promise.all(
-      DEMO_COMMUNITIES.map(async (c, i) => {
-        const node = await spawnNode(c.code, prepared[i]!.url, hubKeys.publicKey, logDir);
-        children.push(node.child);
-        node.child.on('exit', (exitCode) => {
-          if (!stopping) log.warn('community node exited', { community: c.code, exitCode });
-        });
-        return node;
+    // The hub starts at once, on an empty directory, and loads its code while PostgreSQL starts and the demo
+    // data is prepared; it learns the nodes' URLs when the directory is rewritten once they listen (it polls the
+    // file every second).
+    writeDirectory([]);
+    const hubUrl = supervisor.start({
+      name: 'hub',
+      label: 'hub 枢纽',
+      entry: HUB_ENTRY,
+      port: options.port,
+      portMayChange: false,
+      logFile: path.join(LOG_DIR, 'hub.log'),
+      env: (port) => ({
+        // The caller's settings for the hub (timeouts, breaker, limits) pass through; launcher defaults below them.
+        LILONG_TIMEOUT_MS: '2500',
+        LILONG_BREAKER_FAILURES: '3',
+        // A restarted node is back in seconds, and probing a node on this machine costs nothing: an open circuit
+        // lets one probe through every second rather than every 5 s (the hub's default, for remote nodes).
+        LILONG_BREAKER_OPEN_MS: '1000',
+        ...process.env,
+        PORT: String(port),
+        HOST: host,
+        LILONG_DIRECTORY: DIRECTORY_PATH,
+        LILONG_HUB_PRIVATE_KEY_FILE: hubKeys.privateKey,
+        LILONG_ISSUERS: JSON.stringify({ [DEMO_ISSUER]: readFileSync(idpKeys.publicKey, 'utf8') }),
       }),
+    });
+    // Reported as soon as it happens, not after the seeding.
+    hubUrl.catch(fail);
+
+    try {
+      pgStarting = startEmbeddedPostgres({ dataDir: PG_DATA_DIR, persistent: true, onNotice: (m) => console.log(`  (${m})`) });
+      pg = await pgStarting;
+      pgPid = postmasterPid(PG_DATA_DIR);
+      saveRunState();
+    } catch (error) {
+      throw new Error(`could not start the embedded PostgreSQL 无法启动嵌入式数据库: ${(error as Error).message}`);
+    }
+    if (stopping) return;
+    const prepared = await Promise.all(DEMO_COMMUNITIES.map((c) => prepareCommunity(pg!.adminUrl, c)));
+    const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
+    if (stopping) return;
+    const nodeUrls = await Promise.all(
+      DEMO_COMMUNITIES.map((c, i) =>
+        supervisor.start({
+          name: c.code,
+          label: `node ${c.code} 社区节点`,
+          entry: NODE_ENTRY,
+          // `ps` shows this; the node's own command line says nothing of which community it is.
+          title: `lilong-node ${c.code}`,
+          portMayChange: true,
+          logFile: path.join(LOG_DIR, `${c.code}.log`),
+          spare: { preload: [NODE_CODE], title: 'lilong-node (spare)', logFile: path.join(LOG_DIR, 'spare.log') },
+          env: (port) => ({
+            ...process.env,
+            LILONG_COMMUNITY: c.code,
+            DATABASE_URL: prepared[i]!.url,
+            LILONG_HUB_PUBLIC_KEY_FILE: hubKeys.publicKey,
+            PORT: String(port),
+            HOST: host,
+          }),
+        }),
+      ),
     );
     const directory: CommunityEntry[] = DEMO_COMMUNITIES.map((c, i) => ({
       code: c.code,
       name: c.name,
       nameEn: c.nameEn,
-      url: nodes[i]!.url,
+      url: nodeUrls[i]!,
       neighbours: c.neighbours,
       status: 'active',
     }));
-    writeFileSync(DIRECTORY_PATH, `${JSON.stringify({ communities: directory }, null, 2)}\n`);
-    hub = await createHub(
-      {
-        port: options.port,
-        host: process.env.HOST ?? '127.0.0.1',
-        directoryPath: DIRECTORY_PATH,
-        hubPrivateKey: privateKeyFromPem(readFileSync(hubKeys.privateKey, 'utf8')),
-        issuers: new Map([[DEMO_ISSUER, publicKeyFromPem(readFileSync(idpKeys.publicKey, 'utf8'))]]),
-        ...committedSchema(),
-        link: { timeoutMs: 2500, failureThreshold: 3, openMs: 5000 },
-      },
-      { logger: log },
-    );
-    const url = (await hub.listen()).replace('127.0.0.1', 'localhost');
-    await hub.links.verifyAll();
-    const token = mintDemoToken(readPrivateKey(idpKeys.privateKey), [{ role: 'subdistrict' }], 'demo-subdistrict-staff', 12);
+    writeDirectory(directory);
+    const listening = await hubUrl;
+    const unverified = await waitForVerified(listening, directory, VERIFY_TIMEOUT_MS);
+    if (stopping) return;
+    const url = listening.replace('127.0.0.1', 'localhost');
+    const token = mintDemoToken(readPrivateKey(idpKeys.privateKey), [{ role: 'subdistrict' }], demoSubject([{ role: 'subdistrict' }]), 12);
+    const pids = supervisor.snapshot();
+    log.info('ready', { ms: Date.now() - began, hub: listening, unverified });
+    // After start-up, not during it: loading the spare's code would compete with the nodes for the CPU.
+    supervisor.prepareSpares();
     console.log(
       [
         '',
         ...prepared.map((p) => `  ${p.line}`),
         ...orderLines.map((line) => `  ${line}`),
+        ...(unverified.length ? ['', `  ! not verified yet by the hub 枢纽尚未确认: ${unverified.join(', ')} (see ${shown(LOG_DIR)}/hub.log)`] : []),
         '',
-        `Ready in 已就绪，用时 ${((Date.now() - began) / 1000).toFixed(1)} s`,
+        `Ready in 已就绪，用时 ${seconds(Date.now() - began)}`,
         `  API explorer 接口浏览器:  ${url}/`,
         `  GraphQL endpoint 接口:    ${url}/graphql`,
-        `  Directory 社区名录:        ${path.relative(process.cwd(), DIRECTORY_PATH)} (edit to add a community 编辑即可增加社区)`,
-        `  Logs 日志:                ${path.relative(process.cwd(), logDir)}/`,
+        `  Directory 社区名录:        ${shown(DIRECTORY_PATH)} (edit to add a community 编辑即可增加社区)`,
+        `  Logs 日志:                ${shown(LOG_DIR)}/`,
+        `  Processes 进程:           ${Object.entries(pids).map(([name, p]) => `${name} ${p.pid}`).join(', ')} (ps aux | grep lilong-; ${shown(RUN_STATE_PATH)})`,
         '',
         'Try 试一试:',
         `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
@@ -200,13 +382,12 @@ export async function start(options: StartOptions): Promise<void> {
         '',
         'A sub-district staff token (12 h) 街道工作人员令牌:',
         `  ${token}`,
-        '  More roles 其他角色: npm run token -- --role committee --community xinhua-1',
+        '  More roles 其他角色: npm run token -- --role committee --community xinhua-1 (--help)',
         '',
-        'Ctrl-C stops everything; data is kept. 按 Ctrl-C 停止，数据会保留。',
+        'A process that crashes is restarted 进程崩溃会自动重启. Ctrl-C stops everything; data is kept. 按 Ctrl-C 停止，数据会保留。',
       ].join('\n'),
     );
   } catch (error) {
-    console.error(`Start failed 启动失败: ${(error as Error).message}`);
-    await stop(1);
+    fail(error);
   }
 }
