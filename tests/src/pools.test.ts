@@ -147,6 +147,51 @@ describe('a pool joins with what the households signed up for', () => {
   });
 });
 
+describe('sign-ups racing the pool’s close', () => {
+  it('each sign-up lands before the close (and is allocated) or is refused after it; no unit is lost or invented', async () => {
+    const group = alpha.groups[0]!;
+    const beans = await stockedProduct(cluster, shopId, { name: '黄豆 1kg', packSize: 4, onHand: 200 });
+    const poolId = await openPool(beans, 1, 600);
+    const orderId = await openOrder(group, [beans], { deadline: inSeconds(600) });
+    await signUp(await homeIn(alpha, group, '101', '10101'), orderId, beans, 1);
+    await join(cluster, group, poolId, orderId, 3);
+    const households = await Promise.all(Array.from({ length: 16 }, (_, n) => homeIn(alpha, group, '102', `102${String(n).padStart(2, '0')}`)));
+    const close = () => cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
+    const answers = await Promise.all([...households.slice(0, 8).map((h) => signUp(h, orderId, beans, 1)), close(), ...households.slice(8).map((h) => signUp(h, orderId, beans, 1))]);
+    const codes = answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK');
+    expect(codes.every((c) => c === 'OK' || c === 'ORDER_CLOSED')).toBe(true);
+
+    const order = await orderWhen(orderId, (o) => o.status !== 'POOLED');
+    const signedUp = 1 + codes.filter((c, i) => c === 'OK' && i !== 8).length;
+    expect(order.progress.quantity).toBe(signedUp);
+    expect(order.poolEntry.quantity).toBe(signedUp);
+    const list = await handOut(orderId, group);
+    expect(handedOutTotal(list)).toBe(order.poolEntry.allocated);
+    expect(await stockOf(beans)).toMatchObject({ reserved: order.poolEntry.allocated });
+  });
+});
+
+describe('sign-ups racing the merchant’s accept', () => {
+  it('units signed up before the accept are released by it, those after hold none: nothing stays reserved for the pool', async () => {
+    const group = beta.groups[0]!;
+    const millet = await stockedProduct(cluster, shopId, { name: '小米 1kg', packSize: 4, onHand: 100 });
+    const proposed = await cluster.query(
+      `mutation($i: OpenPoolInput!) { openPool(input: $i) { id } }`,
+      { i: { productId: millet, minimumPacks: 1, deadline: inSeconds(600) } },
+      leaderToken(cluster, group),
+    );
+    const poolId = proposed.data.openPool.id as string;
+    const orderId = await openOrder(group, [millet], { deadline: inSeconds(600) });
+    await join(cluster, group, poolId, orderId, 0);
+    const households = await Promise.all(Array.from({ length: 16 }, (_, n) => homeIn(beta, group, '103', `103${String(n).padStart(2, '0')}`)));
+    const accept = () => cluster.query(`mutation($i: PoolActionInput!) { acceptPool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
+    const answers = await Promise.all([...households.slice(0, 8).map((h) => signUp(h, orderId, millet, 2)), accept(), ...households.slice(8).map((h) => signUp(h, orderId, millet, 2))]);
+    expect(answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(answers.map(() => 'OK'));
+    expect(await stockOf(millet)).toMatchObject({ reserved: 0 });
+    expect((await poolOf(poolId)).entries).toEqual([{ quantity: 32, tolerance: 0 }]);
+  });
+});
+
 describe('every allocated unit is on a hand-out line', () => {
   it('an order that gets 7 (4 asked + 3 tolerance) hands out 7: the extra goes one each in sign-up order, explained', async () => {
     const group = alpha.groups[0]!;

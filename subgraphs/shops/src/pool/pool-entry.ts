@@ -3,7 +3,6 @@
  * never with a number the leader types, so stock is never reserved for nobody. Used by sign-ups (the order side) and
  * by the pool's own steps; the lock order everywhere is pool, then order, then entry.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatGlobalId, lilongError } from '@lilong/schema';
 import { GroupOrder, SignUp } from '../order/order.entity';
@@ -41,11 +40,16 @@ export async function entryOf(em: EntityManager, order: GroupOrder): Promise<Poo
  * Brings the entry's quantity in step with the order's sign-ups, recording the change at `now` when there is one:
  * raised units queue at that time, lowered ones give up the latest units first (see allocation.ts). Locks the entry's
  * row, so concurrent sign-ups to one order record their changes one after the other, each from the committed sum.
+ *
+ * The lock is the entry's row alone, `for no key update`: a lock taken through a join would also lock the pool's row,
+ * which its close holds while it waits for the order's sign-ups (a deadlock); and `for update` would conflict with
+ * the key-share locks that inserting the entry's changes takes.
  */
-export async function followSignUps(em: EntityManager, entry: PoolEntry, now: Date): Promise<void> {
-  const locked = await em.findOne(PoolEntry, { localId: entry.localId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['pool'] });
+export async function followSignUps(em: EntityManager, entry: PoolEntry & { pool: Pool }, now: Date): Promise<void> {
+  await em.getConnection().execute('select id from pool_entry where id = ? for no key update', [entry.localId], 'all', em.getTransactionContext());
+  const locked = await em.findOne(PoolEntry, { localId: entry.localId }, { refresh: true });
   if (!locked) return;
-  const quantity = await signedUpUnits(em, locked.order, locked.pool.product.localId);
+  const quantity = await signedUpUnits(em, locked.order, entry.pool.product.localId);
   if (quantity === locked.quantity) return;
   locked.quantity = quantity;
   em.create(PoolEntryChange, { entry: locked, at: now, quantity, tolerance: locked.tolerance });
