@@ -183,12 +183,16 @@ function scalarField(type: GraphQLObjectType): string {
   return field?.name ?? '__typename';
 }
 
-/** Nested selection `depth` levels down from `type`, taking up to `width` object fields at each level. */
-function nested(type: GraphQLObjectType, depth: number, width: number): string {
-  if (depth <= 0) return scalarField(type);
-  const fields = objectFields(type).slice(0, width);
+/**
+ * Nested selection `depth` levels down from `type`, taking up to `width` object fields at each level while the
+ * document stays under about 4,000 fields (past that the token limit refuses it anyway), one field beyond.
+ */
+function nested(type: GraphQLObjectType, depth: number, width: number, budget = { fields: 4000 }): string {
+  if (depth <= 0 || budget.fields <= 0) return scalarField(type);
+  const fields = objectFields(type).slice(0, budget.fields > width ** 2 ? width : 1);
   if (fields.length === 0) return scalarField(type);
-  return `${scalarField(type)} ${fields.map((f) => `${f.name} { ${nested(getNamedType(f.type) as GraphQLObjectType, depth - 1, width)} }`).join(' ')}`;
+  budget.fields -= fields.length;
+  return `${scalarField(type)} ${fields.map((f) => `${f.name} { ${nested(getNamedType(f.type) as GraphQLObjectType, depth - 1, width, budget)} }`).join(' ')}`;
 }
 
 function validation(schema: GraphQLSchema): HostileCase[] {
@@ -256,10 +260,17 @@ function fragments(): HostileCase[] {
     cases.push(post('fragments', `chain ${levels} x3 aliased leaves`, fragmentChain(levels, 3, 'a: communities { code } b: communities { name }', () => '')));
     cases.push(post('fragments', `chain ${levels} on Community`, `{ communities { ...F0 } }\n${fragmentChain(levels, 2, 'code shops { name }', (_i, j) => (j ? ' @skip(if: false)' : ' @include(if: true)'), 'Community').split('\n').slice(1).join('\n')}`));
     // Nested inline fragments, each with a directive, doubling per level.
+    // Nested inline fragments, each with a directive: doubled per level while the text stays under 200 kB
+    // (the token limit refuses those), one branch per level beyond.
     let inline = 'communities { code }';
-    for (let i = 0; i < levels; i += 1) inline = `... on Query @include(if: true) { ${inline} } ... on Query @skip(if: false) { ${inline} }`;
-    if (inline.length < 200_000) cases.push(post('fragments', `inline fragments ${levels} levels doubled`, `{ ${inline} }`));
-    else cases.push(post('fragments', `inline fragments ${levels} levels (one branch)`, `{ ${'... on Query @include(if: true) { '.repeat(levels)}communities { code }${' }'.repeat(levels)} }`));
+    let doubled = 0;
+    while (doubled < levels && inline.length < 100_000) {
+      inline = `... on Query @include(if: true) { ${inline} } ... on Query @skip(if: false) { ${inline} }`;
+      doubled += 1;
+    }
+    const rest = levels - doubled;
+    inline = `${'... on Query @include(if: true) { '.repeat(rest)}${inline}${' }'.repeat(rest)}`;
+    cases.push(post('fragments', `inline fragments ${levels} levels (${doubled} doubled)`, `{ ${inline} }`));
     // Aliases at every level of a doubling chain.
     cases.push(post('fragments', `chain ${levels} aliased fields per level`, fragmentChain(levels, 2, 'x: __typename', (i) => ` @include(if: ${i % 2 === 0})`)));
   }
