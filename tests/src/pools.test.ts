@@ -62,6 +62,12 @@ async function handOut(orderId: string, group: GroupInfo) {
   return answer.data.groupOrder.handOutList as { building: string; households: { address: string; lines: { quantity: number }[] }[]; totals: { quantity: number }[] }[];
 }
 
+/** The merchant closes the pool now (the tests that are not about deadlines do not wait for them). */
+async function closeNow(poolId: string) {
+  const answer = await cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
+  expect(answer.errors).toBeUndefined();
+}
+
 const handedOutTotal = (list: Awaited<ReturnType<typeof handOut>>) => list.flatMap((b) => b.totals).reduce((n, t) => n + t.quantity, 0);
 
 describe('a pool joins with what the households signed up for', () => {
@@ -86,9 +92,9 @@ describe('a pool joins with what the households signed up for', () => {
     const groupA = alpha.groups[0]!;
     const groupB = beta.groups[0]!;
     const rice = await stockedProduct(cluster, shopId, { name: '粳米 5kg', packSize: 5, onHand: 100 });
-    const poolId = await openPool(rice, 1, 12);
-    const orderA = await openOrder(groupA, [rice], { deadline: inSeconds(12) });
-    const orderB = await openOrder(groupB, [rice], { deadline: inSeconds(12) });
+    const poolId = await openPool(rice, 1, 600);
+    const orderA = await openOrder(groupA, [rice], { deadline: inSeconds(600) });
+    const orderB = await openOrder(groupB, [rice], { deadline: inSeconds(600) });
     const [a1, a2, a3] = [await homeIn(alpha, groupA, '51', '5101'), await homeIn(alpha, groupA, '52', '5201'), await homeIn(alpha, groupA, '53', '5301')];
     const b1 = await homeIn(beta, groupB, '54', '5401');
     await signUp(a1, orderA, rice, 2);
@@ -105,8 +111,11 @@ describe('a pool joins with what the households signed up for', () => {
     const pool = await poolOf(poolId);
     expect(pool.entries).toEqual([{ quantity: 4, tolerance: 0 }, { quantity: 2, tolerance: 0 }]);
     expect(pool.progress).toMatchObject({ totalQuantity: 6, packsIfClosedNow: 1, wouldForm: true });
-    // A pooled order's sign-ups hold nothing on the shelf: the pool reserves whole packs at its close.
+    // A pooled order's sign-ups hold nothing on the shelf: the pool reserves whole packs at its close, and decides it.
     expect(await stockOf(rice)).toMatchObject({ reserved: 0 });
+    const alone = await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId: orderA } }, leaderToken(cluster, groupA));
+    expect(alone.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'POOLED', messageZh: `团购 ${orderA} 已加入拼单：拼单结束时才决定是否成团。` });
+    await closeNow(poolId);
 
     const a = await orderWhen(orderA, (o) => o.status !== 'POOLED');
     const b = await orderWhen(orderB, (o) => o.status !== 'POOLED');
@@ -127,14 +136,15 @@ describe('a pool joins with what the households signed up for', () => {
     const groupA = alpha.groups[0]!;
     const groupB = beta.groups[0]!;
     const rice = await stockedProduct(cluster, shopId, { name: '黑米 1kg', packSize: 4, onHand: 40 });
-    const poolId = await openPool(rice, 1);
-    const small = await openOrder(groupA, [rice], { minimum: 2, deadline: inSeconds(8) });
-    const fine = await openOrder(groupB, [rice], { minimum: 1, deadline: inSeconds(8) });
+    const poolId = await openPool(rice, 1, 600);
+    const small = await openOrder(groupA, [rice], { minimum: 2, deadline: inSeconds(600) });
+    const fine = await openOrder(groupB, [rice], { minimum: 1, deadline: inSeconds(600) });
     await signUp(await homeIn(alpha, groupA, '61', '6101'), small, rice, 3);
     await signUp(await homeIn(beta, groupB, '62', '6201'), fine, rice, 4);
     await join(cluster, groupA, poolId, small, 1);
     // Until the small order reaches its own minimum its units are shown apart: closing now leaves them out.
     expect(await join(cluster, groupB, poolId, fine, 0)).toMatchObject({ totalQuantity: 4, packsIfClosedNow: 1, unitsBelowOwnMinimum: 3 });
+    await closeNow(poolId);
 
     const failed = await orderWhen(small, (o) => o.status !== 'POOLED');
     expect(failed).toMatchObject({ status: 'FAILED', progress: { households: 1, reached: false, missing: 1 }, poolEntry: { allocated: 0, explanation: { rule: 'ORDER_BELOW_MINIMUM' } } });
@@ -196,8 +206,8 @@ describe('every allocated unit is on a hand-out line', () => {
   it('an order that gets 7 (4 asked + 3 tolerance) hands out 7: the extra goes one each in sign-up order, explained', async () => {
     const group = alpha.groups[0]!;
     const oil = await stockedProduct(cluster, shopId, { name: '花生油 1L', packSize: 7, onHand: 30 });
-    const poolId = await openPool(oil, 1);
-    const orderId = await openOrder(group, [oil], { deadline: inSeconds(8) });
+    const poolId = await openPool(oil, 1, 600);
+    const orderId = await openOrder(group, [oil], { deadline: inSeconds(600) });
     const first = await homeIn(alpha, group, '71', '7101');
     const second = await homeIn(alpha, group, '72', '7201');
     const third = await homeIn(alpha, group, '73', '7301');
@@ -205,6 +215,7 @@ describe('every allocated unit is on a hand-out line', () => {
     await signUp(second, orderId, oil, 1);
     await signUp(third, orderId, oil, 1);
     expect(await join(cluster, group, poolId, orderId, 3)).toMatchObject({ totalQuantity: 4, totalTolerance: 3, packsIfClosedNow: 1 });
+    await closeNow(poolId);
 
     const formed = await orderWhen(orderId, (o) => o.status !== 'POOLED');
     expect(formed.poolEntry).toMatchObject({ allocated: 7, explanation: { rule: 'FIRST_COME_TOLERANCE', allocated: 7, fromTolerance: 3 } });
@@ -302,7 +313,7 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
     const group = beta.groups[0]!;
     const noodles = await stockedProduct(cluster, shopId, { name: '挂面 500g', packSize: 10, onHand: 30 });
     const poolId = await propose(group, noodles, 60);
-    const orderId = await openOrder(group, [noodles], { deadline: inSeconds(8) });
+    const orderId = await openOrder(group, [noodles], { deadline: inSeconds(12) });
     await signUp(await homeIn(beta, group, '82', '8201'), orderId, noodles, 2);
     await join(cluster, group, poolId, orderId, 1);
 
@@ -365,8 +376,8 @@ describe('pools across communities', () => {
     const groupB = await groupOf(cluster, beta, 1);
     expect(new Set([groupA.compoundId, groupB.compoundId, groupC.compoundId]).size).toBe(3);
     const rice = await stockedProduct(cluster, shopId, { name: '珍珠米 5kg', packSize: 5, onHand: 50 });
-    const poolId = await openPool(rice, 2);
-    const orders = await Promise.all([groupA, groupB, groupC].map((g) => openOrder(g, [rice], { deadline: inSeconds(8) })));
+    const poolId = await openPool(rice, 2, 600);
+    const orders = await Promise.all([groupA, groupB, groupC].map((g) => openOrder(g, [rice], { deadline: inSeconds(600) })));
     await signUp(await homeIn(alpha, groupA, '91', '9101'), orders[0]!, rice, 4);
     await signUp(await household(cluster, beta, groupB.compoundId, '92', '9201'), orders[1]!, rice, 3);
     const c1 = await household(cluster, alpha, groupC.compoundId, '93', '9301');
@@ -376,6 +387,7 @@ describe('pools across communities', () => {
     await join(cluster, groupC, poolId, orders[2]!, 1);
     const open = await cluster.query(`{ openPools(first: 10) { id progress { packsIfClosedNow packsMissing } } }`);
     expect(open.data.openPools).toEqual(expect.arrayContaining([{ id: poolId, progress: { packsIfClosedNow: 2, packsMissing: 0 } }]));
+    await closeNow(poolId);
 
     const results = await Promise.all(orders.map((o) => orderWhen(o, (x) => x.status !== 'POOLED')));
     expect(results.map((r) => r.poolEntry.allocated)).toEqual([4, 3, 3]);

@@ -244,6 +244,14 @@ export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderAction
   return idempotent(ctx, input.idempotencyKey, 'closeGroupOrder', input, GroupOrder, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId);
     leaderRole(ctx.claims, order.groupId);
+    if (order.status === GroupOrderStatus.POOLED) {
+      const id = orderLabel(ctx.community, order);
+      throw lilongError(
+        'ORDER_CLOSED',
+        { en: `Group order ${id} is in a pool: it forms or fails when the pool closes.`, zh: `团购 ${id} 已加入拼单：拼单结束时才决定是否成团。` },
+        { status: order.status },
+      );
+    }
     if (order.status !== GroupOrderStatus.OPEN) throw orderClosed(order, ctx.community);
     await decideOrder(em, ctx.community, order, ctx.claims.sub);
     return order;

@@ -97,6 +97,20 @@ async function handToPool(em: EntityManager, community: string, pool: Pool, orde
   }
 }
 
+/** ORDER_CLOSED for an order that no longer takes sign-ups (decided, or past its deadline): it cannot join a pool. */
+function notJoinable(order: GroupOrder, community: string) {
+  const id = orderLabel(community, order);
+  const late = order.status === GroupOrderStatus.OPEN;
+  return lilongError(
+    'ORDER_CLOSED',
+    {
+      en: `Group order ${id} is ${order.status}${late ? ' and past its deadline' : ''}; only an order still taking sign-ups joins a pool.`,
+      zh: `团购 ${id} ${late ? '已过截止时间' : `状态为${statusZh(order.status)}`}，只有仍在接龙的团购可以拼单。`,
+    },
+    { status: order.status },
+  );
+}
+
 /**
  * A leader puts a group order into a pool with a tolerance, or changes its tolerance. The order joins with the units
  * its households signed up for, and from then on its entry follows their sign-ups (pool-entry.ts); every change is
@@ -124,12 +138,7 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = ne
       }
       return pool;
     }
-    if (order.status !== GroupOrderStatus.OPEN || !order.takesSignUps(now)) {
-      throw lilongError('ORDER_CLOSED', {
-        en: `Group order ${orderLabel(ctx.community, order)} is ${order.status}${order.status === GroupOrderStatus.OPEN ? ' and past its deadline' : ''}; only an order still taking sign-ups joins a pool.`,
-        zh: `团购 ${orderLabel(ctx.community, order)} ${order.status === GroupOrderStatus.OPEN ? '已过截止时间' : `状态为${statusZh(order.status)}`}，只有仍在接龙的团购可以拼单。`,
-      }, { status: order.status });
-    }
+    if (order.status !== GroupOrderStatus.OPEN || !order.takesSignUps(now)) throw notJoinable(order, ctx.community);
     if (await em.findOne(PoolEntry, { order })) throw badInput('input.orderId', 'is already in another pool.', '已在另一个拼单中。');
     const quantity = await signedUpUnits(em, order, pool.product.localId);
     const joined = em.create(PoolEntry, { pool, order, quantity, tolerance: input.tolerance, joinedAt: now });
