@@ -4,6 +4,7 @@ export interface LatencySummary {
   mean: number;
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -11,7 +12,7 @@ export function summarize(ms: number[]): LatencySummary {
   const sorted = [...ms].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
   const round = (x: number) => Math.round(x * 100) / 100;
-  return { n: ms.length, mean: round(ms.reduce((a, b) => a + b, 0) / ms.length), p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]!) };
+  return { n: ms.length, mean: round(ms.reduce((a, b) => a + b, 0) / ms.length), p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]!) };
 }
 
 export async function timeSeries(n: number, warmup: number, run: () => Promise<void>): Promise<LatencySummary> {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signAssertion, signJwt, type Role } from '@lilong/kit';
-import { committedSchema, createHub, Directory, HUB_AUDIENCE, type CommunityEntry, type Hub } from '@lilong/gateway';
+import { committedSchema, createHub, Directory, HUB_AUDIENCE, type CommunityEntry, type Hub, type HubConfig } from '@lilong/gateway';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
 import type { ShardedSubgraphName } from '@lilong/schema';
 import type { PlanNode } from '@apollo/query-planner';
@@ -20,6 +20,8 @@ export interface ClusterOptions {
   background?: boolean;
   /** SDL the hub expects of the nodes (to test a node on another schema). @default the committed SDL */
   expectedSdl?: ReadonlyMap<ShardedSubgraphName, string>;
+  /** The hub's operation limits, rate limits and request budget. @default the hub's defaults */
+  protection?: Pick<HubConfig, 'limits' | 'rateLimits' | 'budget'>;
 }
 
 export interface GraphQLAnswer<T = any> {
@@ -85,6 +87,7 @@ export class TestCluster {
         issuers: new Map([[ISSUER, this.issuerKey.publicKey]]),
         ...committedSchema(),
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
+        ...this.options.protection,
         link: { timeoutMs: this.options.timeoutMs ?? 2000, failureThreshold: 3, openMs: this.options.breakerOpenMs ?? 300 },
       },
       { directory: new Directory(entries), logger: quietLogger, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },

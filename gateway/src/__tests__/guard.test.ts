@@ -1,6 +1,6 @@
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_OPERATION_LIMITS } from '../guard/limits';
-import { expandedSize, isIntrospectionOnly } from '../guard/measure';
+import { expandedSize, introspectionPlacement } from '../guard/measure';
 import { OperationGuard, pickOperation } from '../guard/operation-guard';
 
 const schema = buildSchema(`
@@ -42,20 +42,18 @@ describe('expandedSize', () => {
   });
 });
 
-describe('isIntrospectionOnly', () => {
+describe('introspectionPlacement', () => {
   it('sees introspection through inline fragments with directives and named fragments', () => {
-    for (const text of [
-      '{ __schema { queryType { name } } }',
-      '{ ... on Query @include(if: true) { __schema { queryType { name } } } }',
-      '{ ...I } fragment I on Query { __type(name: "Query") { name } __typename }',
-    ]) {
+    const placement = (text: string) => {
       const { document, operation } = operationOf(text);
-      expect(isIntrospectionOnly(document, operation)).toBe(true);
-    }
-    for (const text of ['{ __typename }', '{ __schema { queryType { name } } communities { code } }']) {
-      const { document, operation } = operationOf(text);
-      expect(isIntrospectionOnly(document, operation)).toBe(false);
-    }
+      return introspectionPlacement(document, operation);
+    };
+    expect(placement('{ __schema { queryType { name } } }')).toBe('only');
+    expect(placement('{ ... on Query @include(if: true) { __schema { queryType { name } } } }')).toBe('only');
+    expect(placement('{ ...I } fragment I on Query { __type(name: "Query") { name } __typename }')).toBe('only');
+    expect(placement('{ __typename }')).toBe('none');
+    expect(placement('{ __schema { queryType { name } } communities { code } }')).toBe('top');
+    expect(placement('{ ... on Query @include(if: true) { __schema { queryType { name } } communities { code } } }')).toBe('nested');
   });
 });
 

@@ -51,6 +51,18 @@ function paramsOf(req: IncomingMessage, body: unknown): Params | undefined {
  */
 export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, endpoint: GraphQLEndpoint): Promise<void> {
   const { claims } = endpoint;
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    req.resume();
+    sendGraphQLError(
+      res,
+      405,
+      'BAD_REQUEST',
+      { en: `Bad request: ${req.method} is not served here; send GraphQL with POST (or queries with GET).`, zh: `请求无效：不支持 ${req.method} 方法，请用 POST（查询也可用 GET）发送。` },
+      {},
+      { allow: 'GET, POST' },
+    );
+    return;
+  }
   const wait = !endpoint.enabled ? 0 : await endpoint.rateLimiter.take(callerKey(req, claims, endpoint.rateLimits.trustProxy));
   if (wait > 0) {
     req.resume();
@@ -76,6 +88,8 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
   const schema = endpoint.schema();
   const method = req.method ?? 'GET';
   let operationType: string | undefined;
+  /** The operation the guard picked: Apollo must run the same one (an empty operationName means none to us). */
+  let pickedName: string | undefined | null = null;
   if (endpoint.enabled && params && typeof params.query === 'string' && schema && (method === 'GET' || method === 'POST')) {
     const verdict = endpoint.guard.check(schema, params.query, params.operationName);
     if (!verdict.ok) {
@@ -83,6 +97,7 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
       return;
     }
     operationType = verdict.operation.operation;
+    pickedName = verdict.operation.name?.value;
     if (operationType === 'mutation' && method === 'GET') {
       sendGraphQLError(res, 405, 'BAD_REQUEST', { en: 'Bad request: mutations must be sent with POST.', zh: '请求无效：变更操作须使用 POST 发送。' }, {}, { allow: 'POST' });
       return;
@@ -106,5 +121,18 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
     }
   }
   const deadline = Date.now() + (operationType === 'mutation' ? endpoint.budget.mutationMs : endpoint.budget.queryMs);
-  await executeGraphQLHttp(endpoint.server, req, res, async () => ({ claims, deadline }), body);
+  await executeGraphQLHttp(endpoint.server, req, res, async () => ({ claims, deadline }), normalised(req, body, pickedName));
+}
+
+/** The request as Apollo should see it: with the operation the guard picked named (or unnamed) explicitly. */
+function normalised(req: IncomingMessage, body: unknown, pickedName: string | undefined | null) {
+  if (pickedName === null) return { body };
+  if (req.method === 'GET') {
+    const search = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    if (pickedName === undefined) search.delete('operationName');
+    else search.set('operationName', pickedName);
+    return { body, search: `?${search.toString()}` };
+  }
+  const { operationName: _given, ...rest } = body as Record<string, unknown>;
+  return { body: pickedName === undefined ? rest : { ...rest, operationName: pickedName } };
 }

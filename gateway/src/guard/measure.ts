@@ -87,29 +87,41 @@ export function expandedSize(
 const META_FIELDS = new Set(['__schema', '__type', '__typename']);
 
 /**
- * True when the operation's root selects only introspection fields (`__schema`, `__type`, `__typename`), through
- * inline fragments and fragment spreads too. Such an operation needs no community and is answered by the hub.
+ * Where an operation's root asks for introspection (`__schema`, `__type`):
+ * - `none`: it does not;
+ * - `only`: nothing else is asked (through inline fragments and spreads too): the hub answers it from its schema;
+ * - `top`: beside data, as root fields, which the gateway handles;
+ * - `nested`: beside data inside a root-level fragment, which `@apollo/query-planner` cannot plan.
  */
-export function isIntrospectionOnly(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  if (operation.operation !== 'query') return false;
+export function introspectionPlacement(document: DocumentNode, operation: OperationDefinitionNode): 'none' | 'only' | 'top' | 'nested' {
+  if (operation.operation !== 'query') return 'none';
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const seen = new Set<string>();
-  let schemaField = false;
-  const only = (set: SelectionSetNode): boolean =>
-    set.selections.every((selection) => {
+  let introspection = false;
+  let nested = false;
+  let data = false;
+  const walk = (set: SelectionSetNode, inFragment: boolean): void => {
+    for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value !== '__typename') schemaField ||= META_FIELDS.has(selection.name.value);
-        return META_FIELDS.has(selection.name.value);
+        const name = selection.name.value;
+        if (name === '__schema' || name === '__type') {
+          introspection = true;
+          nested ||= inFragment;
+        } else if (!META_FIELDS.has(name)) data = true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet, true);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet, true);
       }
-      if (selection.kind === Kind.INLINE_FRAGMENT) return only(selection.selectionSet);
-      const name = selection.name.value;
-      if (seen.has(name)) return true;
-      seen.add(name);
-      const fragment = fragments.get(name);
-      return fragment ? only(fragment.selectionSet) : false;
-    });
-  return only(operation.selectionSet) && schemaField;
+    }
+  };
+  walk(operation.selectionSet, false);
+  if (!introspection) return 'none';
+  if (!data) return 'only';
+  return nested ? 'nested' : 'top';
 }

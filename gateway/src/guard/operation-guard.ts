@@ -12,7 +12,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { LIMIT_LABELS, type LimitName, type OperationLimits } from './limits';
-import { expandedSize, isIntrospectionOnly } from './measure';
+import { expandedSize, introspectionPlacement } from './measure';
 
 export type GuardVerdict =
   | { ok: true; document: DocumentNode; operation: OperationDefinitionNode; introspectionOnly: boolean }
@@ -72,6 +72,8 @@ export class OperationGuard {
     try {
       document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: false });
     } catch (error) {
+      // A document nested thousands of brackets deep overflows the parser's stack before the token limit.
+      if (error instanceof RangeError) return { ok: false, errors: [limitError('depth', this.limits.maxDepth)] };
       if (!(error instanceof GraphQLError)) throw error;
       const tooMany = TOO_MANY_TOKENS.exec(error.message);
       if (tooMany) return { ok: false, errors: [limitError('tokens', this.limits.maxTokens)] };
@@ -100,7 +102,19 @@ export class OperationGuard {
     }
     const refusals = validate(schema, document, this.armorRules, { maxErrors: 10 });
     if (refusals.length > 0) return { ok: false, errors: refusals };
-    return { ok: true, document, operation, introspectionOnly: isIntrospectionOnly(document, operation) };
+    const introspection = introspectionPlacement(document, operation);
+    if (introspection === 'nested') {
+      return {
+        ok: false,
+        errors: [
+          lilongError('OPERATION_NOT_SUPPORTED', {
+            en: 'Ask for __schema or __type at the top level of the query (or in a query of its own), not inside a fragment beside other fields.',
+            zh: '请在查询的最外层（或单独的查询中）请求 __schema 或 __type，不要放在与其他字段并列的片段内。',
+          }),
+        ],
+      };
+    }
+    return { ok: true, document, operation, introspectionOnly: introspection === 'only' };
   }
 }
 

@@ -86,23 +86,30 @@ export async function writeHTTPGraphQLResponse(res: ServerResponse, response: HT
   }
 }
 
+/** A request whose body (and maybe query string) the caller has already read and normalised. */
+export interface ReadRequest {
+  body: unknown;
+  /** @default the request URL's query string */
+  search?: string;
+}
+
 /**
  * Hands one Node HTTP request to an Apollo Server (the integration API of @apollo/server, without express).
- * `body` is the already-read JSON body, when the caller has read it.
+ * Without `read`, the body is read here; with it, `read.body` is what was read (possibly nothing).
  */
 export async function executeGraphQLHttp<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
   context: ContextFunction<[], TContext>,
-  body?: unknown,
+  read?: ReadRequest,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const httpGraphQLRequest: HTTPGraphQLRequest = {
     method: req.method ?? 'GET',
     headers: headerMapOf(req),
-    search: url.search,
-    body: body === undefined ? await readJsonBody(req) : body,
+    search: read?.search ?? url.search,
+    body: read ? read.body : await readJsonBody(req),
   };
   const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
   await writeHTTPGraphQLResponse(res, response);
