@@ -172,6 +172,8 @@ function describeExit(event: Extract<SupervisorEvent, { kind: 'exited' }>): stri
  */
 export async function start(options: StartOptions): Promise<void> {
   const began = Date.now();
+  // With lilong-hub and lilong-node <code>, `ps aux | grep lilong-` lists the whole sub-district.
+  process.title = 'lilong-launcher';
   const host = process.env.HOST ?? '127.0.0.1';
   // PostgreSQL may run as another user (when started as root): the home folder must be enterable by it.
   mkdirSync(LILONG_HOME, { recursive: true, mode: 0o755 });

@@ -58,6 +58,7 @@ describe('npm start', () => {
     expect(state).toBeDefined();
     expect(Object.keys(state.nodes).length).toBeGreaterThanOrEqual(3);
     expect(state.hub?.pid).not.toBe(state.launcher);
+    expect(commandLine(state.launcher)).toBe('lilong-launcher');
     expect(commandLine(state.hub!.pid!)).toBe('lilong-hub');
     for (const [code, node] of Object.entries(state.nodes)) expect(commandLine(node.pid!)).toBe(`lilong-node ${code}`);
     expect(commandLine(state.postgres!)).toContain(path.join(run!.home, 'pgdata'));
