@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { reasonZh, subgraphZh } from './messages';
 
 /**
  * One error per missing community: a query touching three subgraphs of a community that is down gets three
@@ -51,7 +52,7 @@ export function coalesce(errors: readonly GraphQLFormattedError[]): GraphQLForma
         ...first.extensions,
         subgraph: seen.subgraphs[0],
         subgraphs: seen.subgraphs,
-        messageZh: `社区 ${community} 暂时无法访问（${reason}），本次结果缺少其 ${subgraphs} 数据。`,
+        messageZh: `社区 ${community} 暂时无法访问（${seen.reasons.map(reasonZh).join('、')}），本次结果缺少其${seen.subgraphs.filter(Boolean).map(subgraphZh).join('、')}数据。`,
       },
     };
   }

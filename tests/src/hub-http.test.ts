@@ -112,6 +112,10 @@ it('says UNAVAILABLE next to the missing data while a node is down, and ACTIVE i
   expect(during.body.errors?.some((e) => e.extensions.code === 'COMMUNITY_UNAVAILABLE' && e.extensions.community === down)).toBe(true);
   expect(statusOf(during)).toMatchObject({ status: 'UNAVAILABLE', shops: null });
   expect(statusOf(during).statusDetail).toEqual(expect.any(String));
+  const outage = during.body.errors!.find((e) => e.extensions.community === down)!;
+  // The Chinese message names what is missing in Chinese, not by subgraph or reason code.
+  expect(outage.extensions.messageZh).toMatch(/暂时无法访问（.+）/);
+  expect(outage.extensions.messageZh).not.toMatch(/groups|shops|volunteers|[A-Z]{2,}_[A-Z]+|TIMEOUT/);
 
   await cluster.restartNode(down);
   let after = await post({ query });

@@ -9,6 +9,7 @@ import { CommunityUnavailable, type CommunityLinks, type GraphQLResponseBody } f
 import { addSortKey, documentWithFields, entityFieldsByType, fieldsOn, parseFetch, responseKey, type ParsedFetch } from './documents';
 import { mergeLists, stableKey, type Origin } from './merge';
 import type { FieldRule, SubgraphRules } from './rules';
+import { reasonZh, subgraphZh } from '../messages';
 import { print } from 'graphql';
 
 export interface HubContext {
@@ -31,8 +32,11 @@ type Analysis =
   | { kind: 'entities'; parsed: ParsedFetch; query: string; fanout: FanoutSelection[] }
   | { kind: 'root'; parsed: ParsedFetch; fields: { key: string; field: FieldNode; rule?: FieldRule }[] };
 
-/** Fetch analyses by query text; the planner reuses a small set of fetch documents. */
-const ANALYSIS_CACHE_SIZE = 500;
+/**
+ * Fetch analyses by query text; the planner reuses a small set of fetch documents. Bounded by the text's size
+ * (an analysis holds about as much as its text), not by count, so a few huge fetches cannot pin memory.
+ */
+const ANALYSIS_CACHE_BYTES = 8 * 1024 * 1024;
 
 function coded(code: ErrorCode, message: BilingualMessage, extensions: Record<string, unknown>, path?: Path): ErrorEntry {
   return { message: message.en, ...(path ? { path } : {}), extensions: { code, messageZh: message.zh, ...extensions } };
@@ -49,6 +53,7 @@ function fromGraphQLError(error: GraphQLError, path?: Path): ErrorEntry {
  */
 export class ShardedDataSource implements GraphQLDataSource<HubContext> {
   private readonly analyses = new Map<string, Analysis>();
+  private analysesBytes = 0;
 
   constructor(
     private readonly subgraph: ShardedSubgraphName,
@@ -101,8 +106,15 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
       });
       analysis = { kind: 'root', parsed, fields };
     }
-    if (this.analyses.size >= ANALYSIS_CACHE_SIZE) this.analyses.delete(this.analyses.keys().next().value as string);
-    this.analyses.set(query, analysis);
+    while (this.analyses.size > 0 && this.analysesBytes + query.length > ANALYSIS_CACHE_BYTES) {
+      const oldest = this.analyses.keys().next().value as string;
+      this.analyses.delete(oldest);
+      this.analysesBytes -= oldest.length;
+    }
+    if (query.length <= ANALYSIS_CACHE_BYTES) {
+      this.analyses.set(query, analysis);
+      this.analysesBytes += query.length;
+    }
     return analysis;
   }
 
@@ -124,7 +136,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
       'COMMUNITY_UNAVAILABLE',
       {
         en: `Community ${error.community} (${name}) is unavailable (${error.reason}): its ${this.subgraph} data is missing from this answer.`,
-        zh: `社区 ${name}（${error.community}）暂时无法访问（${error.reason}），本次结果缺少其${this.subgraph}数据。`,
+        zh: `社区 ${name}（编号 ${error.community}）暂时无法访问（${reasonZh(error.reason)}），本次结果缺少其${subgraphZh(this.subgraph)}数据。`,
       },
       { community: error.community, subgraph: this.subgraph, reason: error.reason },
       path,
@@ -420,7 +432,7 @@ function budgetExceeded(subgraph: ShardedSubgraphName): GraphQLResponseBody {
     errors: [
       coded(
         'REQUEST_BUDGET_EXCEEDED',
-        { en: `The request ran out of time at the hub before asking ${subgraph}; that part is missing.`, zh: '请求在枢纽处已超出时间预算，部分数据未能获取。' },
+        { en: `The request ran out of time at the hub before asking ${subgraph}; that part is missing.`, zh: `请求在枢纽处已超出时间预算，${subgraphZh(subgraph)}数据未能获取。` },
         { subgraph },
       ),
     ],
