@@ -321,8 +321,11 @@ export async function start(options: StartOptions): Promise<void> {
       throw new Error(`could not start the embedded PostgreSQL 无法启动嵌入式数据库: ${(error as Error).message}`);
     }
     if (stopping) return;
+    log.info('postgres started', { ms: Date.now() - began });
     const prepared = await Promise.all(DEMO_COMMUNITIES.map((c) => prepareCommunity(pg!.adminUrl, c)));
+    log.info('communities prepared', { ms: Date.now() - began });
     const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
+    log.info('demo orders prepared', { ms: Date.now() - began });
     if (stopping) return;
     const nodeUrls = await Promise.all(
       DEMO_COMMUNITIES.map((c, i) =>
@@ -355,6 +358,7 @@ export async function start(options: StartOptions): Promise<void> {
       status: 'active',
     }));
     writeDirectory(directory);
+    log.info('nodes ready', { ms: Date.now() - began });
     const listening = await hubUrl;
     const unverified = await waitForVerified(listening, directory, VERIFY_TIMEOUT_MS);
     if (stopping) return;
