@@ -49,11 +49,12 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const stopWatching = options.directory
     ? () => undefined
     : directory.watch(config.directoryPath, (error) => log.error('directory change refused; keeping the last good one', error));
+  // The links first: their own 'change' listener marks every node unverified, which the check below relies on.
+  const links = new CommunityLinks(directory, config.hubPrivateKey, config.expectedSdl, log, config.link);
   directory.on('change', () => {
     log.info('directory reloaded', { communities: directory.list().map((c) => c.code) });
     void links.verifyAll();
   });
-  const links = new CommunityLinks(directory, config.hubPrivateKey, config.expectedSdl, log, config.link);
   const hubSchema = buildHubSubgraph(directory, links);
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
