@@ -3,7 +3,8 @@ import type { Claims } from './auth/claims';
 
 /**
  * What every resolver of a community node sees, built fresh for each request: a forked EntityManager (never the
- * global one), DataLoaders that live and die with the request, and the caller's claims from the hub's assertion.
+ * global one), DataLoaders that live and die with the request, the caller's claims from the hub's assertion, and
+ * the request's abort signal.
  */
 export interface SubgraphContext<Loaders = unknown> {
   /** This node's community code. */
@@ -11,4 +12,10 @@ export interface SubgraphContext<Loaders = unknown> {
   em: EntityManager;
   loaders: Loaders;
   claims: Claims;
+  /**
+   * Aborts when the request is over its budget or its caller (the hub) has gone away; its reason is the coded
+   * error to answer with. The node checks it before every resolver and SQL statement; long loops in services
+   * may check it too (`signal.throwIfAborted()`).
+   */
+  signal: AbortSignal;
 }

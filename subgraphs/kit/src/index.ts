@@ -14,3 +14,8 @@ export * from './ids';
 export * from './loaders';
 export * from './validate';
 export * from './idempotency';
+export * from './budget';
+export * from './database-errors';
+export * from './document-limits';
+export * from './log-limiter';
+export * from './auth/replay-cache';

@@ -1,6 +1,52 @@
-import { DefaultLogger, LoggerNamespace, LoggerOptions, LogContext, MikroORM, type EntityClass, type MigrationObject } from '@mikro-orm/core';
+import {
+  DefaultLogger,
+  LoggerNamespace,
+  LoggerOptions,
+  LogContext,
+  MikroORM,
+  type EntityClass,
+  type EventSubscriber,
+  type MigrationObject,
+  type TransactionEventArgs,
+} from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { currentBudget } from './budget';
+import { redactMessage } from './database-errors';
+import type { Logger } from './log';
+
+/**
+ * How long the database may keep a request waiting. PostgreSQL enforces the statement timeouts itself, so a
+ * statement is cancelled even while the node's event loop is busy; a cancelled statement aborts its transaction,
+ * which then rolls back as a whole.
+ */
+export interface DatabaseLimits {
+  /**
+   * `statement_timeout` of every connection, in ms: any statement of a query, and any statement outside a
+   * transaction. A query's whole budget at the node is about this long (3000 ms). @default 3000
+   */
+  statementTimeoutMs: number;
+  /**
+   * `statement_timeout` inside the transactions of mutations and of background work, in ms: writes wait for row
+   * locks on hot rows (a popular product during sign-ups), within the hub's 15 s mutation timeout. @default 15000
+   */
+  writeStatementTimeoutMs: number;
+  /**
+   * Longest wait for a connection, in ms: for a free one from the pool, and for a new one to open. Past it the
+   * request fails at once with DATABASE_UNAVAILABLE instead of queueing behind others for a minute (knex's
+   * default), by when the hub has long given up (2500 ms). @default 2000
+   */
+  acquireTimeoutMs: number;
+  /** PostgreSQL ends a session left idle inside a transaction this long, so nothing holds locks forever, in ms. @default 60000 */
+  idleInTransactionTimeoutMs: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  statementTimeoutMs: 3000,
+  writeStatementTimeoutMs: 15_000,
+  acquireTimeoutMs: 2000,
+  idleInTransactionTimeoutMs: 60_000,
+};
 
 export interface DomainOrmOptions {
   /** The PostgreSQL schema holding this domain's tables, e.g. `shops`. */
@@ -10,10 +56,16 @@ export interface DomainOrmOptions {
   migrations: MigrationObject[];
   /** Called with every SQL statement the ORM sends (for statement-count checks). */
   onQuery?: (sql: string) => void;
-  /** @default 5 */
+  /** @default 5; never fewer than 2, as migrations need a second connection while they hold one. */
   poolSize?: number;
   /** Folder new migrations are written to (only for generating them). */
   migrationsPath?: string;
+  /** @default DEFAULT_DATABASE_LIMITS */
+  limits?: DatabaseLimits;
+  /** Shown in `pg_stat_activity`. @default `lilong:<domain>` */
+  applicationName?: string;
+  /** Where the driver's own warnings go (a connection lost, ...). @default the console, as knex does */
+  log?: Pick<Logger, 'warn'>;
 }
 
 class QueryHookLogger extends DefaultLogger {
@@ -26,9 +78,39 @@ class QueryHookLogger extends DefaultLogger {
   }
 }
 
+/**
+ * Gives writes their longer statement timeout, and holds transactions to the request's budget: one that started
+ * for a request past its budget, or abandoned by its caller, rolls back instead of committing.
+ */
+class TransactionLimits implements EventSubscriber {
+  constructor(private readonly writeStatementTimeoutMs: number) {}
+
+  async afterTransactionStart(args: TransactionEventArgs): Promise<void> {
+    if (currentBudget()?.isMutation === false) return;
+    try {
+      // Through knex, not the EntityManager: this must not meet the budget check (a throw here, before MikroORM
+      // holds the transaction, would leak its connection). `set local` ends with the transaction.
+      await (args.transaction as { raw(sql: string): PromiseLike<unknown> }).raw(`set local statement_timeout = ${this.writeStatementTimeoutMs}`);
+    } catch {
+      // The transaction is now aborted: its next statement fails and MikroORM rolls it back.
+    }
+  }
+
+  async beforeTransactionCommit(): Promise<void> {
+    currentBudget()?.check();
+  }
+}
+
+/** knex's logger, into ours: it writes a line per lost connection, which a database restart multiplies. */
+function driverLog(log: Pick<Logger, 'warn'>) {
+  const warn = (message: unknown) => log.warn('database driver', { detail: redactMessage(String(message)) });
+  return { warn, error: warn, deprecate: () => undefined, debug: () => undefined };
+}
+
 /** One MikroORM per domain, over the domain's own PostgreSQL schema; no global EntityManager. */
 export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM<PostgreSqlDriver>> {
   const { onQuery } = options;
+  const limits = options.limits ?? DEFAULT_DATABASE_LIMITS;
   return MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
     clientUrl: options.databaseUrl,
@@ -47,10 +129,27 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
     },
     pool: {
       min: 0,
-      max: options.poolSize ?? 5,
+      max: Math.max(2, options.poolSize ?? 5),
+      acquireTimeoutMillis: limits.acquireTimeoutMs,
       // Raw SQL in services names tables without their schema; every connection looks in the domain's schema first.
       afterCreate: (conn: { query(sql: string, done: (err?: Error) => void): void }, done: (err: Error | undefined, conn: unknown) => void) =>
         conn.query(`set search_path to "${options.domain}", public`, (err) => done(err, conn)),
+    },
+    driverOptions: {
+      ...(options.log ? { log: driverLog(options.log) } : {}),
+      // Sent by pg when the connection opens: no extra round trip, and no connection ever runs without them.
+      connection: {
+        statement_timeout: limits.statementTimeoutMs,
+        idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+        connectionTimeoutMillis: limits.acquireTimeoutMs,
+        application_name: options.applicationName ?? `lilong:${options.domain}`,
+      },
+    },
+    subscribers: [new TransactionLimits(limits.writeStatementTimeoutMs)],
+    // Every statement of a request goes through here first: a request over its budget sends no more SQL.
+    onQuery: (sql) => {
+      currentBudget()?.check();
+      return sql;
     },
     allowGlobalContext: false,
     debug: onQuery ? ['query'] : false,
@@ -59,9 +158,16 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
   });
 }
 
-/** Creates the domain's schema if needed and applies every pending committed migration. */
+/**
+ * Creates the domain's schema if needed and applies every pending committed migration, all in one transaction
+ * without a statement timeout: a migration may rewrite a big table, and a node that cannot migrate cannot start.
+ */
 export async function migrateDomain(orm: MikroORM<PostgreSqlDriver>, domain: string): Promise<string[]> {
   await orm.em.fork().getConnection().execute(`create schema if not exists "${domain}"`);
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  return orm.em.fork().transactional(async (em) => {
+    const transaction = em.getTransactionContext();
+    await em.getConnection().execute('set local statement_timeout = 0', [], 'run', transaction);
+    const applied = await orm.getMigrator().up({ transaction });
+    return applied.map((m) => m.name);
+  });
 }

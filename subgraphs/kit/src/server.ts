@@ -1,17 +1,63 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { currentBudget } from './budget';
 import type { SubgraphContext } from './context';
+import { DEFAULT_DOCUMENT_LIMITS, documentLimitsRule, type DocumentLimits } from './document-limits';
 import { ErrorLog, formatSubgraphError } from './errors';
 
+export interface SubgraphServerOptions {
+  /** @default DEFAULT_DOCUMENT_LIMITS */
+  documentLimits?: DocumentLimits;
+}
+
+/**
+ * Holds each request to its budget (see `budget.ts`): a mutation gets the mutation time limit, every field
+ * resolver is counted and checked before it runs, and a request stopped over budget answers with that one error
+ * and no data, rather than one error per field that was still to resolve.
+ */
+const budgetPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {
+  async requestDidStart() {
+    const budget = currentBudget();
+    if (!budget) return;
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'mutation') budget.markMutation();
+        budget.check();
+      },
+      async executionDidStart() {
+        return {
+          willResolveField() {
+            budget.countField();
+          },
+        };
+      },
+      async willSendResponse({ response }) {
+        const stopped = budget.stopped;
+        if (stopped && response.body.kind === 'single') response.body.singleResult = { data: null, errors: [stopped.toJSON()] };
+      },
+    };
+  },
+};
+
 /** Builds (without listening) the Apollo Server of one subgraph. */
-export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog): ApolloServer<SubgraphContext<L>> {
+export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, options: SubgraphServerOptions = {}): ApolloServer<SubgraphContext<L>> {
+  const limits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
   return new ApolloServer<SubgraphContext<L>>({
     schema,
     formatError: formatSubgraphError(log),
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [documentLimitsRule(limits)],
+    // Apollo's own complaints go to the node's (rate-limited) log, not to the console.
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message) => log.warn(String(message)),
+      error: (message) => log.error(String(message)),
+    },
     // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>],
   });
 }

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { publicKeyFromPem } from '@lilong/kit';
+import {
+  DEFAULT_DATABASE_LIMITS,
+  DEFAULT_DOCUMENT_LIMITS,
+  DEFAULT_REQUEST_LIMITS,
+  publicKeyFromPem,
+  type DatabaseLimits,
+  type DocumentLimits,
+  type RequestLimits,
+} from '@lilong/kit';
 import { isCommunityCode } from '@lilong/schema';
 
 export interface NodeConfig {
@@ -16,13 +24,31 @@ export interface NodeConfig {
   host: string;
   /** Database connections per domain. @default 10 (DATABASE_POOL_SIZE) */
   poolSize?: number;
+  /** Time and size each request may take. @default DEFAULT_REQUEST_LIMITS */
+  requestLimits?: RequestLimits;
+  /** Depth, size and tokens of the documents the node runs. @default DEFAULT_DOCUMENT_LIMITS */
+  documentLimits?: DocumentLimits;
+  /** Statement timeouts and the wait for a connection. @default DEFAULT_DATABASE_LIMITS */
+  databaseLimits?: DatabaseLimits;
 }
 
 export class ConfigError extends Error {}
 
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer ${min}-${max}, got "${raw}"`);
+  return value;
+}
+
 /**
  * Node configuration from the environment: LILONG_COMMUNITY, DATABASE_URL, LILONG_HUB_PUBLIC_KEY (PEM) or
- * LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST. A bad value stops start-up with a message naming the variable.
+ * LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
+ * LILONG_NODE_MUTATION_BUDGET_MS, LILONG_NODE_MAX_FIELDS; the document limits LILONG_NODE_MAX_TOKENS,
+ * LILONG_NODE_MAX_DEPTH, LILONG_NODE_MAX_SELECTIONS; the database limits DATABASE_STATEMENT_TIMEOUT_MS,
+ * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
+ * A bad value stops start-up with a message naming the variable.
  */
 export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
   const community = env.LILONG_COMMUNITY ?? '';
@@ -44,5 +70,31 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
   const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 200) throw new ConfigError(`DATABASE_POOL_SIZE must be 1-200, got "${env.DATABASE_POOL_SIZE}"`);
-  return { community, databaseUrl, hubPublicKey, port, host: env.HOST ?? '127.0.0.1', poolSize };
+  const r = DEFAULT_REQUEST_LIMITS;
+  const d = DEFAULT_DOCUMENT_LIMITS;
+  const db = DEFAULT_DATABASE_LIMITS;
+  return {
+    community,
+    databaseUrl,
+    hubPublicKey,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    poolSize,
+    requestLimits: {
+      queryMs: intFrom(env, 'LILONG_NODE_QUERY_BUDGET_MS', r.queryMs, 100, 600_000),
+      mutationMs: intFrom(env, 'LILONG_NODE_MUTATION_BUDGET_MS', r.mutationMs, 100, 600_000),
+      maxFields: intFrom(env, 'LILONG_NODE_MAX_FIELDS', r.maxFields, 100, 100_000_000),
+    },
+    documentLimits: {
+      maxTokens: intFrom(env, 'LILONG_NODE_MAX_TOKENS', d.maxTokens, 1000, 10_000_000),
+      maxDepth: intFrom(env, 'LILONG_NODE_MAX_DEPTH', d.maxDepth, 5, 1000),
+      maxSelections: intFrom(env, 'LILONG_NODE_MAX_SELECTIONS', d.maxSelections, 100, 10_000_000),
+    },
+    databaseLimits: {
+      statementTimeoutMs: intFrom(env, 'DATABASE_STATEMENT_TIMEOUT_MS', db.statementTimeoutMs, 100, 3_600_000),
+      writeStatementTimeoutMs: intFrom(env, 'DATABASE_WRITE_STATEMENT_TIMEOUT_MS', db.writeStatementTimeoutMs, 100, 3_600_000),
+      acquireTimeoutMs: intFrom(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', db.acquireTimeoutMs, 100, 600_000),
+      idleInTransactionTimeoutMs: intFrom(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', db.idleInTransactionTimeoutMs, 1000, 3_600_000),
+    },
+  };
 }

@@ -4,17 +4,22 @@ import type { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import {
-  buildFederatedSchema,
-  createLogger,
-  createSubgraphServer,
-  executeGraphQLHttp,
-  HUB_ASSERTION_HEADER,
-  migrateDomain,
-  openDomainOrm,
-  safeHandler,
-  sendGraphQLError,
   assertionRefusalMessage,
   AssertionVerifier,
+  buildFederatedSchema,
+  classifyDatabaseError,
+  createLogger,
+  createSubgraphServer,
+  DEFAULT_REQUEST_LIMITS,
+  executeGraphQLHttp,
+  HUB_ASSERTION_HEADER,
+  limitRepeats,
+  migrateDomain,
+  openDomainOrm,
+  RequestBudget,
+  safeHandler,
+  sendGraphQLError,
+  withBudget,
   type Logger,
   type SubgraphContext,
   type SubgraphModule,
@@ -42,10 +47,19 @@ export interface CommunityNodeOptions {
   background?: boolean;
 }
 
+/** How long `/healthz` waits for the database to answer `select 1`, in ms. */
+export const HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+export type NodeHealth =
+  | { status: 'ok'; community: string }
+  | { status: 'unavailable'; community: string; reason: 'DATABASE_UNAVAILABLE'; detail: string };
+
 export interface CommunityNode {
   readonly community: string;
   readonly http: Server;
   readonly subgraphs: ReadonlyMap<ShardedSubgraphName, ServedSubgraph>;
+  /** Whether the node can serve: its database answers on every domain's pool within HEALTH_CHECK_TIMEOUT_MS. */
+  health(): Promise<NodeHealth>;
   /** Listens on the configured port (0: any free one) and resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting requests, lets in-flight ones finish, and closes the database pools. */
@@ -58,7 +72,9 @@ export interface CommunityNode {
  * Nothing listens until `listen()`.
  */
 export async function createCommunityNode(config: NodeConfig, options: CommunityNodeOptions = {}): Promise<CommunityNode> {
-  const log = options.logger ?? createLogger(`node:${config.community}`);
+  // Everything the node logs goes through one limiter: a failure repeated by every request is logged once a minute.
+  const log = limitRepeats(options.logger ?? createLogger(`node:${config.community}`));
+  const requestLimits = config.requestLimits ?? DEFAULT_REQUEST_LIMITS;
   const subgraphs = new Map<ShardedSubgraphName, ServedSubgraph>();
   const stopBackground: (() => Promise<void>)[] = [];
   const routes = new Map<string, ServedSubgraph>();
@@ -72,13 +88,16 @@ export async function createCommunityNode(config: NodeConfig, options: Community
         migrations: module.migrations,
         poolSize: config.poolSize ?? 10,
         onQuery: onQuery ? (sql) => onQuery(sql, module.name) : undefined,
+        limits: config.databaseLimits,
+        applicationName: `lilong-node:${config.community}/${module.name}`,
+        log,
       });
       const served: ServedSubgraph = { module, orm, server: undefined as never, sdl: '' };
       subgraphs.set(module.name, served);
       await migrateDomain(orm, module.name);
       const { schema, sdl } = await buildFederatedSchema(module);
       served.sdl = sdl;
-      served.server = createSubgraphServer(schema, log);
+      served.server = createSubgraphServer(schema, log, { documentLimits: config.documentLimits });
       await served.server.start();
       routes.set(subgraphPath(module.name), served);
       if (module.startBackground && options.background !== false) {
@@ -91,12 +110,24 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     throw error;
   }
 
+  const health = async (): Promise<NodeHealth> => {
+    try {
+      await Promise.all([...subgraphs.values()].map((s) => within(HEALTH_CHECK_TIMEOUT_MS, s.orm.em.fork().getConnection().execute('select 1'))));
+      return { status: 'ok', community: config.community };
+    } catch (error) {
+      const trouble = classifyDatabaseError(error);
+      const detail = error instanceof HealthTimeout ? 'TIMEOUT' : trouble?.kind === 'unavailable' ? trouble.reason : 'ERROR';
+      return { status: 'unavailable', community: config.community, reason: 'DATABASE_UNAVAILABLE', detail };
+    }
+  };
+
   const assertions = new AssertionVerifier(config.community, config.hubPublicKey);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
-      const body = JSON.stringify({ status: 'ok', community: config.community });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      const answer = await health();
+      const body = JSON.stringify(answer);
+      res.writeHead(answer.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(body);
       return;
     }
     const served = path ? routes.get(path) : undefined;
@@ -111,10 +142,27 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       return;
     }
     const { claims } = verdict;
-    await executeGraphQLHttp(served.server, req, res, async () => {
-      const em = served.orm.em.fork();
-      return { community: config.community, em: em as never, loaders: served.module.createLoaders(em as never, config.community), claims };
+    const budget = new RequestBudget(requestLimits);
+    // The hub closes the connection when it gives up on a call (its timeout, or its own client gone): stop too.
+    res.on('close', () => {
+      if (!res.writableFinished) budget.abandon();
     });
+    try {
+      await withBudget(budget, () =>
+        executeGraphQLHttp(served.server, req, res, async () => {
+          const em = served.orm.em.fork();
+          return {
+            community: config.community,
+            em: em as never,
+            loaders: served.module.createLoaders(em as never, config.community),
+            claims,
+            signal: budget.signal,
+          } satisfies SubgraphContext<unknown>;
+        }),
+      );
+    } finally {
+      budget.finish();
+    }
   };
 
   const http = createServer(safeHandler(handle, log));
@@ -124,6 +172,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     community: config.community,
     http,
     subgraphs,
+    health,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -140,6 +189,18 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       await Promise.allSettled(stopBackground.map((stop) => stop()));
       for (const s of subgraphs.values()) await s.server.stop();
       await Promise.allSettled([...subgraphs.values()].map((s) => s.orm.close()));
+      log.flush();
     },
   };
+}
+
+class HealthTimeout extends Error {}
+
+/** `work`, or a HealthTimeout after `ms`; the work itself runs on (a statement cannot be called back). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HealthTimeout(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
