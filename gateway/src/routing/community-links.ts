@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { HUB_ASSERTION_HEADER, signAssertion, type Claims, type Logger } from '@lilong/kit';
 import { SHARDED_SUBGRAPHS, subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { Directory } from '../directory/directory';
@@ -10,7 +11,9 @@ export type UnavailableReason =
   | 'BAD_RESPONSE'
   | 'ASSERTION_REFUSED'
   | 'SCHEMA_MISMATCH'
-  | 'SUSPENDED';
+  | 'SUSPENDED'
+  /** The node answered, but cannot reach its own database. */
+  | 'DATABASE_UNAVAILABLE';
 
 export class CommunityUnavailable extends Error {
   constructor(readonly community: string, readonly reason: UnavailableReason, detail: string) {
@@ -41,9 +44,23 @@ export interface LinkOptions {
   failureThreshold: number;
   /** How long an open circuit fails fast before one probe is let through, in ms. @default 5000 */
   openMs: number;
+  /**
+   * Largest answer read from a node, in bytes; a larger one is BAD_RESPONSE, and its reading stops there. Far
+   * above a real fetch (a community's whole stock list is a few MB), low enough that a node cannot fill the hub's
+   * memory. @default 16 MiB
+   */
+  maxAnswerBytes?: number;
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, mutationTimeoutMs: 15_000, failureThreshold: 3, openMs: 5000 };
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/** A refusal (HTTP 401) is small: more is not read. */
+const MAX_REFUSAL_BYTES = 64 * 1024;
+/**
+ * A timeout counts against a community only when the hub gave it this share of the timeout: while the hub's own
+ * event loop stood still, an answer may have been waiting unread, and a busy hub must not open every circuit.
+ */
+const ATTENTION_SHARE = 0.9;
 
 /** What the hub knows of one community's node right now. */
 interface LinkState {
@@ -77,7 +94,8 @@ export class CommunityLinks {
     private readonly log: Logger,
     private readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
   ) {
-    directory.on('change', () => {
+    // First among the listeners: whoever re-verifies on a change (the hub does) must find the nodes untrusted.
+    directory.prependListener('change', () => {
       // URLs or keys may have changed: check every node again before trusting it.
       for (const state of this.states.values()) state.verified = false;
     });
@@ -171,6 +189,17 @@ export class CommunityLinks {
     return new CommunityUnavailable(code, reason, detail);
   }
 
+  /** A timeout while the hub itself was stalled: reported, but not counted against the community. */
+  private hubStalled(code: string, timeoutMs: number, stalledMs: number): CommunityUnavailable {
+    const detail = `no answer within ${timeoutMs} ms, while the hub's own event loop was stalled for ${Math.round(stalledMs)} ms`;
+    const now = Date.now();
+    if (now - lastStallWarning >= 10_000) {
+      lastStallWarning = now;
+      this.log.warn('hub stalled: timeout not counted against the community', { community: code, timeoutMs, stalledMs: Math.round(stalledMs) });
+    }
+    return new CommunityUnavailable(code, 'TIMEOUT', detail);
+  }
+
   private async call(
     code: string,
     subgraph: ShardedSubgraphName,
@@ -181,40 +210,150 @@ export class CommunityLinks {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
     const path = subgraphPath(subgraph);
-    let response: Response;
+    const started = performance.now();
+    const stalls = loopStalls.watch();
+    const timedOut = (): CommunityUnavailable => {
+      const stalledMs = stalls.stalledMs();
+      if (performance.now() - started - stalledMs < timeoutMs * ATTENTION_SHARE) return this.hubStalled(code, timeoutMs, stalledMs);
+      return this.fail(code, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
+    };
     try {
-      response = await fetch(`${entry.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
-          [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey, { path }),
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw this.fail(code, timedOut ? 'TIMEOUT' : 'CONNECTION_FAILED', timedOut ? `no answer within ${timeoutMs} ms` : describe(error));
+      let response: Response;
+      try {
+        response = await fetch(`${entry.url}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
+            [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey, { path }),
+          },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        throw (error as Error).name === 'TimeoutError' ? timedOut() : this.fail(code, 'CONNECTION_FAILED', describe(error));
+      }
+      if (response.status === 401) {
+        const reason = await readCapped(response, MAX_REFUSAL_BYTES).then(refusalReason, () => undefined);
+        throw this.fail(
+          code,
+          'ASSERTION_REFUSED',
+          `the node refused the hub assertion (${reason ?? 'no reason given'}): check LILONG_HUB_PUBLIC_KEY on the node, and that the hub's and the node's clocks agree`,
+        );
+      }
+      const maxBytes = this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+      let parsed: GraphQLResponseBody;
+      try {
+        parsed = JSON.parse(await readCapped(response, maxBytes)) as GraphQLResponseBody;
+      } catch (error) {
+        if ((error as Error).name === 'TimeoutError') throw timedOut();
+        if (error instanceof AnswerTooLarge) throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} with an answer larger than ${maxBytes} bytes`);
+        throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} without a JSON body`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || (!('data' in parsed) && !Array.isArray(parsed.errors))) {
+        throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} without data or errors`);
+      }
+      // The node is up but its database is not: the community is unavailable, not the request wrong.
+      const database = parsed.errors?.find((e) => e.extensions?.code === 'DATABASE_UNAVAILABLE');
+      if (database) {
+        throw this.fail(code, 'DATABASE_UNAVAILABLE', `the node cannot reach its database (${String(database.extensions?.reason ?? 'no reason given')})`);
+      }
+      const s = this.state(code);
+      s.failures = 0;
+      s.openUntil = 0;
+      return parsed;
+    } finally {
+      stalls.end();
     }
-    if (response.status === 401) {
-      throw this.fail(code, 'ASSERTION_REFUSED', 'the node refused the hub assertion: check LILONG_HUB_PUBLIC_KEY on the node');
-    }
-    let parsed: GraphQLResponseBody;
-    try {
-      parsed = (await response.json()) as GraphQLResponseBody;
-    } catch (error) {
-      throw this.fail(code, (error as Error).name === 'TimeoutError' ? 'TIMEOUT' : 'BAD_RESPONSE', `HTTP ${response.status} without a JSON body`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || (!('data' in parsed) && !Array.isArray(parsed.errors))) {
-      throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} without data or errors`);
-    }
-    const s = this.state(code);
-    s.failures = 0;
-    s.openUntil = 0;
-    return parsed;
   }
 }
+
+class AnswerTooLarge extends Error {}
+
+/** The body as text, read no further than `maxBytes` (a larger body is cancelled: AnswerTooLarge). */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new AnswerTooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function refusalReason(text: string): string | undefined {
+  try {
+    const reason = (JSON.parse(text) as GraphQLResponseBody).errors?.[0]?.extensions?.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long the hub's own event loop stood still while calls were in flight: a timer set to tick every TICK_MS
+ * that ticks late was held up by the hub's own work (a long synchronous task, a GC pause). It runs only while
+ * some call is watching, and the lateness of a tick that is overdue right now counts too, since the timeout's
+ * timer may fire before it in the same turn of the loop.
+ */
+class LoopStalls {
+  private static readonly TICK_MS = 50;
+  /** Lateness below this is ordinary jitter. */
+  private static readonly JITTER_MS = 20;
+  private stalled = 0;
+  private last = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private watchers = 0;
+
+  watch(): { stalledMs(): number; end(): void } {
+    if (this.watchers++ === 0) {
+      this.last = performance.now();
+      this.timer = setInterval(() => this.tick(), LoopStalls.TICK_MS);
+      this.timer.unref();
+    }
+    const from = this.total();
+    let ended = false;
+    return {
+      stalledMs: () => this.total() - from,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        if (--this.watchers === 0) clearInterval(this.timer);
+      },
+    };
+  }
+
+  private lateness(now: number): number {
+    const late = now - this.last - LoopStalls.TICK_MS;
+    return late > LoopStalls.JITTER_MS ? late : 0;
+  }
+
+  private total(): number {
+    return this.stalled + this.lateness(performance.now());
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    this.stalled += this.lateness(now);
+    this.last = now;
+  }
+}
+
+/** One per process: every hub link in it shares one event loop. */
+const loopStalls = new LoopStalls();
+let lastStallWarning = 0;
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
