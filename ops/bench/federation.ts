@@ -38,7 +38,7 @@ export async function benchFederation(iterations = 200): Promise<void> {
         bodies.map(async ([subgraph, q]) => {
           const response = await fetch(`${nodeUrl}/${subgraph}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: 'bench', roles: [] }, code, hubKey) },
+            headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: 'bench', roles: [] }, code, hubKey, { path: `/${subgraph}/graphql` }) },
             body: JSON.stringify({ query: q, variables: rep }),
           });
           check((await response.json()) as { errors?: unknown[] });

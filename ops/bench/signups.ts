@@ -75,7 +75,7 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         const response =
           via === 'hub'
             ? await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token([role(n)])}` }, body: body(n) })
-            : await fetch(`${nodeUrl}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: `bench-${n}`, roles: [role(n)] }, merchantCommunity!.code, hubKey) }, body: body(n) });
+            : await fetch(`${nodeUrl}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: `bench-${n}`, roles: [role(n)] }, merchantCommunity!.code, hubKey, { path: '/shops/graphql' }) }, body: body(n) });
         const answer = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
         if (!answer.errors) return 'ok';
         return answer.errors[0]?.extensions?.code === 'INSUFFICIENT_STOCK' ? 'refused' : 'failed';

@@ -3,7 +3,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signAssertion, signJwt, type Role } from '@lilong/kit';
 import { committedSchema, createHub, Directory, HUB_AUDIENCE, type CommunityEntry, type Hub, type HubConfig } from '@lilong/gateway';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
-import type { ShardedSubgraphName } from '@lilong/schema';
+import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { PlanNode } from '@apollo/query-planner';
 import { createDatabase, dropDatabase, scratchName } from './db';
 import { seedCommunity, TEST_COMMUNITIES, type DemoCommunity } from './seed';
@@ -138,9 +138,9 @@ export class TestCluster {
     await this.startNode(code, this.ports.get(code)!);
   }
 
-  /** A hub assertion for a community's node, as the hub would sign it (to call a node directly in benchmarks). */
-  assertionFor(code: string, roles: Role[] = []): string {
-    return signAssertion({ sub: 'bench', roles }, code, this.hubKey.privateKey);
+  /** A hub assertion for one request to a community's node, as the hub would sign it (nodes accept each once). */
+  assertionFor(code: string, subgraph: ShardedSubgraphName, roles: Role[] = []): string {
+    return signAssertion({ sub: 'bench', roles }, code, this.hubKey.privateKey, { path: subgraphPath(subgraph) });
   }
 
   /** A bearer token from the test identity provider. */

@@ -16,7 +16,7 @@ export const ERROR_CODES = {
   ROUTING_ARGUMENT_MISSING: 'The field needs an ID or community argument to know which community to ask.',
   CONFLICT: 'The record changed since the caller last saw it, or an idempotency key was reused for another request.',
   INSUFFICIENT_STOCK: 'Fewer units are available than asked for; `extensions.available` says how many.',
-  ORDER_CLOSED: 'The group order or pool no longer takes sign-ups or changes (past its deadline, formed, or failed).',
+  ORDER_CLOSED: 'The group order or pool no longer takes sign-ups or changes (past its deadline, formed, or failed), or a pool is not yet accepted by its merchant.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request the hub can read: wrong method, content type, body or headers.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax; `locations` points at the spot.',
@@ -24,9 +24,10 @@ export const ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE: 'The operation to run cannot be chosen: `operationName` names none of the document, or is missing with several.',
   OPERATION_NOT_SUPPORTED: 'The operation type is not served on this transport (e.g. a subscription over plain HTTP).',
   OPERATION_LIMIT_EXCEEDED:
-    'The document crosses one of the hub operation limits (tokens, depth, aliases, directives, selections, cost, fan-out); `extensions.limit`, `max` and `found` say which.',
+    'The document crosses one of the operation limits of the hub or a community node (`extensions.community`): tokens, depth, aliases, directives, selections, cost, fan-out; `extensions.limit`, `max` and `found` say which.',
   RATE_LIMITED: 'The caller sent more requests than the hub allows per minute; retry after `extensions.retryAfterSeconds` (also the Retry-After header).',
-  REQUEST_BUDGET_EXCEEDED: 'The request ran past its time budget at the hub; the parts not yet fetched are missing from the answer.',
+  REQUEST_BUDGET_EXCEEDED:
+    'The request ran past its time or size budget at the hub or a community node (`extensions.community`, `reason`); the parts not yet fetched are missing from the answer.',
   DATABASE_UNAVAILABLE:
     'A community node cannot reach its own database (down, restarting, or no connection free in time); `extensions.reason` says which. Through the hub: COMMUNITY_UNAVAILABLE with reason DATABASE_UNAVAILABLE.',
 } as const;

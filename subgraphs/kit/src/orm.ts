@@ -33,8 +33,10 @@ export interface DatabaseLimits {
   writeStatementTimeoutMs: number;
   /**
    * Longest wait for a connection, in ms: for a free one from the pool, and for a new one to open. Past it the
-   * request fails at once with DATABASE_UNAVAILABLE instead of queueing behind others for a minute (knex's
-   * default), by when the hub has long given up (2500 ms). @default 2000
+   * request fails with DATABASE_UNAVAILABLE instead of queueing for a minute (knex's default). Long enough for a
+   * burst of sign-ups on one hot product to queue through the pool within the hub's 15 s mutation timeout (300 at
+   * once take about 3 s on the test machine); a query the hub abandoned meanwhile stops once it gets a connection,
+   * before sending any SQL. @default 8000
    */
   acquireTimeoutMs: number;
   /** PostgreSQL ends a session left idle inside a transaction this long, so nothing holds locks forever, in ms. @default 60000 */
@@ -44,7 +46,7 @@ export interface DatabaseLimits {
 export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
   statementTimeoutMs: 3000,
   writeStatementTimeoutMs: 15_000,
-  acquireTimeoutMs: 2000,
+  acquireTimeoutMs: 8000,
   idleInTransactionTimeoutMs: 60_000,
 };
 

@@ -5,6 +5,7 @@ import { currentBudget } from './budget';
 import type { SubgraphContext } from './context';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimitsRule, type DocumentLimits } from './document-limits';
 import { ErrorLog, formatSubgraphError } from './errors';
+import { idempotentAnswers } from './idempotent-answers';
 
 export interface SubgraphServerOptions {
   /** @default DEFAULT_DOCUMENT_LIMITS */
@@ -58,6 +59,6 @@ export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, op
     },
     // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>, idempotentAnswers<L>(log)],
   });
 }
