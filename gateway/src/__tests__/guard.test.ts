@@ -90,7 +90,7 @@ describe('OperationGuard', () => {
     expect(refusal(`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: communities { code }`).join(' ')} }`)).toMatchObject({ limit: 'aliases', max: 30, found: 31 });
     expect(refusal(`{ __typename ${'@include(if: true) '.repeat(51)}}`)).toMatchObject({ limit: 'directives', max: 50, found: 51 });
     const deep = `{ communities { shops { community { shops { community { shops { community { shops { community { shops { community { shops { name } } } } } } } } } } } } }`;
-    expect(refusal(deep)).toMatchObject({ limit: 'depth', max: 12 });
+    expect(refusal(deep)).toMatchObject({ limit: 'depth', max: 10 });
   });
 
   it('counts fan-out as requests to every community: aliases times communities', () => {
