@@ -65,19 +65,13 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+/** A yes/no variable, spelled one of `yes` or one of `no`; the message names the first spelling of each. */
+function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes: readonly string[], no: readonly string[]): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (raw === 'on' || raw === 'off') return raw === 'on';
-  throw new HubConfigError(`${name} must be on or off, got "${raw}"`);
-}
-
-function flagFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === '1' || raw === 'true') return true;
-  if (raw === '0' || raw === 'false') return false;
-  throw new HubConfigError(`${name} must be 1 or 0, got "${raw}"`);
+  if (yes.includes(raw)) return true;
+  if (no.includes(raw)) return false;
+  throw new HubConfigError(`${name} must be ${yes[0]} or ${no[0]}, got "${raw}"`);
 }
 
 /**
@@ -121,9 +115,9 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
     },
     rateLimits: {
       perMinute: intFrom(env, 'LILONG_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMITS.perMinute, 0, 10_000_000),
-      trustProxy: flagFrom(env, 'LILONG_TRUST_PROXY', DEFAULT_RATE_LIMITS.trustProxy),
+      trustProxy: switchFrom(env, 'LILONG_TRUST_PROXY', DEFAULT_RATE_LIMITS.trustProxy, ['1', 'true'], ['0', 'false']),
     },
-    guard: onOff(env, 'LILONG_GUARD', true),
+    guard: switchFrom(env, 'LILONG_GUARD', true, ['on'], ['off']),
     budget: {
       queryMs: intFrom(env, 'LILONG_QUERY_BUDGET_MS', DEFAULT_REQUEST_BUDGET.queryMs, 100, 600_000),
       mutationMs: intFrom(env, 'LILONG_MUTATION_BUDGET_MS', DEFAULT_REQUEST_BUDGET.mutationMs, 100, 600_000),

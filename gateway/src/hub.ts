@@ -85,9 +85,9 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   await server.start();
   void links.verifyAll();
   const fanoutCoordinates = new Set([...rules.values()].flatMap((r) => [...r.root.values(), ...r.fanoutEntityFields.values()].filter((rule) => rule.kind === 'fanout').map((rule) => rule.coordinate)));
-  const protection = { ...DEFAULT_PROTECTION, ...stripUndefined({ limits: config.limits, rateLimits: config.rateLimits, budget: config.budget }) };
-  const guard = new OperationGuard(protection.limits, fanoutCoordinates, () => directory.list().filter((c) => c.status !== 'suspended').length);
-  const rateLimiter = new CallerRateLimiter(protection.rateLimits);
+  const rateLimits = config.rateLimits ?? DEFAULT_PROTECTION.rateLimits;
+  const guard = new OperationGuard(config.limits ?? DEFAULT_PROTECTION.limits, fanoutCoordinates, () => directory.fanoutTargets().length);
+  const rateLimiter = new CallerRateLimiter(rateLimits);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
@@ -101,7 +101,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
         serveExplorer(req, res);
         return;
       }
-      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits: protection.rateLimits, budget: protection.budget, claims, enabled: config.guard !== false });
+      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget: config.budget ?? DEFAULT_PROTECTION.budget, claims, enabled: config.guard !== false });
       return;
     }
     if (path === '/healthz') {
@@ -139,8 +139,4 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       await server.stop();
     },
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

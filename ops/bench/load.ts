@@ -6,19 +6,11 @@ import { runEmbedded } from '../src/embedded-run';
 import { freePort } from '../src/embedded-pg';
 import { REPO_ROOT } from '../src/paths';
 import { readRunState } from '../src/run-state';
+import { DEFAULT_QUERY } from '../../gateway/src/explorer/page';
 import { summarize } from './stats';
 
-/** The README's first query, exactly as a newcomer pastes it. */
-export const README_FIRST_QUERY = `query SubDistrict {
-  communities {
-    code
-    name
-    status
-    compounds { name kind householdCount }
-    shops { name kind products { name unit priceFen stock { available } } }
-    volunteers { displayName skills vehicleSeats zone available }
-  }
-}`;
+/** The README's first query, which is also what the explorer opens with. */
+const README_FIRST_QUERY = DEFAULT_QUERY;
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

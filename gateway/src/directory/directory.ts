@@ -92,6 +92,17 @@ export class Directory extends EventEmitter {
     return this.entries;
   }
 
+  /**
+   * Communities a fan-out goes to: every one that is not suspended, by community code. Sorted merges break ties by
+   * this order, which is what lets a node continue a paged search after a cursor on its own.
+   */
+  fanoutTargets(): string[] {
+    return this.list()
+      .filter((c) => c.status !== 'suspended')
+      .map((c) => c.code)
+      .sort();
+  }
+
   get(code: string): CommunityEntry | undefined {
     return this.byCode.get(code);
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, type Claims } from '@lilong/kit';
+import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, sendJson, type Claims } from '@lilong/kit';
 import { lilongError } from '@lilong/schema';
 import { execute, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { HubContext } from '../routing/sharded-data-source';
@@ -25,11 +25,8 @@ interface Params {
   operationName?: unknown;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
-
 function sendErrors(res: ServerResponse, status: number, errors: readonly (GraphQLError | GraphQLFormattedError)[], headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ errors: errors.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)) });
-  res.writeHead(status, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)), ...headers }).end(body);
+  sendJson(res, status, { errors: errors.map((e) => ('toJSON' in e && typeof e.toJSON === 'function' ? e.toJSON() : e)) }, headers);
 }
 
 /** The GraphQL request's parameters, from a POST body or a GET query string; undefined when absent. */
@@ -115,8 +112,7 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
         operationName: verdict.operation.name?.value,
         variableValues: variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : undefined,
       });
-      const text = JSON.stringify(result);
-      res.writeHead(200, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)) }).end(text);
+      sendJson(res, 200, result);
       return;
     }
   }

@@ -36,18 +36,6 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxFanoutRequests: 400,
 };
 
-export type LimitName = 'tokens' | 'depth' | 'aliases' | 'directives' | 'selections' | 'cost' | 'fanout';
-
-export const LIMIT_LABELS: Record<LimitName, { en: string; zh: string }> = {
-  tokens: { en: 'token', zh: '词法单元数' },
-  depth: { en: 'depth', zh: '嵌套深度' },
-  aliases: { en: 'alias', zh: '别名数' },
-  directives: { en: 'directive', zh: '指令数' },
-  selections: { en: 'selection (after expanding fragments)', zh: '展开片段后的字段数' },
-  cost: { en: 'cost', zh: '计算成本' },
-  fanout: { en: 'fan-out (requests to community nodes)', zh: '扇出请求数（发往各社区节点）' },
-};
-
 /** Per-caller request rate at the hub: a caller is the token's subject, or the client address without a token. */
 export interface RateLimits {
   /** Requests per caller per minute (a fixed one-minute window). 0 turns rate limiting off. @default 12000 */

@@ -1,15 +1,5 @@
-import {
-  getNamedType,
-  isInterfaceType,
-  isObjectType,
-  Kind,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { fragmentsOf, measureOperations } from '@lilong/kit';
+import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 /** What an operation asks for once every fragment is expanded in place, as the query planner will see it. */
 export interface Expanded {
@@ -19,16 +9,10 @@ export interface Expanded {
   fanoutFields: number;
 }
 
-const ZERO: Expanded = { selections: 0, fanoutFields: 0 };
-
 /**
- * Counts an operation's selections after fragment expansion without expanding anything: each fragment's totals
- * are computed once and multiplied by its spreads, so a 30-level chain of doubly-spread fragments (2^30 fields)
- * is counted in microseconds. Counts saturate at `cap`, so the numbers stay finite whatever the document.
- * Unknown fields count as one selection; fragment cycles count nothing (validation refuses them anyway).
- *
- * `fanoutCoordinates` are `Type.field` names; types come from `schema`, so a field reached through an interface
- * or an inline fragment is attributed to the type it is selected on.
+ * The kit's fragment-aware measure (`measureOperations`, which the nodes use too), for the operation to run, with
+ * types from `schema`, so a fan-out field reached through an interface or an inline fragment is attributed to the
+ * type it is selected on.
  */
 export function expandedSize(
   document: DocumentNode,
@@ -37,51 +21,8 @@ export function expandedSize(
   fanoutCoordinates: ReadonlySet<string>,
   cap = Number.MAX_SAFE_INTEGER,
 ): Expanded {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const memo = new Map<string, Expanded>();
-  const inProgress = new Set<string>();
-  const add = (a: Expanded, b: Expanded, times = 1): Expanded => ({
-    selections: Math.min(cap, a.selections + b.selections * times),
-    fanoutFields: Math.min(cap, a.fanoutFields + b.fanoutFields * times),
-  });
-
-  const ofFragment = (name: string): Expanded => {
-    const known = memo.get(name);
-    if (known) return known;
-    const fragment = fragments.get(name);
-    if (!fragment || inProgress.has(name)) return ZERO;
-    inProgress.add(name);
-    const size = ofSet(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value));
-    inProgress.delete(name);
-    memo.set(name, size);
-    return size;
-  };
-
-  const ofSet = (set: SelectionSetNode, parent: GraphQLNamedType | undefined | null): Expanded => {
-    let total = ZERO;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        total = add(total, ofFragment(selection.name.value));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        total = add(total, ofSet(selection.selectionSet, type));
-      } else {
-        const name = selection.name.value;
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
-        const fanout = parent ? fanoutCoordinates.has(`${parent.name}.${name}`) : false;
-        total = add(total, { selections: 1, fanoutFields: fanout ? 1 : 0 });
-        if (selection.selectionSet) total = add(total, ofSet(selection.selectionSet, field ? getNamedType(field.type) : undefined));
-      }
-    }
-    return total;
-  };
-
-  const rootType =
-    operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return ofSet(operation.selectionSet, rootType);
+  const { selections, fanoutFields } = measureOperations(document, [operation], { schema, fanoutCoordinates, cap });
+  return { selections, fanoutFields };
 }
 
 const META_FIELDS = new Set(['__schema', '__type', '__typename']);
@@ -95,10 +36,7 @@ const META_FIELDS = new Set(['__schema', '__type', '__typename']);
  */
 export function introspectionPlacement(document: DocumentNode, operation: OperationDefinitionNode): 'none' | 'only' | 'top' | 'nested' {
   if (operation.operation !== 'query') return 'none';
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const seen = new Set<string>();
   let introspection = false;
   let nested = false;

@@ -11,28 +11,13 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { LIMIT_LABELS, type LimitName, type OperationLimits } from './limits';
+import { limitError, tokenLimitError, type LimitName } from '@lilong/kit';
+import type { OperationLimits } from './limits';
 import { expandedSize, introspectionPlacement } from './measure';
 
 export type GuardVerdict =
   | { ok: true; document: DocumentNode; operation: OperationDefinitionNode; introspectionOnly: boolean }
   | { ok: false; errors: readonly GraphQLError[] };
-
-export function limitError(limit: LimitName, max: number, found?: number): GraphQLError {
-  const label = LIMIT_LABELS[limit];
-  const measured = found === undefined ? '' : `: found ${found}`;
-  return lilongError(
-    'OPERATION_LIMIT_EXCEEDED',
-    {
-      en: `The document goes over the hub's ${label.en} limit of ${max}${measured}. Ask for less in one request, or split it.`,
-      zh: `查询超出枢纽的${label.zh}上限 ${max}${found === undefined ? '' : `（实际 ${found}）`}，请减少单次请求的内容或拆分请求。`,
-    },
-    { limit, max, ...(found === undefined ? {} : { found }) },
-  );
-}
-
-/** graphql-js stops parsing at `maxTokens` with this message (sic: "more that" in graphql 16). */
-const TOO_MANY_TOKENS = /contains more th(?:at|an) (\d+) tokens/;
 
 /**
  * The hub's first look at a document, before graphql-js validation and the query planner: parse with a token
@@ -53,7 +38,7 @@ export class OperationGuard {
     const reject = (limit: LimitName, max: number) => [
       (context: ValidationContext | null, error: GraphQLError) => {
         const found = Number(/found (\d+(?:\.\d+)?)/.exec(error.message)?.[1]);
-        context?.reportError(limitError(limit, max, Number.isFinite(found) ? Math.ceil(found) : undefined));
+        context?.reportError(limitError('hub', limit, max, Number.isFinite(found) ? Math.ceil(found) : undefined));
       },
     ];
     const common = { propagateOnRejection: false, exposeLimits: true };
@@ -73,10 +58,10 @@ export class OperationGuard {
       document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: false });
     } catch (error) {
       // A document nested thousands of brackets deep overflows the parser's stack before the token limit.
-      if (error instanceof RangeError) return { ok: false, errors: [limitError('depth', this.limits.maxDepth)] };
+      if (error instanceof RangeError) return { ok: false, errors: [limitError('hub', 'depth', this.limits.maxDepth)] };
       if (!(error instanceof GraphQLError)) throw error;
-      const tooMany = TOO_MANY_TOKENS.exec(error.message);
-      if (tooMany) return { ok: false, errors: [limitError('tokens', this.limits.maxTokens)] };
+      const tooMany = tokenLimitError(error.message, 'hub');
+      if (tooMany) return { ok: false, errors: [tooMany] };
       return { ok: false, errors: [parseFailed(error)] };
     }
     const operation = pickOperation(document, operationName);
@@ -94,11 +79,11 @@ export class OperationGuard {
     }
     const size = expandedSize(document, operation, schema, this.fanoutCoordinates);
     if (size.selections > this.limits.maxSelections) {
-      return { ok: false, errors: [limitError('selections', this.limits.maxSelections, size.selections)] };
+      return { ok: false, errors: [limitError('hub', 'selections', this.limits.maxSelections, size.selections)] };
     }
     const fanoutRequests = size.fanoutFields * this.fanoutWidth();
     if (fanoutRequests > this.limits.maxFanoutRequests) {
-      return { ok: false, errors: [limitError('fanout', this.limits.maxFanoutRequests, fanoutRequests)] };
+      return { ok: false, errors: [limitError('hub', 'fanout', this.limits.maxFanoutRequests, fanoutRequests)] };
     }
     const refusals = validate(schema, document, this.armorRules, { maxErrors: 10 });
     if (refusals.length > 0) return { ok: false, errors: refusals };

@@ -118,18 +118,6 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     return analysis;
   }
 
-  /**
-   * Communities a fan-out goes to: every one in the directory that is not suspended, by community code. Sorted
-   * merges break ties by this order, which is what lets a node continue a paged search after a cursor on its own.
-   */
-  private fanoutTargets(): string[] {
-    return this.directory
-      .list()
-      .filter((c) => c.status !== 'suspended')
-      .map((c) => c.code)
-      .sort();
-  }
-
   private unavailable(error: CommunityUnavailable, path?: Path): ErrorEntry {
     const name = this.directory.get(error.community)?.name ?? error.community;
     return coded(
@@ -214,7 +202,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
         }),
       );
     } else {
-      const targets = this.fanoutTargets();
+      const targets = this.directory.fanoutTargets();
       const valid = unique.map((_, u) => u).filter((u) => owners[u] !== undefined);
       const answers = await Promise.all(
         targets.map((community) => this.sendTo(community, analysis.query, { ...otherVariables, representations: valid.map((u) => unique[u]) }, claims)),
@@ -344,7 +332,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
           errors.push(route);
         }
       } else {
-        for (const community of this.fanoutTargets()) assign(community, field);
+        for (const community of this.directory.fanoutTargets()) assign(community, field);
       }
     }
     const send = async ([community, fields]: [string, FieldNode[]]) => {
@@ -373,7 +361,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     }
     for (const { key, field, rule } of analysis.fields) {
       if (rule?.kind !== 'fanout') continue;
-      const targets = this.fanoutTargets();
+      const targets = this.directory.fanoutTargets();
       const lists = targets.map((c) => {
         const answer = byCommunity.get(c);
         return answer instanceof CommunityUnavailable || !answer ? undefined : answer.data?.[key];

@@ -39,6 +39,18 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+/** Answers with a JSON body. */
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** A GraphQL-shaped body of one coded, bilingual error. */
+function errorBody(code: ErrorCode | string, message: { en: string; zh: string }, extra: Record<string, unknown> = {}) {
+  return { errors: [{ message: message.en, extensions: { code, messageZh: message.zh, ...extra } }] };
+}
+
 /** Answers with a GraphQL-shaped error body, for refusals that happen before GraphQL runs. */
 export function sendGraphQLError(
   res: ServerResponse,
@@ -48,9 +60,7 @@ export function sendGraphQLError(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ errors: [{ message: message.en, extensions: { code, messageZh: message.zh, ...extra } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
-  res.end(body);
+  sendJson(res, status, errorBody(code, message, extra), headers);
 }
 
 /** The request's headers in Apollo's form. */
@@ -154,7 +164,7 @@ export function answerClientErrors(server: Server): void {
       : status === 408
         ? { en: 'Bad request: the request took too long to arrive.', zh: '请求无效：请求传输超时。' }
         : { en: 'Bad request: the HTTP request is malformed.', zh: '请求无效：HTTP 请求格式错误。' };
-    const body = JSON.stringify({ errors: [{ message: message.en, extensions: { code: 'BAD_REQUEST', messageZh: message.zh } }] });
+    const body = JSON.stringify(errorBody('BAD_REQUEST', message));
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
