@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { privateKeyFromPem, publicKeyFromPem } from '@lilong/kit';
+import { privateKeyFromPem } from '@lilong/kit';
+import { parseTrustConfig, type TrustConfig } from './auth/bearer';
 import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
 import { DEFAULT_OPERATION_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_REQUEST_BUDGET, type OperationLimits, type RateLimits, type RequestBudget } from './guard/limits';
 import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './routing/community-links';
@@ -14,8 +15,12 @@ export interface HubConfig {
   directoryPath: string;
   /** The hub's signing key for assertions to community nodes. */
   hubPrivateKey: KeyObject;
-  /** Identity providers whose bearer tokens the hub accepts, by issuer (`iss`). */
-  issuers: ReadonlyMap<string, KeyObject>;
+  /**
+   * Whom the hub trusts: the identity providers whose bearer tokens it accepts (per issuer a JWKS URL or a static
+   * key set, an algorithm allow-list, audience, clock allowance, maximum token age), and its own grants (sub-district
+   * staff, partner apps). Tokens say who a person is; community roles come from the communities' records.
+   */
+  trust: TrustConfig;
   /** The composed supergraph. @default the committed schema/supergraph.graphql */
   supergraphSdl: string;
   /** The composed subgraph SDL that every community must serve. @default the committed schema/sdl/*.graphql */
@@ -76,7 +81,7 @@ function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes
 
 /**
  * Hub configuration from the environment: PORT, HOST, LILONG_DIRECTORY, LILONG_HUB_PRIVATE_KEY(_FILE),
- * LILONG_ISSUERS (JSON: { "<iss>": "<PEM public key>" }) or LILONG_ISSUERS_FILE, LILONG_TIMEOUT_MS,
+ * LILONG_TRUST (JSON: { "issuers": [...], "grants": [...] }, see auth/bearer.ts) or LILONG_TRUST_FILE, LILONG_TIMEOUT_MS,
  * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
  * LILONG_MAX_ALIASES, LILONG_MAX_DIRECTIVES, LILONG_MAX_SELECTIONS, LILONG_MAX_COST, LILONG_MAX_FANOUT_REQUESTS,
  * the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
@@ -85,19 +90,19 @@ function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes
 export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const directoryPath = env.LILONG_DIRECTORY;
   if (!directoryPath) throw new HubConfigError('LILONG_DIRECTORY must name the directory file (JSON)');
-  const issuersText = env.LILONG_ISSUERS ?? (env.LILONG_ISSUERS_FILE ? readFileSync(env.LILONG_ISSUERS_FILE, 'utf8') : '{}');
-  let issuers: Map<string, KeyObject>;
+  const trustText = env.LILONG_TRUST ?? (env.LILONG_TRUST_FILE ? readFileSync(env.LILONG_TRUST_FILE, 'utf8') : '{ "issuers": [], "grants": [] }');
+  let trust: TrustConfig;
   try {
-    issuers = new Map(Object.entries(JSON.parse(issuersText) as Record<string, string>).map(([iss, pem]) => [iss, publicKeyFromPem(pem)]));
-  } catch {
-    throw new HubConfigError('LILONG_ISSUERS must be JSON mapping issuer names to PEM public keys');
+    trust = parseTrustConfig(JSON.parse(trustText));
+  } catch (error) {
+    throw new HubConfigError(`LILONG_TRUST: ${(error as Error).message}`);
   }
   return {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     host: env.HOST ?? '127.0.0.1',
     directoryPath,
     hubPrivateKey: readKey(env, 'LILONG_HUB_PRIVATE_KEY', privateKeyFromPem),
-    issuers,
+    trust,
     ...committedSchema(),
     link: {
       timeoutMs: intFrom(env, 'LILONG_TIMEOUT_MS', DEFAULT_LINK_OPTIONS.timeoutMs, 50, 60_000),

@@ -4,10 +4,11 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { answerClientErrors, createLogger, safeHandler, sendGraphQLError, type Logger } from '@lilong/kit';
+import { answerClientErrors, createLogger, safeHandler, sendGraphQLError, signingKey, type Caller, type Logger } from '@lilong/kit';
+import { HomeCommunities, RolesElsewhere } from './routing/home-communities';
 import { HUB_SUBGRAPH, isShardedSubgraph } from '@lilong/schema';
 import type { GraphQLSchema } from 'graphql';
-import { claimsFromAuthorization } from './auth/bearer';
+import { BearerVerifier } from './auth/bearer';
 import { coalesceCommunityErrors } from './coalesce-errors';
 import { DEFAULT_PROTECTION, type HubConfig } from './config';
 import { Directory } from './directory/directory';
@@ -25,6 +26,11 @@ export interface Hub {
   readonly http: Server;
   readonly directory: Directory;
   readonly links: CommunityLinks;
+  /**
+   * Forgets which communities have records of whom (see HomeCommunities), e.g. after records were changed straight
+   * in a community's database (`npm run grant`, test fixtures) rather than through this hub.
+   */
+  forgetHomeCommunities(): void;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -50,7 +56,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     ? () => undefined
     : directory.watch(config.directoryPath, (error) => log.error('directory change refused; keeping the last good one', error));
   // The links first: their own 'change' listener marks every node unverified, which the check below relies on.
-  const links = new CommunityLinks(directory, config.hubPrivateKey, config.expectedSdl, log, config.link);
+  const links = new CommunityLinks(directory, await signingKey(config.hubPrivateKey), config.expectedSdl, log, config.link);
+  const bearer = new BearerVerifier(config.trust, { logger: log });
   directory.on('change', () => {
     log.info('directory reloaded', { communities: directory.list().map((c) => c.code) });
     void links.verifyAll();
@@ -88,20 +95,22 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const rateLimits = config.rateLimits ?? DEFAULT_PROTECTION.rateLimits;
   const guard = new OperationGuard(config.limits ?? DEFAULT_PROTECTION.limits, fanoutCoordinates, () => directory.fanoutTargets().length);
   const rateLimiter = new CallerRateLimiter(rateLimits);
+  const homes = new HomeCommunities();
+  const rolesElsewhere = (caller: Caller, mutation: boolean) => new RolesElsewhere(caller, mutation, homes, directory, links);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/graphql') {
-      const claims = claimsFromAuthorization(req.headers.authorization, config.issuers);
-      if (claims instanceof Error) {
-        sendGraphQLError(res, 401, 'UNAUTHENTICATED', { en: claims.message, zh: String(claims.extensions.messageZh) });
+      const caller = await bearer.verify(req.headers.authorization);
+      if (caller instanceof Error) {
+        sendGraphQLError(res, 401, 'UNAUTHENTICATED', { en: caller.message, zh: String(caller.extensions.messageZh) }, { reason: caller.extensions.reason }, { 'www-authenticate': 'Bearer error="invalid_token"' });
         return;
       }
       if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
         serveExplorer(req, res);
         return;
       }
-      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget: config.budget ?? DEFAULT_PROTECTION.budget, claims, enabled: config.guard !== false });
+      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget: config.budget ?? DEFAULT_PROTECTION.budget, caller, rolesElsewhere, onMembershipsChanged: () => homes.forgetAll(), enabled: config.guard !== false });
       return;
     }
     if (path === '/healthz') {
@@ -122,6 +131,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     http,
     directory,
     links,
+    forgetHomeCommunities: () => homes.forgetAll(),
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

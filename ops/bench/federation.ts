@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HUB_ASSERTION_HEADER, signAssertion } from '@lilong/kit';
+import { ANONYMOUS_CALLER, HUB_ASSERTION_HEADER, signAssertion, signingKey } from '@lilong/kit';
 import { runEmbedded } from '../src/embedded-run';
 import { readPrivateKey } from '../src/keys';
 import { timeSeries } from './stats';
@@ -18,7 +18,7 @@ const COMMUNITY_FIELDS = `compounds { name kind householdCount } shops { name ki
 export async function benchFederation(iterations = 200): Promise<void> {
   const run = await runEmbedded();
   try {
-    const hubKey = readPrivateKey(path.join(run.home, 'keys/hub.pem'));
+    const hubKey = await signingKey(readPrivateKey(path.join(run.home, 'keys/hub.pem')));
     const directory = JSON.parse(readFileSync(path.join(run.home, 'directory.json'), 'utf8')) as { communities: { code: string; url: string }[] };
     const { code, url: nodeUrl } = directory.communities[0]!;
     const query = async (q: string, variables: Record<string, unknown> = {}) => {
@@ -38,7 +38,7 @@ export async function benchFederation(iterations = 200): Promise<void> {
         bodies.map(async ([subgraph, q]) => {
           const response = await fetch(`${nodeUrl}/${subgraph}/graphql`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: 'bench', roles: [] }, code, hubKey, { path: `/${subgraph}/graphql` }) },
+            headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: await signAssertion(ANONYMOUS_CALLER, code, hubKey, { path: `/${subgraph}/graphql` }) },
             body: JSON.stringify({ query: q, variables: rep }),
           });
           check((await response.json()) as { errors?: unknown[] });

@@ -2,7 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runHostile, summarize } from '../../tests/src/hostile/run';
 import { runEmbedded } from '../src/embedded-run';
-import { mintDemoToken, readPrivateKey } from '../src/keys';
+import { mintWithKeyFile } from '../src/demo-idp';
+import { DEMO_ISSUER, demoSubject } from '../src/demo-people';
+import { demoIdpKeyFile } from '../src/keys';
 import { readRunState, isAlive } from '../src/run-state';
 
 function logBytes(dir: string): number {
@@ -25,7 +27,8 @@ export async function benchHostile(): Promise<void> {
     const before = readRunState(statePath);
     const logDir = path.join(run.home, 'logs');
     const logsBefore = logBytes(logDir);
-    const token = mintDemoToken(readPrivateKey(path.join(run.home, 'keys/demo-idp.pem')), [{ role: 'subdistrict' }], 'demo:hostile-run', 1);
+    // The demo's sub-district staff member (a hub grant of the embedded hub), from the run's demo identity provider.
+    const token = await mintWithKeyFile(demoIdpKeyFile(path.join(run.home, 'keys')), DEMO_ISSUER, demoSubject('subdistrict'), { expiresInSeconds: 3600 });
     const results = await runHostile(run.url, {
       token,
       onCase: (r, i, total) => {

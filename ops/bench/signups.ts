@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HUB_ASSERTION_HEADER, signAssertion, type Role } from '@lilong/kit';
+import { HUB_ASSERTION_HEADER, signAssertion, signingKey, type Caller, type Role } from '@lilong/kit';
 import { createDatabase, dropDatabase, scratchName } from '../src/db';
+import { mintWithKeyFile } from '../src/demo-idp';
+import { DEMO_ISSUER, demoSubject } from '../src/demo-people';
 import { runEmbedded } from '../src/embedded-run';
-import { mintDemoToken, readPrivateKey } from '../src/keys';
+import { demoIdpKeyFile, readPrivateKey } from '../src/keys';
 
 const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`;
 
@@ -34,10 +36,11 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
   const rounds: Round[] = [];
   let pgbenchFigure = '';
   try {
-    const idp = readPrivateKey(path.join(run.home, 'keys/demo-idp.pem'));
-    const hubKey = readPrivateKey(path.join(run.home, 'keys/hub.pem'));
+    const idpKeyFile = demoIdpKeyFile(path.join(run.home, 'keys'));
+    const hubKey = await signingKey(readPrivateKey(path.join(run.home, 'keys/hub.pem')));
     const directory = JSON.parse(readFileSync(path.join(run.home, 'directory.json'), 'utf8')) as { communities: { code: string; url: string }[] };
-    const token = (roles: Role[]) => mintDemoToken(idp, roles, `bench-${roles[0]?.role}`, 1);
+    /** A token from the run's demo identity provider: it names the person; the communities' records say what they are. */
+    const token = (subject: string) => mintWithKeyFile(idpKeyFile, DEMO_ISSUER, subject, { expiresInSeconds: 3600 });
     const query = async (q: string, variables: Record<string, unknown>, bearer?: string) => {
       const response = await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify({ query: q, variables }) });
       const answer = (await response.json()) as { data?: any; errors?: unknown[] };
@@ -49,9 +52,46 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
     const group = home!.groups[0];
     const shopId = merchantCommunity!.shops[0]!.id;
     const nodeUrl = directory.communities.find((c) => c.code === merchantCommunity!.code)!.url;
-    const merchant = token([{ role: 'merchant', shop: shopId }]);
-    const leader = token([{ role: 'leader', group: group.id, household: group.leaderHouseholdId, compound: group.compound.id }]);
+    // The seeded merchant, leader and committee staff (see demo-people.ts).
+    const merchant = await token(demoSubject('merchant-of', shopId));
+    const leader = await token(demoSubject('leader-of', group.id));
+    const committee = await token(demoSubject('committee-of', home!.code));
     const units = Math.floor(total * 0.6);
+    /**
+     * `total` households in the group's compound, each with a resident recorded by the committee (a household's
+     * address comes from its record), the token of each and the role the home community's records give them: made
+     * before the clock starts.
+     */
+    const residents = async (round: number) => {
+      const made: { household: string; token: string; role: Extract<Role, { role: 'resident' }> }[] = [];
+      for (let start = 0; start < total; start += concurrency) {
+        const batch = Array.from({ length: Math.min(concurrency, total - start) }, (_, i) => start + i);
+        made.push(
+          ...(await Promise.all(
+            batch.map(async (n) => {
+              const registered = await query(
+                `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id building address compound { id } } }`,
+                { i: { compoundId: group.compound.id, building: `bench${round}`, unit: String(Math.floor(n / 100) + 1), room: String(n), tenure: 'TENANT' } },
+                committee,
+              );
+              const h = registered.registerHousehold as { id: string; building: string; address: string; compound: { id: string } };
+              const subject = `bench:resident:${h.id}`;
+              await query(
+                `mutation($i: GrantMembershipInput!) { grantMembership(input: $i) { id } }`,
+                { i: { community: home!.code, person: { issuer: DEMO_ISSUER, subject }, kind: 'RESIDENT', householdId: h.id } },
+                committee,
+              );
+              return {
+                household: h.id,
+                token: await token(subject),
+                role: { role: 'resident' as const, household: h.id, compound: h.compound.id, building: h.building, address: h.address },
+              };
+            }),
+          )),
+        );
+      }
+      return made;
+    };
 
     for (const via of ['hub', 'node'] as const) {
       const added = await query(`mutation($i: AddProductInput!) { addProduct(input: $i) { id stock { version } } }`, { i: { shopId, name: `抢购 ${via}`, unit: '份', priceFen: 100 } }, merchant);
@@ -63,19 +103,15 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         leader,
       );
       const orderId = opened.openGroupOrder.id as string;
-      const role = (n: number): Extract<Role, { role: 'resident' }> => ({
-        role: 'resident',
-        household: `${home!.code}:Household:${(via === 'hub' ? 1 : 2) * 1_000_000 + n}`,
-        compound: group.compound.id,
-        building: '1',
-        address: `1-${n}`,
-      });
-      const body = (n: number) => JSON.stringify({ query: SIGN_UP, variables: { i: { orderId, householdId: role(n).household, lines: [{ productId, quantity: 1 }] } } });
+      const people = await residents(via === 'hub' ? 1 : 2);
+      const body = (n: number) => JSON.stringify({ query: SIGN_UP, variables: { i: { orderId, householdId: people[n]!.household, lines: [{ productId, quantity: 1 }] } } });
+      // Straight to the node, the assertion carries what the hub would: the identity and the home community's roles.
+      const caller = (n: number): Caller => ({ identity: { issuer: DEMO_ISSUER, subject: `bench:resident:${people[n]!.household}` }, grants: [], roles: [people[n]!.role] });
       const send = async (n: number): Promise<'ok' | 'refused' | 'failed'> => {
         const response =
           via === 'hub'
-            ? await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token([role(n)])}` }, body: body(n) })
-            : await fetch(`${nodeUrl}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: signAssertion({ sub: `bench-${n}`, roles: [role(n)] }, merchantCommunity!.code, hubKey, { path: '/shops/graphql' }) }, body: body(n) });
+            ? await fetch(run.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${people[n]!.token}` }, body: body(n) })
+            : await fetch(`${nodeUrl}/shops/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: await signAssertion(caller(n), merchantCommunity!.code, hubKey, { path: '/shops/graphql' }) }, body: body(n) });
         const answer = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
         if (!answer.errors) return 'ok';
         return answer.errors[0]?.extensions?.code === 'INSUFFICIENT_STOCK' ? 'refused' : 'failed';

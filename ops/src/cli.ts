@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
+import { demoIdpKeyFile } from './keys';
+import { DEMO_ISSUER } from './demo-people';
 import { KEYS_DIR } from './paths';
 import { parseTokenArgs, TOKEN_HELP } from './token-args';
 
@@ -19,7 +20,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     },
   },
   token: {
-    help: 'mint a demo bearer token: --role committee --community xinhua-1 [--role ...] [--sub name] [--hours 12]; --help for roles and validity',
+    help: 'mint a demo bearer token for a seeded person: --as leader-of fahua:Group:1 | --as committee-of xinhua-1 | --sub name [--hours 12]; --help for everyone seeded',
     run: async (args) => {
       if (args.includes('--help') || args.includes('-h')) {
         console.log(TOKEN_HELP);
@@ -29,11 +30,27 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
       try {
         request = parseTokenArgs(args);
       } catch (error) {
-        console.error(`${(error as Error).message}\nexample: npm run token -- --role merchant --shop xinhua-1:Shop:1 (--help: roles, subject, validity)`);
+        console.error(`${(error as Error).message}\nexample: npm run token -- --as merchant-of xinhua-1:Shop:1 (--help: everyone seeded, validity)`);
         return 2;
       }
-      const keys = ensureKeyPair(KEYS_DIR, 'demo-idp');
-      console.log(mintDemoToken(readPrivateKey(keys.privateKey), request.roles, request.sub, request.hours));
+      const { mintWithKeyFile } = require('./demo-idp') as typeof import('./demo-idp');
+      console.log(await mintWithKeyFile(demoIdpKeyFile(KEYS_DIR), DEMO_ISSUER, request.sub, { expiresInSeconds: Math.round(request.hours * 3600) }));
+    },
+  },
+  grant: {
+    help: "record a community's first committee staff member in its database: --community <code> --issuer <iss> --subject <sub> (DATABASE_URL); --help",
+    run: async (args) => {
+      const { grantAsOperator, GRANT_HELP } = require('./grant') as typeof import('./grant');
+      if (args.includes('--help') || args.length === 0) {
+        console.log(GRANT_HELP);
+        return args.length === 0 ? 2 : undefined;
+      }
+      try {
+        console.log(`granted ${await grantAsOperator(args, process.env.DATABASE_URL)}`);
+      } catch (error) {
+        console.error((error as Error).message);
+        return 2;
+      }
     },
   },
   generate: {
@@ -63,13 +80,14 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); hostile (the hostile corpus against npm start)',
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); hostile (the hostile corpus against npm start)',
     run: async ([name = 'federation', iterations, ...rest]) => {
       if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
       if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
       if (name === 'load') return (require('../bench/load') as typeof import('../bench/load')).benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
+      if (name === 'access') return (require('../bench/access') as typeof import('../bench/access')).benchAccess(Number(iterations ?? 6));
       if (name === 'hostile') return (require('../bench/hostile') as typeof import('../bench/hostile')).benchHostile();
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, hostile`);
+      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, hostile`);
       return 2;
     },
   },

@@ -1,14 +1,35 @@
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { signAssertion, signJwt, type Role } from '@lilong/kit';
-import { committedSchema, createHub, Directory, HUB_AUDIENCE, type CommunityEntry, type Hub, type HubConfig } from '@lilong/gateway';
+import { signAssertion, signingKey, type Caller, type Identity } from '@lilong/kit';
+import { committedSchema, createHub, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
+import { MembershipKind, recordMembership } from '@lilong/groups';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
 import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { PlanNode } from '@apollo/query-planner';
 import { createDatabase, dropDatabase, scratchName } from './db';
 import { seedCommunity, TEST_COMMUNITIES, type DemoCommunity } from './seed';
+import { DemoIdentityProvider, type MintOptions } from './demo-idp';
 
-const ISSUER = 'lilong-test-idp';
+/** The test identity provider's issuer; its seeded people are named as in demo-people.ts (`demo:leader-of:...`). */
+export const TEST_ISSUER = 'lilong-test-idp';
+const ISSUER = TEST_ISSUER;
+/** The subject the test hub grants sub-district staff, and the client ID it grants a partner app. */
+export const TEST_SUBDISTRICT_SUBJECT = 'subdistrict-staff';
+export const TEST_PARTNER_CLIENT = 'test-partner-app';
+
+/**
+ * A role a test person should hold: the person is then recorded with that membership in the community's records
+ * (as committee staff would grant it), and the token names only the person. Other fields are ignored, so the
+ * community's records (not the test) say where a household lives.
+ */
+export type RoleSpec =
+  | { role: 'resident'; household: string }
+  | { role: 'leader'; group: string; deputy?: boolean }
+  | { role: 'merchant'; shop: string }
+  | { role: 'volunteer'; volunteer: string }
+  | { role: 'dispatcher' | 'info_officer' | 'committee'; community: string }
+  | { role: 'subdistrict' }
+  | { role: 'partner'; app?: string };
 
 export interface ClusterOptions {
   /** Fixture communities to run, by code. @default all of TEST_COMMUNITIES */
@@ -22,6 +43,10 @@ export interface ClusterOptions {
   expectedSdl?: ReadonlyMap<ShardedSubgraphName, string>;
   /** The hub's operation limits, rate limits and request budget. @default the hub's defaults */
   protection?: Pick<HubConfig, 'limits' | 'rateLimits' | 'budget'>;
+  /** More identity providers and hub grants, besides the test identity provider's. */
+  trust?: Partial<TrustConfig>;
+  /** More hub public keys the nodes trust besides the hub's own (a key rollover: the next hub key). */
+  extraHubPublicKeys?: KeyObject[];
 }
 
 export interface GraphQLAnswer<T = any> {
@@ -45,7 +70,8 @@ export class TestCluster {
   private readonly ports = new Map<string, number>();
   private readonly replicas: CommunityNode[] = [];
   private readonly hubKey = generateKeyPairSync('ed25519');
-  private readonly issuerKey = generateKeyPairSync('ed25519');
+  /** The test identity provider (real HTTP, its JWKS fetched by the hub). */
+  idp!: DemoIdentityProvider;
 
   private constructor(private readonly adminUrl: string, private readonly options: ClusterOptions) {}
 
@@ -61,6 +87,7 @@ export class TestCluster {
   }
 
   private async boot(): Promise<void> {
+    this.idp = await DemoIdentityProvider.start({ issuer: ISSUER });
     const entries: CommunityEntry[] = [];
     for (const community of this.communities) {
       const db = scratchName(`lilong_t_${community.code.replace(/-/g, '_')}`);
@@ -68,7 +95,7 @@ export class TestCluster {
       this.databases.set(community.code, url);
       const node = await this.startNode(community.code, 0);
       const orms = Object.fromEntries([...node.subgraphs].map(([name, s]) => [name, s.orm])) as Parameters<typeof seedCommunity>[0];
-      await seedCommunity(orms, community.code, community);
+      await seedCommunity(orms, community.code, community, ISSUER);
       entries.push({
         code: community.code,
         name: community.name,
@@ -84,7 +111,14 @@ export class TestCluster {
         host: '127.0.0.1',
         directoryPath: '(in memory)',
         hubPrivateKey: this.hubKey.privateKey,
-        issuers: new Map([[ISSUER, this.issuerKey.publicKey]]),
+        trust: {
+          issuers: [{ issuer: ISSUER, jwksUri: this.idp.jwksUri }, ...(this.options.trust?.issuers ?? [])],
+          grants: [
+            { issuer: ISSUER, subject: TEST_SUBDISTRICT_SUBJECT, grant: { role: 'subdistrict' } },
+            { issuer: ISSUER, clientId: TEST_PARTNER_CLIENT, grant: { role: 'partner', app: TEST_PARTNER_CLIENT } },
+            ...(this.options.trust?.grants ?? []),
+          ],
+        },
         ...committedSchema(),
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
         ...this.options.protection,
@@ -98,7 +132,7 @@ export class TestCluster {
 
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKey: this.hubKey.publicKey, port, host: '127.0.0.1' },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port, host: '127.0.0.1' },
       { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -113,7 +147,7 @@ export class TestCluster {
    */
   async replica(code: string): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKey: this.hubKey.publicKey, port: 0, host: '127.0.0.1' },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port: 0, host: '127.0.0.1' },
       { logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -138,15 +172,50 @@ export class TestCluster {
     await this.startNode(code, this.ports.get(code)!);
   }
 
-  /** A hub assertion for one request to a community's node, as the hub would sign it (nodes accept each once). */
-  assertionFor(code: string, subgraph: ShardedSubgraphName, roles: Role[] = []): string {
-    return signAssertion({ sub: 'bench', roles }, code, this.hubKey.privateKey, { path: subgraphPath(subgraph) });
+  /**
+   * A hub assertion for one request to a community's node, as the hub would sign it (nodes accept each once), for
+   * a person recorded with these roles (see `person`), or anonymous without a subject.
+   */
+  async assertionFor(code: string, subgraph: ShardedSubgraphName, roles: RoleSpec[] = [], subject?: string): Promise<string> {
+    const identity = subject === undefined && roles.length === 0 ? null : await this.person(roles, subject);
+    return signAssertion({ identity, grants: [] }, code, await signingKey(this.hubKey.privateKey), { path: subgraphPath(subgraph) });
   }
 
-  /** A bearer token from the test identity provider. */
-  token(roles: Role[], sub = 'test-user', expiresInSeconds = 600): string {
-    const iat = Math.floor(Date.now() / 1000);
-    return signJwt({ iss: ISSUER, aud: HUB_AUDIENCE, sub, roles, iat, exp: iat + expiresInSeconds }, this.issuerKey.privateKey as KeyObject);
+  /** An assertion for exactly this caller, signed with the hub's key: to test what a node trusts of the hub. */
+  async rawAssertion(code: string, subgraph: ShardedSubgraphName, caller: Caller): Promise<string> {
+    return signAssertion(caller, code, await signingKey(this.hubKey.privateKey), { path: subgraphPath(subgraph) });
+  }
+
+  /**
+   * Records a person with these roles in the communities' records, through the same rule committee staff's grants
+   * use (`recordMembership`; an active one is not recorded twice), and returns their identity.
+   */
+  async person(roles: RoleSpec[], subject = subjectFor(roles)): Promise<Identity> {
+    const identity = { issuer: ISSUER, subject };
+    for (const role of roles) {
+      const grant = membershipOf(role);
+      if (!grant) continue;
+      const node = this.nodes.get(grant.community);
+      if (!node) throw new Error(`no node for ${grant.community} in this cluster`);
+      const em = node.subgraphs.get('groups')!.orm.em.fork();
+      await em.transactional((tem) => recordMembership(tem as never, grant.community, identity, grant.kind, grant.field, grant.targetId, 'test'));
+    }
+    // Recorded behind the hub's back: it must ask every community again where this person has records.
+    this.hub?.forgetHomeCommunities();
+    return identity;
+  }
+
+  /**
+   * A bearer token from the test identity provider for a person holding these roles in the communities' records
+   * (recorded first, see `person`). Sub-district staff and partner apps are hub grants: such a token is for the
+   * subject (or client) the test hub grants them to.
+   */
+  async token(roles: RoleSpec[] = [], sub?: string, expiresInSeconds = 600, options: MintOptions = {}): Promise<string> {
+    const grantOnly = roles.find((r) => r.role === 'subdistrict' || r.role === 'partner');
+    const subject = grantOnly?.role === 'subdistrict' ? TEST_SUBDISTRICT_SUBJECT : sub ?? subjectFor(roles);
+    const identity = await this.person(roles, subject);
+    const claims = grantOnly?.role === 'partner' ? { azp: TEST_PARTNER_CLIENT, ...options.claims } : options.claims;
+    return this.idp.mint(identity.subject, { expiresInSeconds, ...options, ...(claims ? { claims } : {}) });
   }
 
   async query<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GraphQLAnswer<T>> {
@@ -171,9 +240,38 @@ export class TestCluster {
 
   async stop(): Promise<void> {
     await this.hub?.close();
+    await this.idp?.stop();
     for (const replica of this.replicas) await replica.close();
     for (const code of [...this.nodes.keys()]) await this.stopNode(code);
     for (const url of this.databases.values()) await dropDatabase(this.adminUrl, new URL(url).pathname.slice(1));
+  }
+}
+
+/** A stable subject for a test person from their roles, e.g. `test:leader:alpha:Group:1`. */
+function subjectFor(roles: RoleSpec[]): string {
+  if (roles.length === 0) return 'test:nobody';
+  return `test:${roles.map((r) => [r.role, ...Object.entries(r).filter(([k]) => k !== 'role').map(([, v]) => String(v))].join(':')).sort().join('+')}`;
+}
+
+function membershipOf(role: RoleSpec): { community: string; kind: MembershipKind; field: Parameters<typeof recordMembership>[4]; targetId?: number } | undefined {
+  const local = (id: string) => ({ community: id.split(':')[0]!, targetId: Number(id.split(':')[2]) });
+  switch (role.role) {
+    case 'resident':
+      return { ...local(role.household), kind: MembershipKind.RESIDENT, field: 'householdId' };
+    case 'leader':
+      return { ...local(role.group), kind: role.deputy ? MembershipKind.DEPUTY : MembershipKind.LEADER, field: 'groupId' };
+    case 'merchant':
+      return { ...local(role.shop), kind: MembershipKind.MERCHANT, field: 'shopId' };
+    case 'volunteer':
+      return { ...local(role.volunteer), kind: MembershipKind.VOLUNTEER, field: 'volunteerId' };
+    case 'dispatcher':
+      return { community: role.community, kind: MembershipKind.DISPATCHER, field: null };
+    case 'info_officer':
+      return { community: role.community, kind: MembershipKind.INFO_OFFICER, field: null };
+    case 'committee':
+      return { community: role.community, kind: MembershipKind.COMMITTEE, field: null };
+    default:
+      return undefined;
   }
 }
 

@@ -1,4 +1,8 @@
+import path from 'node:path';
+import { mintWithKeyFile } from './demo-idp';
+import { DEMO_ISSUER, demoSubject } from './demo-people';
 import { runEmbedded } from './embedded-run';
+import { demoIdpKeyFile } from './keys';
 import type { RunState } from './run-state';
 
 const OVERVIEW = '{ communities { code compounds { name } shops { name products { name stock { available } } } volunteers { displayName } } }';
@@ -19,6 +23,19 @@ export async function smoke(): Promise<number> {
       throw new Error(`the sub-district query did not answer fully: ${JSON.stringify(answer).slice(0, 500)}`);
     }
     console.log(`smoke: ${communities.length} communities answered through the hub ${((Date.now() - began) / 1000).toFixed(1)} s after npm start`);
+    // A seeded person's token from the demo identity provider, verified by the hub against its JWKS, and their role
+    // read from the community's own records.
+    const token = await mintWithKeyFile(demoIdpKeyFile(path.join(run.home, 'keys')), DEMO_ISSUER, demoSubject('committee-of', 'xinhua-1'));
+    const who = await fetch(run.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ myRoles(community: "xinhua-1") { memberships { kind } } }' }),
+    });
+    const roles = (await who.json()) as { data?: { myRoles?: { memberships: { kind: string }[] } } };
+    if (!roles.data?.myRoles?.memberships.some((m) => m.kind === 'COMMITTEE')) {
+      throw new Error(`a seeded committee member's token did not find their role: ${JSON.stringify(roles).slice(0, 500)}`);
+    }
+    console.log('smoke: a demo token was verified against the identity provider\'s JWKS; the role came from xinhua-1\'s records');
     if (!run.output().includes('/graphql')) throw new Error('npm start did not print where to go');
     state = run.state();
     if (!state?.hub?.pid || state.hub.pid === state.launcher || Object.keys(state.nodes).length < 3) {

@@ -6,13 +6,14 @@ import type { CommunityEntry } from '@lilong/gateway';
 import { DOMAIN_MODULES } from '@lilong/node';
 import { createDatabase, databaseExists, withDatabase } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
-import { DEMO_ISSUER, ensureKeyPair, mintDemoToken, readPrivateKey } from './keys';
+import { demoIdpKeyFile, ensureKeyPair } from './keys';
+import { DemoIdentityProvider, mintWithKeyFile } from './demo-idp';
+import { DEMO_ISSUER, demoHubGrants, demoSubject } from './demo-people';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
 import { killPostgres, postmasterPid, stopLeftoverPostgres, stopPostgres } from './pg-process';
 import { isAlive, readRunState, removeRunState, writeJsonAtomically, type RunState } from './run-state';
 import { DEMO_COMMUNITIES, seedCommunity, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
 import { Supervisor, type SupervisorEvent } from './supervisor';
-import { demoSubject } from './token-args';
 
 export interface StartOptions {
   /** Hub port; 0 picks a free one. @default 4000 (PORT) */
@@ -192,7 +193,10 @@ export async function start(options: StartOptions): Promise<void> {
   }
   if (options.reset) rmSync(PG_DATA_DIR, { recursive: true, force: true });
   const hubKeys = ensureKeyPair(KEYS_DIR, 'hub');
-  const idpKeys = ensureKeyPair(KEYS_DIR, 'demo-idp');
+  // The demo identity provider: a real JWKS over HTTP from the launcher, so the hub verifies tokens as it would a
+  // real OpenID Connect provider's (fetched, cached, refetched on an unknown key ID).
+  const idpKeyFile = demoIdpKeyFile(KEYS_DIR);
+  const idp = await DemoIdentityProvider.start({ issuer: DEMO_ISSUER, keyFile: idpKeyFile });
 
   let pg: EmbeddedPostgresHandle | undefined;
   /** Set while PostgreSQL starts, so that a stop in the meantime waits for it and stops it too. */
@@ -306,7 +310,7 @@ export async function start(options: StartOptions): Promise<void> {
         HOST: host,
         LILONG_DIRECTORY: DIRECTORY_PATH,
         LILONG_HUB_PRIVATE_KEY_FILE: hubKeys.privateKey,
-        LILONG_ISSUERS: JSON.stringify({ [DEMO_ISSUER]: readFileSync(idpKeys.publicKey, 'utf8') }),
+        LILONG_TRUST: JSON.stringify({ issuers: [{ issuer: DEMO_ISSUER, jwksUri: idp.jwksUri }], grants: demoHubGrants() }),
       }),
     });
     // Reported as soon as it happens, not after the seeding.
@@ -363,7 +367,7 @@ export async function start(options: StartOptions): Promise<void> {
     const unverified = await waitForVerified(listening, directory, VERIFY_TIMEOUT_MS);
     if (stopping) return;
     const url = listening.replace('127.0.0.1', 'localhost');
-    const token = mintDemoToken(readPrivateKey(idpKeys.privateKey), [{ role: 'subdistrict' }], demoSubject([{ role: 'subdistrict' }]), 12);
+    const token = await mintWithKeyFile(idpKeyFile, DEMO_ISSUER, demoSubject('subdistrict'), { expiresInSeconds: 12 * 3600 });
     const pids = supervisor.snapshot();
     log.info('ready', { ms: Date.now() - began, hub: listening, unverified });
     // After start-up, not during it: loading the spare's code would compete with the nodes for the CPU.
@@ -388,7 +392,7 @@ export async function start(options: StartOptions): Promise<void> {
         '',
         'A sub-district staff token (12 h) 街道工作人员令牌:',
         `  ${token}`,
-        '  More roles 其他角色: npm run token -- --role committee --community xinhua-1 (--help)',
+        '  Seeded people 演示人员: npm run token -- --as committee-of xinhua-1 | --as leader-of fahua:Group:1 | --as resident-of fahua:Household:3 (--help)',
         '',
         'A process that crashes is restarted 进程崩溃会自动重启. Ctrl-C stops everything; data is kept. 按 Ctrl-C 停止，数据会保留。',
       ].join('\n'),

@@ -3,7 +3,8 @@
  * than lost when the node was down at the time.
  */
 import { TestCluster } from './support/cluster';
-import { eventually, inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, type CommunityInfo } from './support/sub-district';
+import { household } from './support/orders';
+import { eventually, inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockedProduct, type CommunityInfo, type HouseholdInfo } from './support/sub-district';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -26,18 +27,23 @@ async function openOrder(productId: string, seconds: number, minimum: number) {
   const answer = await cluster.query(
     `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id deadline } }`,
     { i: { shopId: gamma.shops[0]!.id, groupId: group.id, title: '定时团购', deadline: inSeconds(seconds), minimumKind: 'HOUSEHOLDS', minimum, handOut: 'PICKUP_AT_SHOP', productIds: [productId] } },
-    leaderToken(cluster, group),
+    await leaderToken(cluster, group),
   );
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data.openGroupOrder as { id: string; deadline: string };
 }
 
-async function signUpOne(orderId: string, productId: string, n: number) {
-  const household = { id: `${alpha.code}:Household:${500_000 + n}`, compoundId: alpha.groups[0]!.compoundId, building: '1', address: `1-1-${n}` };
+/** A household of the group's compound, registered by the committee, and its resident's token: made before the clock runs. */
+async function resident(n: number): Promise<{ household: HouseholdInfo; token: string }> {
+  const h = await household(cluster, alpha, alpha.groups[0]!.compoundId, '501', String(n));
+  return { household: h, token: await residentToken(cluster, h) };
+}
+
+async function signUpOne(orderId: string, productId: string, { household: h, token }: { household: HouseholdInfo; token: string }) {
   const answer = await cluster.query(
     `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`,
-    { i: { orderId, householdId: household.id, lines: [{ productId, quantity: 1 }] } },
-    residentToken(cluster, household),
+    { i: { orderId, householdId: h.id, lines: [{ productId, quantity: 1 }] } },
+    token,
   );
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
 }
@@ -46,8 +52,9 @@ const status = (id: string) => cluster.query(`query($id: ID!) { groupOrder(id: $
 
 it('a deadline that passed while the node was down fires when it comes back: late, not lost', async () => {
   const productId = await stockedProduct(cluster, gamma.shops[0]!.id, { name: '停机期间的团购', onHand: 10 });
+  const home = await resident(1);
   const order = await openOrder(productId, 6, 1);
-  await signUpOne(order.id, productId, 1);
+  await signUpOne(order.id, productId, home);
   await cluster.stopNode('gamma');
   await new Promise((r) => setTimeout(r, 7000));
   await cluster.restartNode('gamma');
@@ -60,10 +67,11 @@ it('fires exactly once per deadline, even with two replicas of the node racing f
   await cluster.replica('gamma');
   await cluster.replica('gamma');
   const productId = await stockedProduct(cluster, gamma.shops[0]!.id, { name: '双副本团购', onHand: 50 });
+  const homes = await Promise.all(Array.from({ length: 8 }, (_, i) => resident(100 + i)));
   const orders = [];
   for (let i = 0; i < 8; i += 1) {
     const order = await openOrder(productId, 6, 5);
-    await signUpOne(order.id, productId, 100 + i);
+    await signUpOne(order.id, productId, homes[i]!);
     orders.push(order);
   }
   const reserved = await cluster.query(`query($id: ID!) { product(id: $id) { stock { reserved } } }`, { id: productId });
@@ -75,7 +83,7 @@ it('fires exactly once per deadline, even with two replicas of the node racing f
   const history = await cluster.query(
     `query($id: ID!) { product(id: $id) { stock { onHand reserved } stockHistory(first: 100) { kind actor } } }`,
     { id: productId },
-    merchantToken(cluster, gamma.shops[0]!.id),
+    await merchantToken(cluster, gamma.shops[0]!.id),
   );
   const releases = (history.data.product.stockHistory as { kind: string; actor: string }[]).filter((h) => h.kind === 'RELEASE');
   // One release per failed order: no deadline fired twice.

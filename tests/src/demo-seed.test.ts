@@ -4,7 +4,7 @@
  * merchant, their quantities the orders' sign-ups.
  */
 import { DEMO_COMMUNITIES, seedDemoOrders, type SeedOrms } from '../../ops/src/seed';
-import { TestCluster } from './support/cluster';
+import { TEST_ISSUER, TestCluster } from './support/cluster';
 
 let cluster: TestCluster;
 let lines: string[];
@@ -13,7 +13,7 @@ const ormsOf = (code: string) => Object.fromEntries([...cluster.nodes.get(code)!
 
 beforeAll(async () => {
   cluster = await TestCluster.start({ communities: DEMO_COMMUNITIES, background: false });
-  lines = await seedDemoOrders(new Map(DEMO_COMMUNITIES.map((c) => [c.code, ormsOf(c.code)])));
+  lines = await seedDemoOrders(new Map(DEMO_COMMUNITIES.map((c) => [c.code, ormsOf(c.code)])), new Date(), undefined, TEST_ISSUER);
 });
 
 afterAll(async () => {
@@ -74,7 +74,7 @@ describe('the demo pools', () => {
   });
 
   it('seeds once', async () => {
-    expect(await seedDemoOrders(new Map(DEMO_COMMUNITIES.map((c) => [c.code, ormsOf(c.code)])))).toEqual([
+    expect(await seedDemoOrders(new Map(DEMO_COMMUNITIES.map((c) => [c.code, ormsOf(c.code)])), new Date(), undefined, TEST_ISSUER)).toEqual([
       'demo group orders and pools: already present, seeding skipped 已有团购与拼单，跳过初始化',
     ]);
   });

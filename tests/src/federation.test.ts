@@ -80,7 +80,7 @@ describe('one query across communities and subgraphs', () => {
 describe('entity batches mixing communities', () => {
   it('come back in order, with each error at the path of the entity that failed', async () => {
     const [alpha] = cluster.communities;
-    const token = cluster.token([{ role: 'committee', community: alpha!.code }]);
+    const token = await cluster.token([{ role: 'committee', community: alpha!.code }]);
     const answer = await cluster.query(
       `{ searchStock(text: "大米", first: 20) { product { name } shop { name compound { id name households { address } } } } }`,
       {},
@@ -145,7 +145,7 @@ describe('mutations', () => {
     const compounds = await cluster.query(`query($c: String!) { compounds(community: $c) { id householdCount } }`, { c: beta.code });
     const compound = compounds.data.compounds[0];
     cluster.resetCounts();
-    const token = cluster.token([{ role: 'committee', community: beta.code }]);
+    const token = await cluster.token([{ role: 'committee', community: beta.code }]);
     const answer = await cluster.query(
       `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { id address tenure compound { id householdCount } } }`,
       { input: { compoundId: compound.id, building: '99', unit: '1', room: '101', tenure: 'TENANT' } },
@@ -163,7 +163,7 @@ describe('mutations', () => {
     const answer = await cluster.query(
       `mutation($input: RegisterHouseholdInput!) { registerHousehold(input: $input) { id } }`,
       { input: { compoundId: compounds.data.compounds[0].id, building: '98', room: '1', tenure: 'OWNER' } },
-      cluster.token([{ role: 'committee', community: alpha!.code }]),
+      await cluster.token([{ role: 'committee', community: alpha!.code }]),
     );
     expect(answer.data).toBeNull();
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', community: beta!.code });
@@ -174,7 +174,7 @@ describe('mutations', () => {
     const answer = await cluster.query(
       `mutation { registerHousehold(input: { building: "1", room: "1", tenure: OWNER }) { id } }`,
       {},
-      cluster.token([{ role: 'committee', community: cluster.communities[0]!.code }]),
+      await cluster.token([{ role: 'committee', community: cluster.communities[0]!.code }]),
     );
     expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(answer.errors?.[0]?.message).toContain('compoundId');
@@ -224,16 +224,22 @@ describe('trust', () => {
 
   it('a node refuses an assertion not signed by its hub', async () => {
     const code = cluster.communities[0]!.code;
-    const { signAssertion } = await import('@lilong/kit');
+    const { keyIdOf, signAssertion, signingKey } = await import('@lilong/kit');
     const { generateKeyPairSync } = await import('node:crypto');
-    const forged = signAssertion({ sub: 'mallory', roles: [{ role: 'subdistrict' }] }, code, generateKeyPairSync('ed25519').privateKey);
-    const response = await fetch(`${cluster.nodeUrl(code)}/groups/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-lilong-assertion': forged },
-      body: JSON.stringify({ query: '{ compounds(community: "alpha") { name } }' }),
-    });
-    expect(response.status).toBe(401);
-    expect(((await response.json()) as any).errors[0].extensions.reason).toBe('bad-signature');
+    const mallory = await signingKey(generateKeyPairSync('ed25519').privateKey);
+    const caller = { identity: { issuer: 'lilong-test-idp', subject: 'mallory' }, grants: [{ role: 'subdistrict' as const }] };
+    const hubKid = await keyIdOf(cluster['hubKey'].publicKey);
+    // Signed with a key the node does not know, and with another key under the hub key's ID.
+    for (const [key, reason] of [[mallory, 'unknown-key'], [{ ...mallory, kid: hubKid }, 'bad-signature']] as const) {
+      const forged = await signAssertion(caller, code, key, { path: '/groups/graphql' });
+      const response = await fetch(`${cluster.nodeUrl(code)}/groups/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-lilong-assertion': forged },
+        body: JSON.stringify({ query: '{ compounds(community: "alpha") { name } }' }),
+      });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as any).errors[0].extensions.reason).toBe(reason);
+    }
   });
 
   it('the hub refuses a token it cannot verify, rather than treating the caller as anonymous', async () => {
@@ -252,7 +258,7 @@ describe('SQL per request', () => {
 
     // Many more rows in every community: households, shops' products.
     for (const community of cluster.communities) {
-      const committee = cluster.token([{ role: 'committee', community: community.code }]);
+      const committee = await cluster.token([{ role: 'committee', community: community.code }]);
       const { data } = await cluster.query(`query($c: String!) { compounds(community: $c) { id } }`, { c: community.code });
       for (const [n, compound] of (data.compounds as any[]).entries()) {
         for (let room = 1; room <= 5; room += 1) {
@@ -266,7 +272,7 @@ describe('SQL per request', () => {
       }
       const shops = await cluster.query(`query($c: String!) { community(code: $c) { shops { id } } }`, { c: community.code });
       for (const shop of shops.data.community.shops as any[]) {
-        const merchant = cluster.token([{ role: 'merchant', shop: shop.id }]);
+        const merchant = await cluster.token([{ role: 'merchant', shop: shop.id }]);
         for (let k = 0; k < 4; k += 1) {
           const added = await cluster.query(
             `mutation($i: AddProductInput!) { addProduct(input: $i) { id } }`,

@@ -12,7 +12,7 @@ let results: CaseResult[];
 
 beforeAll(async () => {
   cluster = await TestCluster.start({ background: false });
-  const token = cluster.token(
+  const token = await cluster.token(
     [
       { role: 'subdistrict' },
       ...cluster.communities.map((c) => ({ role: 'committee' as const, community: c.code })),

@@ -52,9 +52,9 @@ async function history(productId: string, token = merchant) {
 beforeAll(async () => {
   cluster = await TestCluster.start({ background: false });
   alpha = (await lookUp(cluster)).get('alpha')!;
-  committee = cluster.token([{ role: 'committee', community: 'alpha' }], 'committee-alpha');
+  committee = await cluster.token([{ role: 'committee', community: 'alpha' }], 'committee-alpha');
   grocery = alpha.shops.find((s) => s.name === '甲副食品店')!;
-  merchant = merchantToken(cluster, grocery.id);
+  merchant = await merchantToken(cluster, grocery.id);
 });
 
 afterAll(async () => {
@@ -93,17 +93,26 @@ describe('groups', () => {
     expect(await householdCount(compound.id)).toBe(before);
   });
 
-  it('a key is the caller’s own: another caller with the same key makes a request of their own', async () => {
+  it('a key belongs to the caller who used it first: another caller with the same key is refused, never answered with the first record', async () => {
     const compound = alpha.compounds[1]!;
     const before = await householdCount(compound.id);
     const k = key('shared');
-    const otherStaff = cluster.token([{ role: 'committee', community: 'alpha' }], 'committee-alpha-2');
-    const mine = await cluster.query(REGISTER_HOUSEHOLD, { i: { compoundId: compound.id, building: '3', unit: '1', room: '101', tenure: 'OWNER', idempotencyKey: k } }, committee);
-    const theirs = await cluster.query(REGISTER_HOUSEHOLD, { i: { compoundId: compound.id, building: '3', unit: '1', room: '102', tenure: 'OWNER', idempotencyKey: k } }, otherStaff);
+    const otherStaff = await cluster.token([{ role: 'committee', community: 'alpha' }], 'committee-alpha-2');
+    const input = { compoundId: compound.id, building: '3', unit: '1', room: '101', tenure: 'OWNER', idempotencyKey: k };
+    const mine = await cluster.query(REGISTER_HOUSEHOLD, { i: input }, committee);
     expect(mine.errors).toBeUndefined();
-    expect(theirs.errors).toBeUndefined();
-    expect(theirs.data.registerHousehold.id).not.toBe(mine.data.registerHousehold.id);
-    expect(await householdCount(compound.id)).toBe(before + 2);
+    // The very same request from another caller, and another request of theirs with the key: both refused.
+    for (const i of [input, { ...input, room: '102' }]) {
+      const theirs = await cluster.query(REGISTER_HOUSEHOLD, { i }, otherStaff);
+      expect(theirs.data).toBeNull();
+      expect(theirs.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'KEY_OF_ANOTHER_CALLER', idempotencyKey: k, community: 'alpha' });
+      expect(theirs.errors?.[0]?.message).toContain('already used by another caller');
+      expect(JSON.stringify(theirs)).not.toContain(mine.data.registerHousehold.id);
+    }
+    // The key still answers its own caller with the first answer.
+    const again = await cluster.query(REGISTER_HOUSEHOLD, { i: input }, committee);
+    expect(again.data).toEqual(mine.data);
+    expect(await householdCount(compound.id)).toBe(before + 1);
   });
 
   it('addCompound and createGroup replay their first answer', async () => {
@@ -131,7 +140,7 @@ describe('groups', () => {
 
 describe('volunteers', () => {
   it('registerVolunteer twice with the same key registers one volunteer', async () => {
-    const dispatch = cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
+    const dispatch = await cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
     const before = await volunteersOf('alpha');
     const input = { compoundId: alpha.compounds[0]!.id, displayName: '甲阿姨', skills: ['ESCORT'], zone: 'B片', idempotencyKey: key('volunteer') };
     const first = await cluster.query(REGISTER_VOLUNTEER, { i: input }, dispatch);
@@ -144,7 +153,7 @@ describe('volunteers', () => {
   });
 
   it('a replayed setAvailability answers with the first answer and does not undo a later change', async () => {
-    const dispatch = cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
+    const dispatch = await cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
     const volunteer = (await volunteersOf('alpha')).find((v) => v.displayName === '小甲')!;
     const k = key('availability');
     const on = await cluster.query(SET_AVAILABILITY, { i: { volunteerId: volunteer.id, available: true, zone: 'C片', idempotencyKey: k } }, dispatch);
@@ -284,7 +293,7 @@ describe('shops stock', () => {
     expect(shops.data.community.shops.filter((s: { name: string }) => s.name === '甲水果店')).toHaveLength(1);
 
     const shopId = s1.data.addShop.id as string;
-    const owner = merchantToken(cluster, shopId);
+    const owner = await merchantToken(cluster, shopId);
     const ADD_PRODUCT = `mutation($i: AddProductInput!) { addProduct(input: $i) { id name priceFen } }`;
     const productInput = { shopId, name: '苹果', unit: '斤', priceFen: 800, idempotencyKey: key('product') };
     const p1 = await cluster.query(ADD_PRODUCT, { i: productInput }, owner);
@@ -324,7 +333,7 @@ describe('keys', () => {
   it('refuses a short key in the groups and volunteers domains too', async () => {
     const household = await cluster.query(REGISTER_HOUSEHOLD, { i: { compoundId: alpha.compounds[0]!.id, building: '9', room: '999', tenure: 'OWNER', idempotencyKey: 'short' } }, committee);
     expect(household.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.idempotencyKey' });
-    const dispatch = cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
+    const dispatch = await cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
     const volunteer = await cluster.query(REGISTER_VOLUNTEER, { i: { compoundId: alpha.compounds[0]!.id, displayName: '短键', skills: ['ESCORT'], zone: 'A片', idempotencyKey: 'short' } }, dispatch);
     expect(volunteer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.idempotencyKey' });
     expect((await volunteersOf('alpha')).some((v) => v.displayName === '短键')).toBe(false);

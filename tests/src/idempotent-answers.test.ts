@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
-import { buildFederatedSchema, type Claims, type SubgraphContext } from '@lilong/kit';
+import { buildFederatedSchema, claimsFor, type Claims, type SubgraphContext } from '@lilong/kit';
 import { shopsSubgraph } from '@lilong/shops';
 import { idempotentAnswers } from '../../subgraphs/kit/src/idempotent-answers';
 import { TestCluster } from './support/cluster';
@@ -29,7 +29,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const merchant: Claims = { sub: 'merchant-answers', roles: [] };
+const merchant: Claims = claimsFor({ issuer: 'lilong-test-idp', subject: 'merchant-answers' }, []);
 
 /** One request to alpha's shops subgraph, as its node would run it: a fresh EntityManager and loaders. */
 async function ask(query: string, variables: Record<string, unknown>) {

@@ -54,7 +54,7 @@ describe('global IDs in extensions and audit reasons', () => {
 
   it('audit reasons name orders and pools by their global IDs: sign-up, failure, pool, hand-over', async () => {
     const group = alpha.groups[0]!;
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     const oil = await stockedProduct(cluster, shopId, { name: '菜籽油 5L', onHand: 10 });
     const failing = await openOrder(cluster, shopId, group, [oil], { minimum: 3 });
     const h = await household(cluster, alpha, group.compoundId, '12', '1201');
@@ -92,14 +92,14 @@ describe('global IDs in extensions and audit reasons', () => {
 describe('Chinese messages without English words', () => {
   it('says an order’s and a pool’s status in Chinese', async () => {
     const group = alpha.groups[0]!;
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     const eggs = await stockedProduct(cluster, shopId, { name: '鸡蛋 30枚', onHand: 10 });
     const orderId = await openOrder(cluster, shopId, group, [eggs], { deadline: inSeconds(600) });
     const early = await cluster.query(`mutation($i: GroupOrderActionInput!) { confirmGroupOrder(input: $i) { status } }`, { i: { orderId } }, merchant);
     expect(zhOf(early)).toBe('只有状态为“已成团”的订单可以确认；当前状态为“接龙中”。');
     const h = await household(cluster, alpha, group.compoundId, '13', '1301');
     await signUp(cluster, h, orderId, eggs, 1);
-    await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId } }, leaderToken(cluster, group));
+    await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId } }, await leaderToken(cluster, group));
     const late = await signUp(cluster, h, orderId, eggs, 2);
     expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'FORMED' });
     expect(zhOf(late)).toBe(`团购 ${orderId} 已停止接龙：状态为“已成团”。`);
@@ -108,7 +108,7 @@ describe('Chinese messages without English words', () => {
     const poolId = await openPool(cluster, shopId, eggs, 1, 600);
     const closed = await cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchant);
     expect(closed.errors).toBeUndefined();
-    const joinClosed = await cluster.query(`mutation($i: JoinPoolInput!) { joinPool(input: $i) { id } }`, { i: { poolId, orderId: pastOrder, tolerance: 0 } }, leaderToken(cluster, group));
+    const joinClosed = await cluster.query(`mutation($i: JoinPoolInput!) { joinPool(input: $i) { id } }`, { i: { poolId, orderId: pastOrder, tolerance: 0 } }, await leaderToken(cluster, group));
     expect(zhOf(joinClosed)).toBe(`拼单 ${poolId} 已不能再修改：状态为“未成团”。`);
     for (const answer of [early, late, joinClosed]) expect(englishIn(zhOf(answer))).toEqual([]);
   });
@@ -119,13 +119,13 @@ describe('Chinese messages without English words', () => {
     const past = await cluster.query(
       `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`,
       { i: { shopId, groupId: group.id, title: 't', deadline: '2026-01-01T01:00:00Z', minimumKind: 'QUANTITY', minimum: 1, handOut: 'PICKUP_AT_SHOP', productIds: [eggs] } },
-      leaderToken(cluster, group),
+      await leaderToken(cluster, group),
     );
     expect(zhOf(past)).toBe('input.deadline：2026年1月1日 09:00:00 已过去或距现在不足 5 秒。');
-    const missing = await cluster.query(`mutation { acceptPool(input: { poolId: "gamma:Pool:999999" }) { id } }`, {}, merchantToken(cluster, shopId));
+    const missing = await cluster.query(`mutation { acceptPool(input: { poolId: "gamma:Pool:999999" }) { id } }`, {}, await merchantToken(cluster, shopId));
     expect(zhOf(missing)).toBe('找不到编号为 "gamma:Pool:999999" 的拼单。');
 
-    const dispatch = cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
+    const dispatch = await cluster.token([{ role: 'dispatcher', community: 'alpha' }], 'dispatcher-alpha');
     const REGISTER = `mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`;
     const twice = await cluster.query(REGISTER, { i: { compoundId: alpha.compounds[0]!.id, displayName: '小乙', skills: ['ESCORT', 'ESCORT'], zone: 'A片' } }, dispatch);
     expect(zhOf(twice)).toBe('input.skills：“陪同就医”重复填写。');

@@ -9,11 +9,11 @@ import type { KeyObject } from 'node:crypto';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { signAssertion, type Claims, type Logger } from '@lilong/kit';
+import { signAssertion, signingKey, type Caller, type Logger } from '@lilong/kit';
 import { createCommunityNode, type CommunityNode, type NodeConfig } from '@lilong/node';
 import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import { TEST_COMMUNITIES } from '../../ops/src/seed';
-import { TestCluster } from './support/cluster';
+import { TEST_ISSUER, TestCluster } from './support/cluster';
 import { eventually } from './support/sub-district';
 
 const [alpha, beta] = TEST_COMMUNITIES as [(typeof TEST_COMMUNITIES)[number], (typeof TEST_COMMUNITIES)[number]];
@@ -46,7 +46,7 @@ function databaseUrl(code: string): string {
 /** Another node for a community, on its database, with its own limits; not in the directory unless put there. */
 async function startNode(code: string, config: Partial<NodeConfig> = {}, logger: Logger = silent): Promise<{ node: CommunityNode; url: string }> {
   const node = await createCommunityNode(
-    { community: code, databaseUrl: databaseUrl(code), hubPublicKey: hubKey.publicKey, port: 0, host: '127.0.0.1', ...config },
+    { community: code, databaseUrl: databaseUrl(code), hubPublicKeys: [hubKey.publicKey], port: 0, host: '127.0.0.1', ...config },
     { logger, background: false },
   );
   started.push(node);
@@ -78,11 +78,20 @@ interface Answer {
 }
 
 /** Calls a node directly, as the hub would: one fresh assertion for the path. */
-async function callNode(url: string, subgraph: ShardedSubgraphName, query: string, variables: Record<string, unknown> = {}, claims: Claims = { sub: 'test', roles: [] }, signal?: AbortSignal): Promise<Answer> {
+/** A signed-in person the community has no records of. */
+const someone: Caller = { identity: { issuer: TEST_ISSUER, subject: 'test' }, grants: [] };
+
+/** A person recorded in alpha's records as the shop's merchant. */
+async function merchantOf(shopId: string, subject: string): Promise<Caller> {
+  return { identity: await cluster.person([{ role: 'merchant', shop: shopId }], subject), grants: [] };
+}
+
+async function callNode(url: string, subgraph: ShardedSubgraphName, query: string, variables: Record<string, unknown> = {}, caller: Caller = someone, signal?: AbortSignal): Promise<Answer> {
   const path = subgraphPath(subgraph);
+  const assertion = await signAssertion(caller, alpha.code, await signingKey(hubKey.privateKey), { path });
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-lilong-assertion': signAssertion(claims, alpha.code, hubKey.privateKey, { path }) },
+    headers: { 'content-type': 'application/json', 'x-lilong-assertion': assertion },
     body: JSON.stringify({ query, variables }),
     signal,
   });
@@ -138,7 +147,7 @@ describe('a node stops work', () => {
     const product = await alphaProduct();
     const lock = await holdLock(`select 1 from shops.product where id = ${product.localId} for update`);
     const abandon = new AbortController();
-    const call = callNode(url, 'shops', SET_STOCK, { i: { productId: product.productId, onHand: product.onHand + 7, expectedVersion: product.version } }, { sub: 'merchant', roles: [{ role: 'merchant', shop: product.shopId }] }, abandon.signal).catch((e: Error) => e);
+    const call = callNode(url, 'shops', SET_STOCK, { i: { productId: product.productId, onHand: product.onHand + 7, expectedVersion: product.version } }, await merchantOf(product.shopId, 'merchant'), abandon.signal).catch((e: Error) => e);
     try {
       await until(async () => (await backends(`wait_event_type = 'Lock'`)) === 1, 'the mutation to wait for the row lock');
       abandon.abort();
@@ -186,7 +195,7 @@ describe('the database bounds every statement and every wait', () => {
   it("cancels a query's statement past the statement timeout; a mutation's may wait longer", async () => {
     const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 200, writeStatementTimeoutMs: 10_000, acquireTimeoutMs: 2000, idleInTransactionTimeoutMs: 60_000 } });
     const product = await alphaProduct();
-    const merchant: Claims = { sub: 'merchant', roles: [{ role: 'merchant', shop: product.shopId }] };
+    const merchant = await merchantOf(product.shopId, 'merchant');
     const lock = await holdLock('lock table shops.product in access exclusive mode');
     let mutation: Promise<Answer>;
     try {
@@ -208,7 +217,7 @@ describe('the database bounds every statement and every wait', () => {
   it('rolls back a mutation whose statement was cancelled: nothing half-applied, its idempotency key free again', async () => {
     const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 3000, writeStatementTimeoutMs: 300, acquireTimeoutMs: 2000, idleInTransactionTimeoutMs: 60_000 } });
     const product = await alphaProduct();
-    const merchant: Claims = { sub: 'merchant-rollback', roles: [{ role: 'merchant', shop: product.shopId }] };
+    const merchant = await merchantOf(product.shopId, 'merchant-rollback');
     const input = { productId: product.productId, onHand: product.onHand + 5, expectedVersion: product.version, idempotencyKey: 'rollback-key-1' };
     const lock = await holdLock(`select 1 from shops.product where id = ${product.localId} for update`);
     let cancelled: Answer;

@@ -32,7 +32,7 @@ async function household(community: CommunityInfo, compoundId: string, building:
   const answer = await cluster.query(
     `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id address building } }`,
     { i: { compoundId, building, room, tenure: 'TENANT' } },
-    cluster.token([{ role: 'committee', community: community.code }]),
+    await cluster.token([{ role: 'committee', community: community.code }]),
   );
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return { ...answer.data.registerHousehold, compoundId };
@@ -42,7 +42,7 @@ async function openOrder(group: GroupInfo, productIds: string[], extra: Record<s
   const answer = await cluster.query(
     `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id status deadline community { code } } }`,
     { i: { shopId, groupId: group.id, title: '大米团购', deadline: inSeconds(7), minimumKind: 'HOUSEHOLDS', minimum: 1, handOut: 'DELIVERY_TO_GATE', productIds, ...extra } },
-    leaderToken(cluster, group),
+    await leaderToken(cluster, group),
   );
   if (answer.errors) throw new Error(JSON.stringify(answer.errors));
   return answer.data.openGroupOrder.id as string;
@@ -52,7 +52,7 @@ async function signUp(h: HouseholdInfo, orderId: string, productId: string, quan
   return cluster.query(
     `mutation($i: SignUpInput!) { signUp(input: $i) { id position lines { quantity } } }`,
     { i: { orderId, householdId: h.id, lines: [{ productId, quantity }], ...(idempotencyKey ? { idempotencyKey } : {}) } },
-    residentToken(cluster, h),
+    await residentToken(cluster, h),
   );
 }
 
@@ -94,14 +94,14 @@ describe('a group order 接龙 on its own', () => {
     const late = await signUp(h2, orderId, productId, 2);
     expect(late.errors?.[0]?.extensions?.code).toBe('ORDER_CLOSED');
 
-    const list = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { handOutList { building households { address lines { product quantity } } totals { quantity } } } }`, { id: orderId }, leaderToken(cluster, group));
+    const list = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { handOutList { building households { address lines { product quantity } } totals { quantity } } } }`, { id: orderId }, await leaderToken(cluster, group));
     expect(list.errors).toBeUndefined();
     expect(list.data.groupOrder.handOutList).toEqual([
       { building: '21', households: [{ address: h1.address, lines: [{ product: '东北大米 10kg', quantity: 3 }] }], totals: [{ quantity: 3 }] },
       { building: '22', households: [{ address: h2.address, lines: [{ product: '东北大米 10kg', quantity: 1 }] }], totals: [{ quantity: 1 }] },
     ]);
     // The merchant sees counts, not addresses.
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     const hidden = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { signUps { address } } }`, { id: orderId }, merchant);
     expect(hidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
@@ -114,7 +114,7 @@ describe('a group order 接龙 on its own', () => {
     // Read across the federation: the group's orders (held by a merchant in another community) and a household's sign-ups.
     const fromGroup = await cluster.query(`query($id: ID!) { group(id: $id) { groupOrders { id status } } }`, { id: group.id });
     expect(fromGroup.data.group.groupOrders).toEqual(expect.arrayContaining([{ id: orderId, status: 'HANDED_OVER' }]));
-    const fromHousehold = await cluster.query(`query($id: ID!) { household(id: $id) { address signUps { order { id } lines { quantity } } } }`, { id: h1.id }, residentToken(cluster, h1));
+    const fromHousehold = await cluster.query(`query($id: ID!) { household(id: $id) { address signUps { order { id } lines { quantity } } } }`, { id: h1.id }, await residentToken(cluster, h1));
     expect(fromHousehold.errors).toBeUndefined();
     expect(fromHousehold.data.household.signUps).toEqual([{ order: { id: orderId }, lines: [{ quantity: 3 }] }]);
   });
@@ -147,7 +147,7 @@ describe('changing one’s mind, and closing early', () => {
     const withdrawn = await cluster.query(
       `mutation($i: WithdrawSignUpInput!) { withdrawSignUp(input: $i) { position withdrawnAt } }`,
       { i: { orderId, householdId: first.id } },
-      residentToken(cluster, first),
+      await residentToken(cluster, first),
     );
     expect(withdrawn.data.withdrawSignUp.position).toBeNull();
     expect(withdrawn.data.withdrawSignUp.withdrawnAt).toBeTruthy();
@@ -165,11 +165,11 @@ describe('changing one’s mind, and closing early', () => {
     await signUp(h, orderId, productId, 2);
     const close = (token: string) =>
       cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status closedAt } }`, { i: { orderId } }, token);
-    expect((await close(leaderToken(cluster, beta.groups[0]!))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await close(residentToken(cluster, h))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const closed = await close(leaderToken(cluster, group));
+    expect((await close(await leaderToken(cluster, beta.groups[0]!))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await close(await residentToken(cluster, h))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const closed = await close(await leaderToken(cluster, group));
     expect(closed.data.closeGroupOrder.status).toBe('FORMED');
-    expect((await close(leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('ORDER_CLOSED');
+    expect((await close(await leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('ORDER_CLOSED');
     expect(await stockOf(productId)).toMatchObject({ reserved: 2 });
   });
 });
@@ -206,7 +206,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('a deadline in the past, a product of another shop or community, and another merchant’s shop are refused', async () => {
-    const leader = leaderToken(cluster, alpha.groups[0]!);
+    const leader = await leaderToken(cluster, alpha.groups[0]!);
     const open = (i: Record<string, unknown>, token = leader) =>
       cluster.query(`mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`, {
         i: { shopId, groupId: alpha.groups[0]!.id, title: 't', deadline: inSeconds(60), minimumKind: 'QUANTITY', minimum: 1, handOut: 'PICKUP_AT_SHOP', productIds: [productId], ...i },
@@ -218,19 +218,22 @@ describe('bad input changes nothing', () => {
     expect(otherShop.errors?.[0]?.message).toContain('is not sold by');
     const foreign = await open({ productIds: [alpha.shops[0]!.products[0]!.id] });
     expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const notLeader = await open({}, leaderToken(cluster, beta.groups[0]!));
+    const notLeader = await open({}, await leaderToken(cluster, beta.groups[0]!));
     expect(notLeader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const otherMerchant = await cluster.query(`mutation($i: GroupOrderActionInput!) { confirmGroupOrder(input: $i) { id } }`, { i: { orderId } }, merchantToken(cluster, gamma.shops[1]!.id));
+    const otherMerchant = await cluster.query(`mutation($i: GroupOrderActionInput!) { confirmGroupOrder(input: $i) { id } }`, { i: { orderId } }, await merchantToken(cluster, gamma.shops[1]!.id));
     expect(otherMerchant.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('a household signs up only for itself, and only in its own compound', async () => {
     const other = { ...resident, id: `${alpha.code}:Household:999999` };
-    const forOther = await cluster.query(`mutation($i: SignUpInput!) { signUp(input: $i) { id } }`, { i: { orderId, householdId: other.id, lines: [{ productId, quantity: 1 }] } }, residentToken(cluster, resident));
+    const forOther = await cluster.query(`mutation($i: SignUpInput!) { signUp(input: $i) { id } }`, { i: { orderId, householdId: other.id, lines: [{ productId, quantity: 1 }] } }, await residentToken(cluster, resident));
     expect(forOther.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const elsewhere = { ...resident, compoundId: alpha.compounds.find((c) => c.id !== resident.compoundId)!.id };
+    // A household the committee registered in another compound of the community: not the group's.
+    const otherCompound = alpha.compounds.find((c) => c.id !== resident.compoundId)!.id;
+    const elsewhere = await household(alpha, otherCompound, '7', '702');
     const wrongCompound = await signUp(elsewhere, orderId, productId, 1);
     expect(wrongCompound.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await stockOf(productId)).toMatchObject({ reserved: 0 });
   });
 
   it('a replayed sign-up with the same idempotency key returns the first answer and changes nothing', async () => {
@@ -255,11 +258,11 @@ describe('who sees what', () => {
     const pool = await cluster.query(
       `mutation($i: OpenPoolInput!) { openPool(input: $i) { id } }`,
       { i: { productId, minimumPacks: 2, deadline: inSeconds(600) } },
-      merchantToken(cluster, shopId),
+      await merchantToken(cluster, shopId),
     );
     const poolId = pool.data.openPool.id;
 
-    const staff = cluster.token([{ role: 'subdistrict' }], 'staff');
+    const staff = await cluster.token([{ role: 'subdistrict' }], 'staff');
     const seen = await cluster.query(`query($id: ID!) { groupOrder(id: $id) { progress { households quantity } signUps { address } } }`, { id: orderId }, staff);
     expect(seen.data.groupOrder.progress).toEqual({ households: 1, quantity: 2 });
     expect(seen.data.groupOrder.signUps).toBeNull();

@@ -5,7 +5,7 @@
  * shop's merchant to accept it. Deadlines fire with nobody calling.
  */
 import { TestCluster } from './support/cluster';
-import { household, groupOf, join, JOIN_POOL, openOrder as openOrderAt, openPool as openPoolAt, signUp as signUpAt, withdraw } from './support/orders';
+import { household, groupOf, join, JOIN_POOL, openOrder as openOrderAt, openPool as openPoolAt, signUp as signUpAt, signUpWith, withdraw } from './support/orders';
 import {
   eventually, inSeconds, leaderToken, lookUp, merchantToken, residentToken, stockOf as stockOfProduct, stockedProduct,
   type CommunityInfo, type GroupInfo, type HouseholdInfo,
@@ -56,7 +56,7 @@ async function handOut(orderId: string, group: GroupInfo) {
   const answer = await cluster.query(
     `query($id: ID!) { groupOrder(id: $id) { handOutList { building households { address lines { quantity } } totals { quantity } } } }`,
     { id: orderId },
-    leaderToken(cluster, group),
+    await leaderToken(cluster, group),
   );
   expect(answer.errors).toBeUndefined();
   return answer.data.groupOrder.handOutList as { building: string; households: { address: string; lines: { quantity: number }[] }[]; totals: { quantity: number }[] }[];
@@ -64,7 +64,7 @@ async function handOut(orderId: string, group: GroupInfo) {
 
 /** The merchant closes the pool now (the tests that are not about deadlines do not wait for them). */
 async function closeNow(poolId: string) {
-  const answer = await cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
+  const answer = await cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, await merchantToken(cluster, shopId));
   expect(answer.errors).toBeUndefined();
 }
 
@@ -77,7 +77,7 @@ describe('a pool joins with what the households signed up for', () => {
     const poolId = await openPool(rice, 1);
     const empty = await openOrder(group, [rice], { deadline: inSeconds(8) });
     // The leader can no longer say how many: the quantity is not an argument at all.
-    const typed = await cluster.query(JOIN_POOL, { i: { poolId, orderId: empty, quantity: 12, tolerance: 2 } }, leaderToken(cluster, group));
+    const typed = await cluster.query(JOIN_POOL, { i: { poolId, orderId: empty, quantity: 12, tolerance: 2 } }, await leaderToken(cluster, group));
     expect(typed.errors?.[0]?.message).toContain('quantity');
     expect(await join(cluster, group, poolId, empty, 4)).toMatchObject({ totalQuantity: 0, totalTolerance: 0, packsIfClosedNow: 0, packsMissing: 1 });
 
@@ -113,7 +113,7 @@ describe('a pool joins with what the households signed up for', () => {
     expect(pool.progress).toMatchObject({ totalQuantity: 6, packsIfClosedNow: 1, wouldForm: true });
     // A pooled order's sign-ups hold nothing on the shelf: the pool reserves whole packs at its close, and decides it.
     expect(await stockOf(rice)).toMatchObject({ reserved: 0 });
-    const alone = await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId: orderA } }, leaderToken(cluster, groupA));
+    const alone = await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId: orderA } }, await leaderToken(cluster, groupA));
     expect(alone.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'POOLED', messageZh: `团购 ${orderA} 已加入拼单：拼单结束时才决定是否成团。` });
     await closeNow(poolId);
 
@@ -166,8 +166,12 @@ describe('sign-ups racing the pool’s close', () => {
     await signUp(await homeIn(alpha, group, '101', '10101'), orderId, beans, 1);
     await join(cluster, group, poolId, orderId, 3);
     const households = await Promise.all(Array.from({ length: 16 }, (_, n) => homeIn(alpha, group, '102', `102${String(n).padStart(2, '0')}`)));
-    const close = () => cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
-    const answers = await Promise.all([...households.slice(0, 8).map((h) => signUp(h, orderId, beans, 1)), close(), ...households.slice(8).map((h) => signUp(h, orderId, beans, 1))]);
+    // Every token minted before the race, so that the sign-ups and the close set off together.
+    const tokens = await Promise.all(households.map((h) => residentToken(cluster, h)));
+    const merchant = await merchantToken(cluster, shopId);
+    const signUpAs = (n: number) => signUpWith(cluster, tokens[n]!, households[n]!, orderId, beans, 1);
+    const close = () => cluster.query(`mutation($i: PoolActionInput!) { closePool(input: $i) { status } }`, { i: { poolId } }, merchant);
+    const answers = await Promise.all([...households.slice(0, 8).map((_, n) => signUpAs(n)), close(), ...households.slice(8).map((_, n) => signUpAs(n + 8))]);
     const codes = answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK');
     expect(codes.every((c) => c === 'OK' || c === 'ORDER_CLOSED')).toBe(true);
 
@@ -188,14 +192,17 @@ describe('sign-ups racing the merchant’s accept', () => {
     const proposed = await cluster.query(
       `mutation($i: OpenPoolInput!) { openPool(input: $i) { id } }`,
       { i: { productId: millet, minimumPacks: 1, deadline: inSeconds(600) } },
-      leaderToken(cluster, group),
+      await leaderToken(cluster, group),
     );
     const poolId = proposed.data.openPool.id as string;
     const orderId = await openOrder(group, [millet], { deadline: inSeconds(600) });
     await join(cluster, group, poolId, orderId, 0);
     const households = await Promise.all(Array.from({ length: 16 }, (_, n) => homeIn(beta, group, '103', `103${String(n).padStart(2, '0')}`)));
-    const accept = () => cluster.query(`mutation($i: PoolActionInput!) { acceptPool(input: $i) { status } }`, { i: { poolId } }, merchantToken(cluster, shopId));
-    const answers = await Promise.all([...households.slice(0, 8).map((h) => signUp(h, orderId, millet, 2)), accept(), ...households.slice(8).map((h) => signUp(h, orderId, millet, 2))]);
+    const tokens = await Promise.all(households.map((h) => residentToken(cluster, h)));
+    const merchant = await merchantToken(cluster, shopId);
+    const signUpAs = (n: number) => signUpWith(cluster, tokens[n]!, households[n]!, orderId, millet, 2);
+    const accept = () => cluster.query(`mutation($i: PoolActionInput!) { acceptPool(input: $i) { status } }`, { i: { poolId } }, merchant);
+    const answers = await Promise.all([...households.slice(0, 8).map((_, n) => signUpAs(n)), accept(), ...households.slice(8).map((_, n) => signUpAs(n + 8))]);
     expect(answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK')).toEqual(answers.map(() => 'OK'));
     expect(await stockOf(millet)).toMatchObject({ reserved: 0 });
     expect((await poolOf(poolId)).entries).toEqual([{ quantity: 32, tolerance: 0 }]);
@@ -230,7 +237,7 @@ describe('every allocated unit is on a hand-out line', () => {
     const mine = await cluster.query(
       `query($id: ID!) { groupOrder(id: $id) { mySignUp { lines { quantity allocated explanation { rule allocated fromTolerance message messageZh } } } } }`,
       { id: orderId },
-      residentToken(cluster, first),
+      await residentToken(cluster, first),
     );
     expect(mine.data.groupOrder.mySignUp.lines).toEqual([
       {
@@ -247,7 +254,7 @@ describe('every allocated unit is on a hand-out line', () => {
     ]);
 
     // The merchant hands over exactly what the list totals.
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     expect((await cluster.query(`mutation($i: GroupOrderActionInput!) { confirmGroupOrder(input: $i) { status } }`, { i: { orderId } }, merchant)).errors).toBeUndefined();
     expect((await cluster.query(`mutation($i: GroupOrderActionInput!) { markHandedOver(input: $i) { status } }`, { i: { orderId } }, merchant)).errors).toBeUndefined();
     expect(await stockOf(oil)).toEqual({ onHand: 23, reserved: 0, available: 23 });
@@ -261,7 +268,7 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
   const CLOSE = `mutation($i: PoolActionInput!) { closePool(input: $i) { id status } }`;
 
   async function propose(group: GroupInfo, productId: string, seconds: number) {
-    const answer = await cluster.query(PROPOSE, { i: { productId, minimumPacks: 1, deadline: inSeconds(seconds) } }, leaderToken(cluster, group));
+    const answer = await cluster.query(PROPOSE, { i: { productId, minimumPacks: 1, deadline: inSeconds(seconds) } }, await leaderToken(cluster, group));
     expect(answer.errors).toBeUndefined();
     expect(answer.data.openPool).toMatchObject({ status: 'PROPOSED', acceptedAt: null });
     return answer.data.openPool.id as string;
@@ -278,15 +285,15 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
     // Until the merchant accepts, the order's sign-ups keep holding their units: the proposal may still be declined.
     expect(await stockOf(flour)).toMatchObject({ reserved: 3 });
 
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     const early = await cluster.query(CLOSE, { i: { poolId } }, merchant);
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'PROPOSED' });
     expect(early.errors?.[0]?.message).toContain('It waits for its merchant to accept it first.');
     expect(early.errors?.[0]?.extensions?.messageZh).toContain('待商户接受');
     for (const [who, token] of [
-      ['the leader who proposed it', leaderToken(cluster, group)],
-      ['another shop’s merchant', merchantToken(cluster, gamma.shops[1]!.id)],
-      ['a resident', residentToken(cluster, alpha.compounds[0]!.households[0]!)],
+      ['the leader who proposed it', await leaderToken(cluster, group)],
+      ['another shop’s merchant', await merchantToken(cluster, gamma.shops[1]!.id)],
+      ['a resident', await residentToken(cluster, alpha.compounds[0]!.households[0]!)],
     ] as const) {
       const refused = await cluster.query(ACCEPT, { i: { poolId } }, token);
       expect({ who, code: refused.errors?.[0]?.extensions?.code }).toEqual({ who, code: 'FORBIDDEN' });
@@ -317,10 +324,10 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
     await signUp(await homeIn(beta, group, '82', '8201'), orderId, noodles, 2);
     await join(cluster, group, poolId, orderId, 1);
 
-    const merchant = merchantToken(cluster, shopId);
+    const merchant = await merchantToken(cluster, shopId);
     const blank = await cluster.query(DECLINE, { i: { poolId, reason: '  ' } }, merchant);
     expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.reason' });
-    expect((await cluster.query(DECLINE, { i: { poolId, reason: '不送' } }, leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await cluster.query(DECLINE, { i: { poolId, reason: '不送' } }, await leaderToken(cluster, group))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const declined = await cluster.query(DECLINE, { i: { poolId, reason: '这周不送货' } }, merchant);
     expect(declined.errors).toBeUndefined();
@@ -335,7 +342,7 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
     expect(await stockOf(noodles)).toMatchObject({ reserved: 2 });
     const twice = await cluster.query(DECLINE, { i: { poolId, reason: '不送' } }, merchant);
     expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'DECLINED' });
-    const rejoin = await cluster.query(JOIN_POOL, { i: { poolId, orderId, tolerance: 0 } }, leaderToken(cluster, group));
+    const rejoin = await cluster.query(JOIN_POOL, { i: { poolId, orderId, tolerance: 0 } }, await leaderToken(cluster, group));
     expect(rejoin.errors?.[0]?.extensions).toMatchObject({ code: 'ORDER_CLOSED', status: 'DECLINED' });
     expect(rejoin.errors?.[0]?.extensions?.messageZh).toBe(`拼单 ${poolId} 已不能再修改：状态为“商户未接受”。`);
 
@@ -359,12 +366,12 @@ describe("a pool a leader proposes waits for the shop's merchant", () => {
 
   it("the shop's merchant's own pool is accepted at once; a resident opens none", async () => {
     const flour = gamma.shops[0]!.products[0]!.id;
-    const own = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, merchantToken(cluster, shopId));
+    const own = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, await merchantToken(cluster, shopId));
     expect(own.data.openPool.status).toBe('OPEN');
     expect(own.data.openPool.acceptedAt).toBeTruthy();
-    const resident = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, residentToken(cluster, alpha.compounds[0]!.households[0]!));
+    const resident = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, await residentToken(cluster, alpha.compounds[0]!.households[0]!));
     expect(resident.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const otherMerchant = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, merchantToken(cluster, gamma.shops[1]!.id));
+    const otherMerchant = await cluster.query(PROPOSE, { i: { productId: flour, minimumPacks: 1, deadline: inSeconds(600) } }, await merchantToken(cluster, gamma.shops[1]!.id));
     expect(otherMerchant.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

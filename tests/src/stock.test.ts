@@ -2,7 +2,7 @@
  * A merchant keeping stock truthful, through the hub: counts against a version, adjustments with a reason, batches
  * and CSV stocktakes that apply all or nothing, the audit trail, low stock, and who may do what.
  */
-import { TestCluster } from './support/cluster';
+import { TEST_ISSUER, TestCluster } from './support/cluster';
 
 let cluster: TestCluster;
 
@@ -23,6 +23,8 @@ let pharmacy: ShopView;
 let betaShop: ShopView;
 
 const MERCHANT = 'merchant-jia';
+/** Who the audit trail names: the identity provider and the subject (`issuer#subject`). */
+const MERCHANT_ACTOR = `${TEST_ISSUER}#${MERCHANT}`;
 let merchant: string;
 let otherMerchant: string;
 
@@ -72,8 +74,8 @@ beforeAll(async () => {
   grocery = alpha.find((s) => s.name === '甲副食品店')!;
   pharmacy = alpha.find((s) => s.name === '甲药房')!;
   betaShop = (await shopsOf('beta')).find((s) => s.name === '乙超市')!;
-  merchant = cluster.token([{ role: 'merchant', shop: grocery.id }], MERCHANT);
-  otherMerchant = cluster.token([{ role: 'merchant', shop: pharmacy.id }], 'merchant-pharmacy');
+  merchant = await cluster.token([{ role: 'merchant', shop: grocery.id }], MERCHANT);
+  otherMerchant = await cluster.token([{ role: 'merchant', shop: pharmacy.id }], 'merchant-pharmacy');
 });
 
 afterAll(async () => {
@@ -139,10 +141,10 @@ describe('adjustStock', () => {
     expect(added.data.adjustStock.stock.onHand).toBe(eggs.stock.onHand + 21);
 
     const [newest, previous] = await history(eggs.id);
-    expect(newest).toMatchObject({ kind: 'ADJUST', actor: MERCHANT, onHandBefore: eggs.stock.onHand - 3, onHandAfter: eggs.stock.onHand + 21, reason: '批发到货' });
+    expect(newest).toMatchObject({ kind: 'ADJUST', actor: MERCHANT_ACTOR, onHandBefore: eggs.stock.onHand - 3, onHandAfter: eggs.stock.onHand + 21, reason: '批发到货' });
     expect(previous).toMatchObject({
       kind: 'ADJUST',
-      actor: MERCHANT,
+      actor: MERCHANT_ACTOR,
       onHandBefore: eggs.stock.onHand,
       onHandAfter: eggs.stock.onHand - 3,
       reservedBefore: 0,
@@ -246,7 +248,7 @@ describe('updateStock (batch)', () => {
       [soy!.id, soy!.stock.onHand + 10],
       [rice!.id, 44],
     ]);
-    expect((await history(rice!.id))[0]).toMatchObject({ kind: 'BATCH', actor: MERCHANT, onHandBefore: rice!.stock.onHand, onHandAfter: 44, reason: 'weekly count' });
+    expect((await history(rice!.id))[0]).toMatchObject({ kind: 'BATCH', actor: MERCHANT_ACTOR, onHandBefore: rice!.stock.onHand, onHandAfter: 44, reason: 'weekly count' });
     expect((await history(soy!.id))[0]).toMatchObject({ kind: 'BATCH', onHandAfter: soy!.stock.onHand + 10, reason: 'delivery' });
   });
 
@@ -298,7 +300,7 @@ describe('importStockCsv', () => {
       ['生抽 500ml', 25],
     ]);
     expect((await productById(eggs!.id)).stock).toMatchObject({ onHand: 0, available: 0, low: true, version: eggs!.stock.version + 1 });
-    expect((await history(eggs!.id))[0]).toMatchObject({ kind: 'CSV_IMPORT', actor: MERCHANT, onHandBefore: eggs!.stock.onHand, onHandAfter: 0, reason: 'sold out, "all" gone' });
+    expect((await history(eggs!.id))[0]).toMatchObject({ kind: 'CSV_IMPORT', actor: MERCHANT_ACTOR, onHandBefore: eggs!.stock.onHand, onHandAfter: 0, reason: 'sold out, "all" gone' });
     expect((await history(soy!.id))[0]).toMatchObject({ kind: 'CSV_IMPORT', onHandAfter: 25, reason: 'stocktake' });
   });
 
@@ -334,7 +336,7 @@ describe('who may change stock', () => {
 
   it('a merchant of another community is FORBIDDEN too', async () => {
     const rice = await productById(byName(grocery, '东北大米 5kg').id);
-    const beta = cluster.token([{ role: 'merchant', shop: betaShop.id }]);
+    const beta = await cluster.token([{ role: 'merchant', shop: betaShop.id }]);
     const answer = await cluster.query(ADJUST_STOCK, { i: { productId: rice.id, delta: 1, reason: 'x' } }, beta);
     expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });

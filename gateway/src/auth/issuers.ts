@@ -20,7 +20,8 @@
  * A token proves only who the caller is (issuer + subject). Community roles come from each community's own
  * records; the grants here are the hub's own additions.
  */
-import { parseHubGrants, type HubGrant } from '@lilong/kit';
+// The claims module alone, not the kit's index: `npm run token` reads this file's constants and must stay light.
+import { parseHubGrants, type HubGrant } from '@lilong/kit/src/auth/claims';
 import type { JWK } from 'jose';
 
 /** The audience (`aud`) a token must name to be accepted by the hub, unless an issuer is configured otherwise. */

@@ -17,7 +17,7 @@ query SubDistrict {
 }
 `;
 
-export const TOKEN_COMMAND = 'npm run token -- --role committee --community xinhua-1';
+export const TOKEN_COMMAND = 'npm run token -- --as committee-of xinhua-1';
 
 /**
  * Mounts GraphiQL (React 18 UMD globals `React`, `ReactDOM`, and `GraphiQL` from graphiql.min.js). Served as

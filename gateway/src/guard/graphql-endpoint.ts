@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, sendJson, type Claims } from '@lilong/kit';
+import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, sendJson, type Caller } from '@lilong/kit';
 import { lilongError } from '@lilong/schema';
-import { execute, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { execute, Kind, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { MEMBERSHIP_MUTATIONS, type RolesElsewhere } from '../routing/home-communities';
 import type { HubContext } from '../routing/sharded-data-source';
 import type { RateLimits, RequestBudget } from './limits';
 import type { OperationGuard } from './operation-guard';
@@ -15,7 +16,11 @@ export interface GraphQLEndpoint {
   rateLimiter: CallerRateLimiter;
   rateLimits: RateLimits;
   budget: RequestBudget;
-  claims: Claims;
+  caller: Caller;
+  /** The caller's roles in every community, by their records; called at most once per request, when a node needs them. */
+  rolesElsewhere?: (caller: Caller, mutation: boolean) => RolesElsewhere;
+  /** Called after a mutation that may have given someone a role (MEMBERSHIP_MUTATIONS). */
+  onMembershipsChanged?: () => void;
   /** @default true */
   enabled: boolean;
 }
@@ -47,7 +52,7 @@ function paramsOf(req: IncomingMessage, body: unknown): Params | undefined {
  * JSON error with a 4xx status.
  */
 export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, endpoint: GraphQLEndpoint): Promise<void> {
-  const { claims } = endpoint;
+  const { caller } = endpoint;
   if (req.method !== 'GET' && req.method !== 'POST') {
     req.resume();
     sendGraphQLError(
@@ -60,7 +65,7 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
     );
     return;
   }
-  const wait = !endpoint.enabled ? 0 : await endpoint.rateLimiter.take(callerKey(req, claims, endpoint.rateLimits.trustProxy));
+  const wait = !endpoint.enabled ? 0 : await endpoint.rateLimiter.take(callerKey(req, caller, endpoint.rateLimits.trustProxy));
   if (wait > 0) {
     req.resume();
     sendErrors(
@@ -85,6 +90,8 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
   const schema = endpoint.schema();
   const method = req.method ?? 'GET';
   let operationType: string | undefined;
+  // Unknown without the guard's parse (LILONG_GUARD=off): then every mutation counts.
+  let changesMemberships = true;
   /** The operation the guard picked: Apollo must run the same one (an empty operationName means none to us). */
   let pickedName: string | undefined | null = null;
   if (endpoint.enabled && params && typeof params.query === 'string' && schema && (method === 'GET' || method === 'POST')) {
@@ -94,6 +101,9 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
       return;
     }
     operationType = verdict.operation.operation;
+    changesMemberships =
+      operationType === 'mutation' &&
+      verdict.operation.selectionSet.selections.some((s) => s.kind !== Kind.FIELD || MEMBERSHIP_MUTATIONS.has(s.name.value));
     pickedName = verdict.operation.name?.value;
     if (operationType === 'mutation' && method === 'GET') {
       sendGraphQLError(res, 405, 'BAD_REQUEST', { en: 'Bad request: mutations must be sent with POST.', zh: '请求无效：变更操作须使用 POST 发送。' }, {}, { allow: 'POST' });
@@ -117,7 +127,13 @@ export async function serveGraphQL(req: IncomingMessage, res: ServerResponse, en
     }
   }
   const deadline = Date.now() + (operationType === 'mutation' ? endpoint.budget.mutationMs : endpoint.budget.queryMs);
-  await executeGraphQLHttp(endpoint.server, req, res, async () => ({ claims, deadline }), normalised(req, body, pickedName));
+  // Made now (a census of every community starts at once when needed), while Apollo validates and plans.
+  const rolesElsewhere = endpoint.rolesElsewhere && caller.identity ? endpoint.rolesElsewhere(caller, operationType === 'mutation') : undefined;
+  try {
+    await executeGraphQLHttp(endpoint.server, req, res, async () => ({ caller, deadline, rolesElsewhere }), normalised(req, body, pickedName));
+  } finally {
+    if (changesMemberships && operationType !== 'query') endpoint.onMembershipsChanged?.();
+  }
 }
 
 /** The request as Apollo should see it: with the operation the guard picked named (or unnamed) explicitly. */

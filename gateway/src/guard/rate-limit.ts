@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { ANONYMOUS, type Claims } from '@lilong/kit';
+import { actorOf, type Caller } from '@lilong/kit';
 import type { RateLimits } from './limits';
 
-/** Who a request counts against: the token's subject, or the client address for anonymous callers. */
-export function callerKey(req: IncomingMessage, claims: Claims, trustProxy: boolean): string {
-  if (claims !== ANONYMOUS && claims.sub !== ANONYMOUS.sub) return `sub:${claims.sub}`;
+/** Who a request counts against: the token's identity (issuer and subject), or the client address for anonymous callers. */
+export function callerKey(req: IncomingMessage, caller: Caller, trustProxy: boolean): string {
+  if (caller.identity) return `id:${actorOf(caller.identity)}`;
   const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
   return `ip:${forwarded || req.socket.remoteAddress || 'unknown'}`;
 }

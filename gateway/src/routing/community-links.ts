@@ -1,6 +1,16 @@
-import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { HUB_ASSERTION_HEADER, signAssertion, type Claims, type Logger } from '@lilong/kit';
+import {
+  ACCESS_PATH,
+  ANONYMOUS_CALLER,
+  communityOfRole,
+  HUB_ASSERTION_HEADER,
+  parseCommunityRoles,
+  signAssertion,
+  type Caller,
+  type Logger,
+  type Role,
+  type SigningKey,
+} from '@lilong/kit';
 import { SHARDED_SUBGRAPHS, subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { Directory } from '../directory/directory';
 
@@ -84,12 +94,14 @@ export class CommunityLinks {
   private readonly states = new Map<string, LinkState>();
   /** Requests sent for client operations (not verification), by `community/subgraph`. */
   readonly sent = new Map<string, number>();
+  /** Questions of what a caller is in a community (`/access`), by community. */
+  readonly accessAsked = new Map<string, number>();
   /** Entity representations sent for client operations, by `community/subgraph`. */
   readonly representationsSent = new Map<string, number>();
 
   constructor(
     private readonly directory: Directory,
-    private readonly hubKey: KeyObject,
+    private readonly hubKey: SigningKey,
     private readonly expectedSdl: ReadonlyMap<ShardedSubgraphName, string>,
     private readonly log: Logger,
     private readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
@@ -122,7 +134,7 @@ export class CommunityLinks {
   }
 
   /** Sends one GraphQL request to one subgraph of one community, or throws `CommunityUnavailable`. */
-  async send(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, claims: Claims, mutation = false): Promise<GraphQLResponseBody> {
+  async send(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, caller: Caller, mutation = false): Promise<GraphQLResponseBody> {
     await this.ready(code);
     const key = `${code}/${subgraph}`;
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
@@ -130,7 +142,30 @@ export class CommunityLinks {
     if (Array.isArray(representations)) {
       this.representationsSent.set(key, (this.representationsSent.get(key) ?? 0) + representations.length);
     }
-    return this.call(code, subgraph, body, claims, mutation ? (this.options.mutationTimeoutMs ?? 15_000) : this.options.timeoutMs);
+    return this.call(code, subgraph, body, caller, mutation ? (this.options.mutationTimeoutMs ?? 15_000) : this.options.timeoutMs);
+  }
+
+  /**
+   * What the caller is in one community by its records, as its node answers (`/access`), for telling other
+   * communities' nodes: a household of one community signs up at a shop of another. `undefined` when the
+   * community is unavailable: it gives no roles (the caller may then be refused what only its records would allow). For a
+   * mutation the lookup is given the mutation's timeout: it is part of the mutation's request, and a lookup cut
+   * short would refuse the mutation as FORBIDDEN.
+   */
+  async rolesIn(code: string, caller: Caller, mutation = false): Promise<Role[] | undefined> {
+    if (!caller.identity) return [];
+    if (this.status(code) === 'SUSPENDED') return undefined;
+    this.accessAsked.set(code, (this.accessAsked.get(code) ?? 0) + 1);
+    try {
+      await this.ready(code);
+      const timeoutMs = mutation ? (this.options.mutationTimeoutMs ?? 15_000) : this.options.timeoutMs;
+      const answer = await this.call(code, 'access', { query: '' }, { identity: caller.identity, grants: [] }, timeoutMs);
+      const roles = parseCommunityRoles((answer.data as { roles?: unknown } | undefined)?.roles) ?? [];
+      return roles.filter((r) => communityOfRole(r) === code);
+    } catch (error) {
+      if (error instanceof CommunityUnavailable) return undefined;
+      throw error;
+    }
   }
 
   /** Verifies every community now (at start-up and for the console); never throws. */
@@ -159,7 +194,7 @@ export class CommunityLinks {
     const s = this.state(code);
     const answers = await Promise.all(
       SHARDED_SUBGRAPHS.map(async (subgraph) => {
-        const response = await this.call(code, subgraph, { query: '{ _service { sdl } }' }, { sub: 'lilong-hub', roles: [] });
+        const response = await this.call(code, subgraph, { query: '{ _service { sdl } }' }, ANONYMOUS_CALLER);
         const sdl = (response.data?._service as { sdl?: unknown } | undefined)?.sdl;
         if (typeof sdl !== 'string') throw this.fail(code, 'BAD_RESPONSE', `no SDL from ${subgraph}`);
         return { subgraph, matches: normalizeSdl(sdl) === normalizeSdl(this.expectedSdl.get(subgraph) ?? '') };
@@ -202,14 +237,14 @@ export class CommunityLinks {
 
   private async call(
     code: string,
-    subgraph: ShardedSubgraphName,
+    subgraph: ShardedSubgraphName | 'access',
     body: GraphQLRequestBody,
-    claims: Claims,
+    caller: Caller,
     timeoutMs = this.options.timeoutMs,
   ): Promise<GraphQLResponseBody> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
-    const path = subgraphPath(subgraph);
+    const path = subgraph === 'access' ? ACCESS_PATH : subgraphPath(subgraph);
     const started = performance.now();
     const stalls = loopStalls.watch();
     const timedOut = (): CommunityUnavailable => {
@@ -225,7 +260,7 @@ export class CommunityLinks {
           headers: {
             'content-type': 'application/json',
             // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
-            [HUB_ASSERTION_HEADER]: signAssertion(claims, code, this.hubKey, { path }),
+            [HUB_ASSERTION_HEADER]: await signAssertion(caller, code, this.hubKey, { path }),
           },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),

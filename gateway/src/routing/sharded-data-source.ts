@@ -1,7 +1,8 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
-import { ANONYMOUS, type Claims } from '@lilong/kit';
+import { ANONYMOUS_CALLER, type Caller } from '@lilong/kit';
+import type { RolesElsewhere } from './home-communities';
 import { communityOfRoutingValue, parseGlobalId, type BilingualMessage, type ErrorCode, type ShardedSubgraphName } from '@lilong/schema';
 import { FieldNode, GraphQLError, valueFromASTUntyped } from 'graphql';
 import type { Directory } from '../directory/directory';
@@ -13,10 +14,19 @@ import { reasonZh, subgraphZh } from '../messages';
 import { print } from 'graphql';
 
 export interface HubContext {
-  claims: Claims;
+  /** Who is calling, as the bearer token proved it, with the hub's own grants; nodes derive roles from it. */
+  caller: Caller;
+  /**
+   * The caller's roles in other communities by those communities' records, asked at most once per community per
+   * request (each node is told the roles of the others; it reads its own records itself).
+   */
+  rolesElsewhere?: RolesElsewhere;
   /** When the request's time budget runs out (ms since the epoch); later fetches are not sent. */
   deadline?: number;
 }
+
+/** The caller, with the per-request lookup of their roles in other communities. */
+type RequestCaller = Caller & { elsewhere?: RolesElsewhere };
 
 type ErrorEntry = NonNullable<GraphQLResponseBody['errors']>[number];
 type Path = (string | number)[];
@@ -66,7 +76,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     if (options.kind !== GraphQLDataSourceRequestKind.INCOMING_OPERATION) {
       return { errors: [new GraphQLError(`the ${this.subgraph} subgraph is sharded; it is composed from committed SDL`)] };
     }
-    const claims = options.context?.claims ?? ANONYMOUS;
+    const caller: RequestCaller = { ...(options.context?.caller ?? ANONYMOUS_CALLER), elsewhere: options.context?.rolesElsewhere };
     const deadline = options.context?.deadline;
     if (deadline !== undefined && Date.now() >= deadline) return budgetExceeded(this.subgraph) as GatewayGraphQLResponse;
     const query = options.request.query ?? '';
@@ -74,8 +84,8 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     const analysis = this.analyze(query);
     const response =
       analysis.kind === 'entities'
-        ? await this.entities(analysis, variables, claims)
-        : await this.rootFields(analysis, variables, claims);
+        ? await this.entities(analysis, variables, caller)
+        : await this.rootFields(analysis, variables, caller);
     return response as GatewayGraphQLResponse;
   }
 
@@ -135,11 +145,13 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     community: string,
     query: string,
     variables: Record<string, unknown>,
-    claims: Claims,
+    caller: RequestCaller,
     mutation = false,
   ): Promise<GraphQLResponseBody | CommunityUnavailable> {
     try {
-      return await this.links.send(community, this.subgraph, { query, variables }, claims, mutation);
+      const { elsewhere, ...who } = caller;
+      const roles = who.identity && elsewhere ? await elsewhere.except(community) : [];
+      return await this.links.send(community, this.subgraph, { query, variables }, { ...who, roles }, mutation);
     } catch (error) {
       if (error instanceof CommunityUnavailable) return error;
       throw error;
@@ -156,7 +168,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
   private async entities(
     analysis: Extract<Analysis, { kind: 'entities' }>,
     variables: Record<string, unknown>,
-    claims: Claims,
+    caller: RequestCaller,
   ): Promise<GraphQLResponseBody> {
     const representations = (variables.representations ?? []) as Record<string, unknown>[];
     const errors: ErrorEntry[] = [];
@@ -187,7 +199,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
       });
       await Promise.all(
         [...byCommunity].map(async ([community, indices]) => {
-          const answer = await this.sendTo(community, analysis.query, { ...otherVariables, representations: indices.map((u) => unique[u]) }, claims);
+          const answer = await this.sendTo(community, analysis.query, { ...otherVariables, representations: indices.map((u) => unique[u]) }, caller);
           if (answer instanceof CommunityUnavailable) {
             errors.push(this.unavailable(answer));
             return;
@@ -205,7 +217,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
       const targets = this.directory.fanoutTargets();
       const valid = unique.map((_, u) => u).filter((u) => owners[u] !== undefined);
       const answers = await Promise.all(
-        targets.map((community) => this.sendTo(community, analysis.query, { ...otherVariables, representations: valid.map((u) => unique[u]) }, claims)),
+        targets.map((community) => this.sendTo(community, analysis.query, { ...otherVariables, representations: valid.map((u) => unique[u]) }, caller)),
       );
       const perCommunity: (unknown[] | undefined)[] = answers.map((answer, c) => {
         if (answer instanceof CommunityUnavailable) {
@@ -311,7 +323,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
   private async rootFields(
     analysis: Extract<Analysis, { kind: 'root' }>,
     variables: Record<string, unknown>,
-    claims: Claims,
+    caller: RequestCaller,
   ): Promise<GraphQLResponseBody> {
     const isMutation = analysis.parsed.operation.operation === 'mutation';
     const data: Record<string, unknown> = {};
@@ -337,7 +349,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     }
     const send = async ([community, fields]: [string, FieldNode[]]) => {
       const query = documentWithFields(analysis.parsed, fields);
-      return [community, fields, await this.sendTo(community, query, variables, claims, isMutation)] as const;
+      return [community, fields, await this.sendTo(community, query, variables, caller, isMutation)] as const;
     };
     // Mutations run one community after another, in the order the client wrote them.
     const answers = isMutation ? await sequential([...plan], send) : await Promise.all([...plan].map(send));

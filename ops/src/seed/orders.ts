@@ -13,14 +13,14 @@
  * community's shops schema already holds a pool, nothing is done.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Claims, Role } from '@lilong/kit';
-import { Group, Household } from '@lilong/groups';
+import { claimsFor, type Claims, type Identity } from '@lilong/kit';
+import { Group, Household, rolesFor } from '@lilong/groups';
 import { formatGlobalId, parseGlobalId } from '@lilong/schema';
 import {
   acceptPool, HandOut, joinPool, MinimumKind, openGroupOrder, openPool, Pool, poolProgress, poolProgressOf, Product, Shop, shopsSubgraph, signUp, SignUpLine,
   type PoolProgress, type ShopsContext,
 } from '@lilong/shops';
-import { demoSubject } from '../token-args';
+import { DEMO_ISSUER, demoSubject } from '../demo-people';
 import {
   DEMO_POOLS,
   DEMO_STANDALONE_ORDERS,
@@ -62,12 +62,14 @@ interface Directory {
   homes: Map<string, HomeInfo>;
 }
 
-/** Who did it, as their token would say (the subject `npm run token` gives the same identity). */
-const claimsOf = (role: Role): Claims => ({ sub: demoSubject([role]), roles: [role] });
-const leader = (g: GroupInfo): Claims => claimsOf({ role: 'leader', group: g.id, household: g.leaderHouseholdId, compound: g.compoundId });
-const resident = (g: GroupInfo, h: HomeInfo): Claims =>
-  claimsOf({ role: 'resident', household: h.id, compound: g.compoundId, building: h.building, address: h.address });
-const merchant = (shopId: string): Claims => claimsOf({ role: 'merchant', shop: shopId });
+/**
+ * Who did it: the seeded person (`npm run token -- --as ...` mints their token). What they may do is resolved from
+ * the communities' records at replay, as the nodes would.
+ */
+const person = (subject: string): Identity => ({ issuer: DEMO_ISSUER, subject });
+const leader = (g: GroupInfo): Identity => person(demoSubject('leader-of', g.id));
+const resident = (_g: GroupInfo, h: HomeInfo): Identity => person(demoSubject('resident-of', h.id));
+const merchant = (shopId: string): Identity => person(demoSubject('merchant-of', shopId));
 
 /** IDs the replay hands from one event to the next: the orders and pools it opened. */
 type Made = Map<object, string>;
@@ -75,7 +77,7 @@ type Made = Map<object, string>;
 /** One thing a person did, at a time, through a shops service. */
 interface Event {
   at: Date;
-  claims: Claims;
+  who: Identity;
   /** Says what it was when a service refuses it. */
   what: string;
   run(ctx: ShopsContext, at: Date, made: Made): Promise<void>;
@@ -108,6 +110,8 @@ export async function seedDemoOrders(
   ormsByCommunity: Map<string, SeedOrms>,
   now = new Date(),
   data: DemoOrdersData = { pools: DEMO_POOLS, standalone: DEMO_STANDALONE_ORDERS },
+  /** The identity provider the seeded people are recorded under: seedCommunity's `issuer`. */
+  issuer = DEMO_ISSUER,
 ): Promise<string[]> {
   for (const orms of ormsByCommunity.values()) {
     if ((await fork(orms.shops).count(Pool, {})) > 0) {
@@ -120,7 +124,18 @@ export async function seedDemoOrders(
   if (problems.length > 0) throw new Error(`seed: the demo group orders cannot be seeded:\n  ${problems.join('\n  ')}`);
 
   const lines: string[] = [];
-  for (const [code, communityPlan] of plans) lines.push(...(await replay(ormsByCommunity.get(code)!, code, communityPlan)));
+  // Each person's roles in every community, from each community's records, as the hub and the nodes would put them
+  // together; read before any replay transaction opens (a transaction of one domain's ORM would capture the reads).
+  // The plan names people by their demo subjects; they are recorded under `issuer`.
+  const claimsBySubject = new Map<string, Claims>();
+  for (const event of [...plans.values()].flatMap((p) => p.events)) {
+    if (claimsBySubject.has(event.who.subject)) continue;
+    const who: Identity = { issuer, subject: event.who.subject };
+    const roles = await Promise.all([...ormsByCommunity].map(([code, orms]) => rolesFor(orms.groups.em.fork() as EntityManager, code, who, now)));
+    claimsBySubject.set(who.subject, claimsFor(who, roles.flat()));
+  }
+  const claimsOf = (who: Identity): Claims => claimsBySubject.get(who.subject)!;
+  for (const [code, communityPlan] of plans) lines.push(...(await replay(ormsByCommunity.get(code)!, code, communityPlan, claimsOf)));
   return lines;
 }
 
@@ -213,7 +228,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
     const events: Event[] = [
       {
         at: open.at,
-        claims: leader(group),
+        who: leader(group),
         what: `${who}: opening it`,
         run: async (ctx, at, made) => {
           const { at: _, shopId, ...rest } = open;
@@ -234,7 +249,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
       seen.add(home.id);
       events.push({
         at,
-        claims: resident(group, home),
+        who: resident(group, home),
         what: whoSignUp,
         run: async (ctx, when, made) => {
           await signUp(ctx, { orderId: made.get(key)!, householdId: home.id, lines: s.lines }, when);
@@ -269,7 +284,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
     if (packs < 1) problems.push(`${who}: the orders make no whole pack, so the pool cannot be at its minimum`);
     events.push({
       at: openedAt,
-      claims: proposer ? leader(proposer) : merchant(shopId),
+      who: proposer ? leader(proposer) : merchant(shopId),
       what: `${who}: opening it`,
       run: async (ctx, at, made) => {
         const pool = await openPool(ctx, { productId, minimumPacks: minimumPacks(packs), deadline }, at);
@@ -281,7 +296,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
       if (acceptedAt < openedAt) problems.push(`${who}: accepted before it was proposed`);
       events.push({
         at: acceptedAt,
-        claims: merchant(shopId),
+        who: merchant(shopId),
         what: `${who}: accepting it`,
         run: async (ctx, at, made) => void (await acceptPool(ctx, { poolId: made.get(poolKey)! }, at)),
       });
@@ -320,7 +335,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
         )),
         {
           at: joinedAt,
-          claims: leader(group),
+          who: leader(group),
           what: `${whoOrder}: joining the pool`,
           run: async (ctx, at, made) => void (await joinPool(ctx, { poolId: made.get(poolKey)!, orderId: made.get(orderKey)!, tolerance: o.tolerance }, at)),
         },
@@ -378,7 +393,7 @@ async function plan(ormsByCommunity: Map<string, SeedOrms>, now: Date, data: Dem
 // ---------------------------------------------------------------------------------------------------------------
 // Replaying: one transaction per merchant community, one service call per event, in time order
 
-async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan): Promise<string[]> {
+async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan, claimsOf: (who: Identity) => Claims): Promise<string[]> {
   const events = [...communityPlan.events].sort((a, b) => a.at.getTime() - b.at.getTime());
   return fork(orms.shops).transactional(async (tem) => {
     const em = tem as EntityManager;
@@ -390,7 +405,7 @@ async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan
     const made: Made = new Map();
     for (const event of events) {
       try {
-        await event.run(contextFor(event.claims), event.at, made);
+        await event.run(contextFor(claimsOf(event.who)), event.at, made);
       } catch (error) {
         const extensions = (error as { extensions?: { messageZh?: string } }).extensions;
         throw new Error(`seed: ${event.what} was refused: ${(error as Error).message}${extensions?.messageZh ? ` ${extensions.messageZh}` : ''}; nothing was seeded in ${code}`);
@@ -398,7 +413,7 @@ async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan
     }
 
     const lines: string[] = [];
-    const ctx = contextFor({ sub: 'lilong-seed', roles: [] });
+    const ctx = contextFor(claimsFor({ issuer: DEMO_ISSUER, subject: 'lilong-seed' }, []));
     for (const p of communityPlan.pools) {
       const poolId = made.get(p.key)!;
       const pool = (await ctx.em.findOne(Pool, { localId: localIdIn(poolId) }))!;

@@ -7,7 +7,8 @@
  * left alone.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { Compound, CompoundKind, Group, Household } from '@lilong/groups';
+import { Compound, CompoundKind, DelegationScopeEnum, Group, Household, MembershipKind, recordDelegation, recordMembership } from '@lilong/groups';
+import { DEMO_ISSUER, demoSubject, type DemoRelation } from '../demo-people';
 import { formatGlobalId, isCommunityCode } from '@lilong/schema';
 import { haversineMeters, Product, Shop } from '@lilong/shops';
 import { Skill, Volunteer } from '@lilong/volunteers';
@@ -38,6 +39,9 @@ export interface SeedSummary {
   shops: number;
   products: number;
   volunteers: number;
+  /** People with a role in the community's records (memberships), and delegations (代办). */
+  people: number;
+  delegations: number;
   /** The node already had compounds, so nothing was inserted. */
   skipped: boolean;
 }
@@ -167,8 +171,8 @@ export function demoSubDistrictProblems(communities: DemoCommunity[]): string[] 
  * Inserts a community's demo data into its node's three (connected, migrated) domain schemas. Global IDs are made
  * with `code`. Does nothing, and says `skipped: true`, if the groups schema already holds any compound.
  */
-export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity): Promise<SeedSummary> {
-  const summary: SeedSummary = { community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, skipped: false };
+export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity, issuer = DEMO_ISSUER): Promise<SeedSummary> {
+  const summary: SeedSummary = { community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, people: 0, delegations: 0, skipped: false };
   if (!isCommunityCode(code)) throw new Error(`seed: "${code}" is not a community code`);
   const problems = demoCommunityProblems(data);
   if (problems.length > 0) throw new Error(`seed: the data for ${code} cannot be seeded:\n  ${problems.join('\n  ')}`);
@@ -179,7 +183,8 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   const now = new Date();
 
   // groups: compounds, households, mutual-aid groups.
-  const { compoundRows, householdRows } = await groupsEm.transactional(async (em) => {
+  const { compoundRows, householdRows, groupRows } = await groupsEm.transactional(async (em) => {
+    const groupRows: Group[] = [];
     const compoundRows = new Map<string, Compound>();
     const householdRows = new Map<string, Household>();
     for (const c of data.compounds) {
@@ -191,10 +196,10 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
       }
     }
     for (const g of data.groups) {
-      em.create(Group, { name: g.name, compound: compoundRows.get(g.compound)!, leader: householdRows.get(refKey(...g.leader))!, createdAt: now });
+      groupRows.push(em.create(Group, { name: g.name, compound: compoundRows.get(g.compound)!, leader: householdRows.get(refKey(...g.leader))!, createdAt: now }));
     }
     await em.flush();
-    return { compoundRows, householdRows };
+    return { compoundRows, householdRows, groupRows };
   });
   summary.compounds = compoundRows.size;
   summary.households = householdRows.size;
@@ -203,7 +208,8 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   const compoundId = (key: string) => formatGlobalId(code, 'Compound', compoundRows.get(key)!.localId);
 
   // shops: shops and their products, standing in the compounds just made.
-  await fork(orms.shops).transactional(async (em) => {
+  const shopRows = await fork(orms.shops).transactional(async (em) => {
+    const shopRows: Shop[] = [];
     for (const s of data.shops) {
       const shop = em.create(Shop, { name: s.name, kind: s.kind, address: s.address, lat: s.lat, lng: s.lng, compoundId: compoundId(s.compound), createdAt: now });
       for (const pd of s.products) {
@@ -219,16 +225,19 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
           stockUpdatedAt: now,
         });
       }
+      shopRows.push(shop);
     }
     await em.flush();
+    return shopRows;
   });
   summary.shops = data.shops.length;
   summary.products = data.shops.reduce((n, s) => n + s.products.length, 0);
 
   // volunteers: living in the compounds just made, homes as household global IDs.
-  await fork(orms.volunteers).transactional(async (em) => {
+  const volunteerRows = await fork(orms.volunteers).transactional(async (em) => {
+    const volunteerRows: Volunteer[] = [];
     for (const v of data.volunteers) {
-      em.create(Volunteer, {
+      volunteerRows.push(em.create(Volunteer, {
         displayName: v.displayName,
         skills: [...v.skills],
         vehicleSeats: v.vehicleSeats,
@@ -239,11 +248,53 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
         activeTasks: 0,
         updatedAt: now,
         createdAt: now,
-      });
+      }));
     }
     await em.flush();
+    return volunteerRows;
   });
   summary.volunteers = data.volunteers.length;
+
+  // groups again: who is who, through the same rules the API uses (recordMembership, recordDelegation).
+  const people = await fork(orms.groups).transactional(async (em) => {
+    const subjects = new Set<string>();
+    const grant = async (relation: DemoRelation, what: string, kind: MembershipKind, field: Parameters<typeof recordMembership>[4], targetId?: number) => {
+      const subject = demoSubject(relation, what);
+      subjects.add(subject);
+      await recordMembership(em as never, code, { issuer, subject }, kind, field, targetId, 'seed', null, now);
+    };
+    const id = (type: string, localId: number) => formatGlobalId(code, type, localId);
+    for (const household of householdRows.values()) {
+      await grant('resident-of', id('Household', household.localId), MembershipKind.RESIDENT, 'householdId', household.localId);
+    }
+    for (const group of groupRows) {
+      const gid = id('Group', group.localId);
+      await grant('leader-of', gid, MembershipKind.LEADER, 'groupId', group.localId);
+      await grant('leader-of', gid, MembershipKind.RESIDENT, 'householdId', group.leader.localId);
+    }
+    for (const shop of shopRows) await grant('merchant-of', id('Shop', shop.localId), MembershipKind.MERCHANT, 'shopId', shop.localId);
+    for (const volunteer of volunteerRows) await grant('volunteer', id('Volunteer', volunteer.localId), MembershipKind.VOLUNTEER, 'volunteerId', volunteer.localId);
+    await grant('committee-of', code, MembershipKind.COMMITTEE, null);
+    await grant('dispatcher-of', code, MembershipKind.DISPATCHER, null);
+    await grant('info-officer-of', code, MembershipKind.INFO_OFFICER, null);
+    // 代办: the first household of a compound with a group that leads none stands for an elderly household offline,
+    // so its helper can sign it up for the group's orders.
+    const leaders = new Set(groupRows.map((g) => g.leader.localId));
+    const served = new Set(groupRows.map((g) => g.compound.localId));
+    const households = [...householdRows.values()].filter((h) => !leaders.has(h.localId));
+    const offline = households.find((h) => served.has(h.compound.localId)) ?? households[0];
+    let delegations = 0;
+    if (offline) {
+      const hid = id('Household', offline.localId);
+      const helper = { issuer, subject: demoSubject('helper-for', hid) };
+      await recordDelegation(em as never, code, offline.localId, helper, [DelegationScopeEnum.GROUP_ORDERS, DelegationScopeEnum.CARE_REQUESTS], '演示数据：老人电话同意，由邻居代办 (demo: consent by phone)', now, new Date(now.getTime() + 30 * 86_400_000), 'seed', now);
+      delegations += 1;
+    }
+    await em.flush();
+    return { subjects: subjects.size + delegations, delegations };
+  });
+  summary.people = people.subjects;
+  summary.delegations = people.delegations;
 
   return summary;
 }
@@ -258,6 +309,8 @@ export function seedSummaryLine(summary: SeedSummary): string {
     [summary.shops, 'shops', '商户'],
     [summary.products, 'products', '商品'],
     [summary.volunteers, 'volunteers', '志愿者'],
+    [summary.people, 'people with roles', '登记身份的人'],
+    [summary.delegations, 'delegations', '代办授权'],
   ];
   return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
 }

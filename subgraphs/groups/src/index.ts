@@ -9,24 +9,38 @@ import { GroupResolver } from './group/group.resolver';
 import { Household } from './household/household.entity';
 import { HouseholdResolver } from './household/household.resolver';
 import { createGroupsLoaders, type GroupsLoaders } from './loaders';
+import { Delegation } from './membership/delegation.entity';
+import { HouseholdCode } from './membership/household-code.entity';
+import { Membership } from './membership/membership.entity';
+import { CommunityMembershipsResolver, DelegationResolver, HouseholdDelegationsResolver, MembershipResolver } from './membership/membership.resolver';
+import { rolesFor } from './membership/roles';
 import { migrations } from './migrations';
 
 export { Compound, CompoundKind } from './compound/compound.entity';
 export { Household, Tenure } from './household/household.entity';
 export { Group } from './group/group.entity';
+export { Membership, MembershipKind } from './membership/membership.entity';
+export { Delegation, DelegationScopeEnum } from './membership/delegation.entity';
+export { recordDelegation, recordMembership } from './membership/membership.service';
+export { rolesFor } from './membership/roles';
 
-/** The `groups` domain: compounds, households (addresses), and mutual-aid groups. */
+/**
+ * The `groups` domain: the committee's records of the community: compounds, households (addresses), mutual-aid
+ * groups, and who is what (memberships, delegations), from which the node derives every caller's roles.
+ */
 export const groupsSubgraph: SubgraphModule<GroupsLoaders> = {
   name: 'groups',
-  resolvers: [CompoundResolver, HouseholdResolver, GroupResolver, CommunityResolver],
+  resolvers: [CompoundResolver, HouseholdResolver, GroupResolver, CommunityResolver, MembershipResolver, DelegationResolver, HouseholdDelegationsResolver, CommunityMembershipsResolver],
   orphanedTypes: [Community],
-  entities: [Compound, Household, Group, IdempotencyRecord],
+  entities: [Compound, Household, Group, Membership, Delegation, HouseholdCode, IdempotencyRecord],
   migrations,
   createLoaders: (em) => createGroupsLoaders(em),
+  rolesFor: (em, community, identity) => rolesFor(em, community, identity),
   references: {
     Compound: ({ id }, ctx) => load(ctx.loaders.compound, tryLocalId(ctx.community, id, 'Compound')),
     Household: ({ id }, ctx) => load(ctx.loaders.household, tryLocalId(ctx.community, id, 'Household')),
     Group: ({ id }, ctx) => load(ctx.loaders.group, tryLocalId(ctx.community, id, 'Group')),
+    Delegation: ({ id }, ctx) => load(ctx.loaders.delegation, tryLocalId(ctx.community, id, 'Delegation')),
     Community: ({ code }) => ({ code }),
   },
 };

@@ -4,12 +4,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Compound } from './compound/compound.entity';
 import { Group } from './group/group.entity';
 import { Household } from './household/household.entity';
+import { Delegation } from './membership/delegation.entity';
 
 export function createGroupsLoaders(em: EntityManager) {
   return {
     compound: loaderById(em, Compound),
     household: loaderById(em, Household),
     group: loaderById(em, Group),
+    delegation: loaderById(em, Delegation),
     householdsByCompound: loaderByParent(em, Household, 'compound', { building: 'asc', unit: 'asc', room: 'asc' }),
     groupsByCompound: loaderByParent(em, Group, 'compound'),
     householdCountByCompound: new DataLoader<number, number>(async (compoundIds) => {

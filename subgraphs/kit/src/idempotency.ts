@@ -8,13 +8,17 @@ import type { LocalEntity } from './loaders';
 import { badInput } from './validate';
 
 /**
- * One row per (caller, idempotency key): the mutation it was used for, a hash of its input, the records it produced
+ * One row per idempotency key, with the caller who used it (issuer#subject): the mutation it was used for, a hash of its input, the records it produced
  * and what they were then. Written in the same transaction as the mutation's effect, so a replay finds it exactly
  * when the first attempt took effect — even if that attempt's answer never reached the caller.
  */
 @Entity({ tableName: 'idempotency_record' })
 export class IdempotencyRecord {
-  @PrimaryKey({ type: 'text' })
+  /**
+   * Who used the key (issuer#subject). A key belongs to the first caller who used it: another caller sending the
+   * same key is refused, never answered with the first caller's record.
+   */
+  @Property({ type: 'text' })
   subject!: string;
 
   @PrimaryKey({ type: 'text' })
@@ -167,18 +171,28 @@ async function once<T extends LocalEntity, R>(
     const connection = tem.getConnection();
     // A concurrent first run holds this key's row until it commits; this insert waits for it.
     const inserted: unknown[] = await connection.execute(
-      'insert into idempotency_record (subject, key, operation, request_hash, created_at) values (?, ?, ?, ?, now()) on conflict (subject, key) do nothing returning key',
-      [claims.sub, key, operation, requestHash],
+      'insert into idempotency_record (subject, key, operation, request_hash, created_at) values (?, ?, ?, ?, now()) on conflict (key) do nothing returning key',
+      [claims.actor, key, operation, requestHash],
       'all',
       tem.getTransactionContext(),
     );
     if (inserted.length === 0) {
       const [previous] = (await connection.execute(
-        'select operation, request_hash, result_ids, result_rows, answer, answer_shape from idempotency_record where subject = ? and key = ?',
-        [claims.sub, key],
+        'select subject, operation, request_hash, result_ids, result_rows, answer, answer_shape from idempotency_record where key = ?',
+        [key],
         'all',
         tem.getTransactionContext(),
-      )) as { operation: string; request_hash: string; result_ids: number[] | null; result_rows: Record<string, unknown>[] | null; answer: unknown; answer_shape: string | null }[];
+      )) as { subject: string; operation: string; request_hash: string; result_ids: number[] | null; result_rows: Record<string, unknown>[] | null; answer: unknown; answer_shape: string | null }[];
+      if (previous && previous.subject !== claims.actor) {
+        throw lilongError(
+          'CONFLICT',
+          {
+            en: `The idempotency key "${key}" was already used by another caller; use a new key (a random UUID per request).`,
+            zh: `幂等键 "${key}" 已被其他调用方使用，请换用新的键（建议每次请求随机生成一个 UUID）。`,
+          },
+          { idempotencyKey: key, reason: 'KEY_OF_ANOTHER_CALLER' },
+        );
+      }
       if (!previous || previous.operation !== operation || previous.request_hash !== requestHash) {
         throw lilongError(
           'CONFLICT',
@@ -199,18 +213,18 @@ async function once<T extends LocalEntity, R>(
     // Local IDs are integers, so the array literal needs no escaping.
     await connection.execute(
       'update idempotency_record set result_ids = ?::integer[], result_rows = ?::jsonb where subject = ? and key = ?',
-      [`{${ids.join(',')}}`, JSON.stringify(rows), claims.sub, key],
+      [`{${ids.join(',')}}`, JSON.stringify(rows), claims.actor, key],
       'run',
       tem.getTransactionContext(),
     );
     return { result };
   });
   if ('result' in outcome) {
-    noteFirstAnswer(ctx, { subject: claims.sub, key });
+    noteFirstAnswer(ctx, { subject: claims.actor, key });
     return outcome.result;
   }
   const replayed = shape.fromRecords(await recordsOf(em, entity, outcome.replay, key), key);
-  noteReplay(ctx, { subject: claims.sub, key, answer: outcome.replay.answer, answerShape: outcome.replay.answerShape });
+  noteReplay(ctx, { subject: claims.actor, key, answer: outcome.replay.answer, answerShape: outcome.replay.answerShape });
   return replayed;
 }
 

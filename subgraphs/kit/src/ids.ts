@@ -40,6 +40,8 @@ const TYPE_ZH: Record<string, string> = {
   SignUp: '报名',
   Pool: '拼单',
   Volunteer: '志愿者',
+  Membership: '身份登记',
+  Delegation: '代办授权',
 };
 
 /** The Chinese name of an entity type, e.g. 商品 for Product; 记录 for a type without one. */

@@ -1,4 +1,4 @@
-export * from './auth/jws';
+export * from './auth/keys';
 export * from './auth/claims';
 export * from './auth/assertion';
 export * from './auth/authorization';

@@ -4,6 +4,7 @@ import type { Logger } from './log';
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { ShardedSubgraphName } from '@lilong/schema';
 import type { SubgraphContext } from './context';
+import type { Identity, Role } from './auth/claims';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ClassType = Function;
@@ -28,6 +29,11 @@ export interface SubgraphModule<Loaders = unknown> {
   references: Record<string, ReferenceResolver<Loaders>>;
   /** Creates the request's DataLoaders. */
   createLoaders(em: EntityManager, community: string): Loaders;
+  /**
+   * The roles an identity holds in this community by this domain's records. Exactly one domain of a node keeps
+   * those records (groups: memberships and delegations); the node asks it once per request, before any resolver.
+   */
+  rolesFor?(em: EntityManager, community: string, identity: Identity): Promise<Role[]>;
   /**
    * Work the node runs in the background while it serves (e.g. deadlines that fire with nobody online).
    * Returns a function that stops it and resolves once in-flight work is done.

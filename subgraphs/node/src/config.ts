@@ -4,7 +4,7 @@ import {
   DEFAULT_DATABASE_LIMITS,
   DEFAULT_DOCUMENT_LIMITS,
   DEFAULT_REQUEST_LIMITS,
-  publicKeyFromPem,
+  publicKeysFromPem,
   type DatabaseLimits,
   type DocumentLimits,
   type RequestLimits,
@@ -16,8 +16,11 @@ export interface NodeConfig {
   community: string;
   /** PostgreSQL URL of the community's own database. */
   databaseUrl: string;
-  /** The hub's public key; requests without an assertion it signed are refused. */
-  hubPublicKey: KeyObject;
+  /**
+   * The hub public keys this node trusts, each known by its key ID (RFC 7638 thumbprint); requests without an
+   * assertion one of them signed are refused. Several during a hub key rollover: the old and the new.
+   */
+  hubPublicKeys: KeyObject[];
   /** @default 0 (any free port) */
   port: number;
   /** @default "127.0.0.1" */
@@ -43,8 +46,8 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /**
- * Node configuration from the environment: LILONG_COMMUNITY, DATABASE_URL, LILONG_HUB_PUBLIC_KEY (PEM) or
- * LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
+ * Node configuration from the environment: LILONG_COMMUNITY, DATABASE_URL, LILONG_HUB_PUBLIC_KEY (one PEM key, or
+ * several one after the other during a hub key rollover) or LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
  * LILONG_NODE_MUTATION_BUDGET_MS, LILONG_NODE_MAX_FIELDS; the document limits LILONG_NODE_MAX_TOKENS,
  * LILONG_NODE_MAX_DEPTH, LILONG_NODE_MAX_SELECTIONS; the database limits DATABASE_STATEMENT_TIMEOUT_MS,
  * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
@@ -60,12 +63,13 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   let pem = env.LILONG_HUB_PUBLIC_KEY;
   if (!pem && env.LILONG_HUB_PUBLIC_KEY_FILE) pem = readFileSync(env.LILONG_HUB_PUBLIC_KEY_FILE, 'utf8');
   if (!pem) throw new ConfigError('LILONG_HUB_PUBLIC_KEY or LILONG_HUB_PUBLIC_KEY_FILE must hold the hub public key (PEM)');
-  let hubPublicKey: KeyObject;
+  let hubPublicKeys: KeyObject[];
   try {
-    hubPublicKey = publicKeyFromPem(pem);
+    hubPublicKeys = publicKeysFromPem(pem);
   } catch {
     throw new ConfigError('LILONG_HUB_PUBLIC_KEY is not a valid PEM public key');
   }
+  if (hubPublicKeys.length === 0) throw new ConfigError('LILONG_HUB_PUBLIC_KEY holds no PEM public key (-----BEGIN PUBLIC KEY-----)');
   const port = Number(env.PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
   const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
@@ -76,7 +80,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   return {
     community,
     databaseUrl,
-    hubPublicKey,
+    hubPublicKeys,
     port,
     host: env.HOST ?? '127.0.0.1',
     poolSize,

@@ -4,10 +4,19 @@ import type { ApolloServer } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import {
+  ACCESS_PATH,
+  ANONYMOUS,
+  claimsFor,
+  communityOfRole,
+  type Role,
+  keysById,
+  type Caller,
+  type Claims,
   assertionRefusalMessage,
   AssertionVerifier,
   buildFederatedSchema,
   classifyDatabaseError,
+  databaseUnavailable,
   createLogger,
   createSubgraphServer,
   DEFAULT_REQUEST_LIMITS,
@@ -121,7 +130,36 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     }
   };
 
-  const assertions = new AssertionVerifier(config.community, config.hubPublicKey);
+  const assertions = new AssertionVerifier(config.community, await keysById(config.hubPublicKeys));
+  const records = [...subgraphs.values()].filter((s) => s.module.rolesFor);
+  if (records.length !== 1) throw new Error(`exactly one domain must keep the community's memberships (rolesFor), found ${records.length}`);
+  const keeper = records[0]!;
+  const ownRoles = (caller: Caller): Promise<Role[]> =>
+    caller.identity ? keeper.module.rolesFor!(keeper.orm.em.fork() as never, config.community, caller.identity) : Promise.resolve([]);
+  /**
+   * The caller's claims: the hub's grants, the roles other communities' records give the identity (as the hub
+   * brought them from those nodes), and the roles this community's own records give it, read now. A forwarded
+   * role naming this community is ignored: here only the own records count.
+   */
+  const claimsOf = async (caller: Caller): Promise<Claims> => {
+    if (!caller.identity) return ANONYMOUS;
+    const foreign = (caller.roles ?? []).filter((r) => {
+      const community = communityOfRole(r);
+      return community !== undefined && community !== config.community;
+    });
+    return claimsFor(caller.identity, [...caller.grants, ...foreign, ...(await ownRoles(caller))]);
+  };
+  /**
+   * Answers with the trouble when the community's records cannot be read; false when the error is something else.
+   * The same words as when a resolver meets it (no free connection, or the database unreachable).
+   */
+  const recordsUnavailable = (res: ServerResponse, error: unknown): boolean => {
+    const trouble = classifyDatabaseError(error);
+    if (trouble?.kind !== 'unavailable') return false;
+    const refusal = databaseUnavailable(trouble.reason, trouble.cause);
+    sendGraphQLError(res, 503, 'DATABASE_UNAVAILABLE', { en: refusal.message, zh: String(refusal.extensions.messageZh) }, { reason: trouble.reason });
+    return true;
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -131,25 +169,41 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       return;
     }
     const served = path ? routes.get(path) : undefined;
-    if (!served) {
+    if (!served && path !== ACCESS_PATH) {
       sendGraphQLError(res, 404, 'NOT_FOUND', { en: `No subgraph at ${path}.`, zh: `路径 ${path} 上没有子图。` });
       return;
     }
     const header = req.headers[HUB_ASSERTION_HEADER];
-    const verdict = assertions.verify(typeof header === 'string' ? header : undefined, path);
+    const verdict = await assertions.verify(typeof header === 'string' ? header : undefined, path);
     if ('refused' in verdict) {
       sendGraphQLError(res, 401, 'HUB_ASSERTION_REQUIRED', assertionRefusalMessage(verdict.refused), { reason: verdict.refused });
       return;
     }
-    const { claims } = verdict;
+    if (!served) {
+      // The hub asks what a caller is in this community, to tell another community's node (see Caller.roles).
+      try {
+        const roles = await withBudget(new RequestBudget(requestLimits), () => ownRoles(verdict.caller));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { community: config.community, roles } }));
+      } catch (error) {
+        if (!recordsUnavailable(res, error)) throw error;
+      }
+      return;
+    }
     const budget = new RequestBudget(requestLimits);
     // The hub closes the connection when it gives up on a call (its timeout, or its own client gone): stop too.
     res.on('close', () => {
       if (!res.writableFinished) budget.abandon();
     });
     try {
-      await withBudget(budget, () =>
-        executeGraphQLHttp(served.server, req, res, async () => {
+      await withBudget(budget, async () => {
+        let claims: Claims;
+        try {
+          claims = await claimsOf(verdict.caller);
+        } catch (error) {
+          if (recordsUnavailable(res, error)) return;
+          throw error;
+        }
+        await executeGraphQLHttp(served.server, req, res, async () => {
           const em = served.orm.em.fork();
           return {
             community: config.community,
@@ -158,8 +212,8 @@ export async function createCommunityNode(config: NodeConfig, options: Community
             claims,
             signal: budget.signal,
           } satisfies SubgraphContext<unknown>;
-        }),
-      );
+        });
+      });
     } finally {
       budget.finish();
     }

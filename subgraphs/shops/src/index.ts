@@ -28,6 +28,8 @@ import { Pool, PoolEntry, PoolEntryChange } from './pool/pool.entity';
 import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResolver } from './pool/pool.resolver';
 import { closeDuePools } from './pool/pool.service';
 import { StockSearchResolver } from './search/search.resolver';
+import { Delegation, HelperAction } from './helper/helper-action.entity';
+import { DelegationActionsResolver, HelperActionResolver, HouseholdHelperActionsResolver } from './helper/helper-action.resolver';
 
 export { Shop, ShopKind } from './shop/shop.entity';
 export { Product } from './product/product.entity';
@@ -63,9 +65,12 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     GroupOrderPoolResolver,
     ShopPoolsResolver,
     StockSearchResolver,
+    HelperActionResolver,
+    DelegationActionsResolver,
+    HouseholdHelperActionsResolver,
   ],
-  orphanedTypes: [Community, Compound, Group, Household],
-  entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, IdempotencyRecord],
+  orphanedTypes: [Community, Compound, Group, Household, Delegation],
+  entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, HelperAction, IdempotencyRecord],
   migrations,
   createLoaders: (em) => createShopsLoaders(em),
   references: {
@@ -78,6 +83,8 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     Pool: ({ id }, ctx) => load(ctx.loaders.pool, tryLocalId(ctx.community, id, 'Pool')),
     // Groups and households of any community reach this node (their orders fan out): the representation is enough.
     Group: (representation) => representation,
+    // Delegations of any community reach this node (their helpers' actions fan out): the representation is enough.
+    Delegation: (representation) => representation,
     Household: (representation) => representation,
   },
   // Deadlines fire with nobody online: group orders first (they may feed pools), then pools.

@@ -1,9 +1,5 @@
-import { forbidden, isCommitteeOf, requireSignedIn, rolesOf, tryLocalId, type Claims } from '@lilong/kit';
+import { forbidden, isCommitteeOf, isDispatcherOf, requireSignedIn, rolesOf, tryLocalId } from '@lilong/kit';
 import type { VolunteersContext } from './loaders';
-
-export function isDispatcherOf(claims: Claims, community: string): boolean {
-  return rolesOf(claims, 'dispatcher').some((r) => r.community === community);
-}
 
 /** Dispatchers and committee staff of this community run its volunteer fleet. */
 export function isDispatchOf(ctx: VolunteersContext): boolean {

@@ -1,1 +1,9 @@
-export { TestCluster, type ClusterOptions, type GraphQLAnswer } from '../../../ops/src/cluster';
+export {
+  TestCluster,
+  TEST_ISSUER,
+  TEST_PARTNER_CLIENT,
+  TEST_SUBDISTRICT_SUBJECT,
+  type ClusterOptions,
+  type GraphQLAnswer,
+  type RoleSpec,
+} from '../../../ops/src/cluster';

@@ -13,7 +13,7 @@ export async function household(cluster: TestCluster, community: CommunityInfo, 
     await cluster.query(
       `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id address building } }`,
       { i: { compoundId, building, room, tenure: 'TENANT' } },
-      cluster.token([{ role: 'committee', community: community.code }]),
+      await cluster.token([{ role: 'committee', community: community.code }]),
     ),
   );
   return { ...data.registerHousehold, compoundId };
@@ -29,7 +29,7 @@ export async function groupOf(cluster: TestCluster, community: CommunityInfo, co
     await cluster.query(
       `mutation($i: CreateGroupInput!) { createGroup(input: $i) { id } }`,
       { i: { compoundId: compound.id, name: `${compound.name}互助群`, leaderHouseholdId: leader.id } },
-      cluster.token([{ role: 'committee', community: community.code }]),
+      await cluster.token([{ role: 'committee', community: community.code }]),
     ),
   );
   const group = { id: data.createGroup.id as string, compoundId: compound.id, leaderHouseholdId: leader.id };
@@ -42,22 +42,28 @@ export async function openOrder(cluster: TestCluster, shopId: string, group: Gro
     await cluster.query(
       `mutation($i: OpenGroupOrderInput!) { openGroupOrder(input: $i) { id } }`,
       { i: { shopId, groupId: group.id, title: '大米团购', deadline: inSeconds(7), minimumKind: 'HOUSEHOLDS', minimum: 1, handOut: 'DELIVERY_TO_GATE', productIds, ...extra } },
-      leaderToken(cluster, group),
+      await leaderToken(cluster, group),
     ),
   );
   return data.openGroupOrder.id as string;
 }
 
-export function signUp(cluster: TestCluster, h: HouseholdInfo, orderId: string, productId: string, quantity: number, idempotencyKey?: string) {
+/** A resident of the household signs up (recorded as living there first, see `residentToken`). */
+export async function signUp(cluster: TestCluster, h: HouseholdInfo, orderId: string, productId: string, quantity: number, idempotencyKey?: string) {
+  return signUpWith(cluster, await residentToken(cluster, h), h, orderId, productId, quantity, idempotencyKey);
+}
+
+/** A sign-up with a token minted beforehand: for races, where minting must not delay the sign-ups. */
+export function signUpWith(cluster: TestCluster, token: string, h: HouseholdInfo, orderId: string, productId: string, quantity: number, idempotencyKey?: string) {
   return cluster.query(
     `mutation($i: SignUpInput!) { signUp(input: $i) { id position lines { quantity } } }`,
     { i: { orderId, householdId: h.id, lines: [{ productId, quantity }], ...(idempotencyKey ? { idempotencyKey } : {}) } },
-    residentToken(cluster, h),
+    token,
   );
 }
 
-export function withdraw(cluster: TestCluster, h: HouseholdInfo, orderId: string) {
-  return cluster.query(`mutation($i: WithdrawSignUpInput!) { withdrawSignUp(input: $i) { id } }`, { i: { orderId, householdId: h.id } }, residentToken(cluster, h));
+export async function withdraw(cluster: TestCluster, h: HouseholdInfo, orderId: string) {
+  return cluster.query(`mutation($i: WithdrawSignUpInput!) { withdrawSignUp(input: $i) { id } }`, { i: { orderId, householdId: h.id } }, await residentToken(cluster, h));
 }
 
 /** The shop's merchant opens a pool (accepted at once). */
@@ -66,7 +72,7 @@ export async function openPool(cluster: TestCluster, shopId: string, productId: 
     await cluster.query(
       `mutation($i: OpenPoolInput!) { openPool(input: $i) { id status } }`,
       { i: { productId, minimumPacks, deadline: inSeconds(seconds) } },
-      merchantToken(cluster, shopId),
+      await merchantToken(cluster, shopId),
     ),
   );
   return data.openPool.id as string;
@@ -77,6 +83,6 @@ export const JOIN_POOL = `mutation($i: JoinPoolInput!) { joinPool(input: $i) { i
 
 /** A leader puts the group's order into a pool with a tolerance; its quantity is what its households signed up for. */
 export async function join(cluster: TestCluster, group: GroupInfo, poolId: string, orderId: string, tolerance: number) {
-  const data = must(await cluster.query(JOIN_POOL, { i: { poolId, orderId, tolerance } }, leaderToken(cluster, group)));
+  const data = must(await cluster.query(JOIN_POOL, { i: { poolId, orderId, tolerance } }, await leaderToken(cluster, group)));
   return data.joinPool.progress;
 }

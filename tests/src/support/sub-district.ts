@@ -16,7 +16,7 @@ export async function lookUp(cluster: TestCluster): Promise<Map<string, Communit
          groups { id compound { id } leaderHouseholdId }
          shops { id name products { id name } } } }`,
       { c: code },
-      cluster.token([{ role: 'committee', community: code }]),
+      await cluster.token([{ role: 'committee', community: code }]),
     );
     if (answer.errors) throw new Error(JSON.stringify(answer.errors));
     const c = answer.data.community;
@@ -30,18 +30,17 @@ export async function lookUp(cluster: TestCluster): Promise<Map<string, Communit
   return out;
 }
 
-export function leaderToken(cluster: TestCluster, group: GroupInfo): string {
-  return cluster.token([{ role: 'leader', group: group.id, household: group.leaderHouseholdId, compound: group.compoundId }], `leader-${group.id}`);
+/** A token for the group's leader, recorded as such in the group's community (and as a resident of its leader household). */
+export function leaderToken(cluster: TestCluster, group: GroupInfo): Promise<string> {
+  return cluster.token([{ role: 'leader', group: group.id }, { role: 'resident', household: group.leaderHouseholdId }], `leader-${group.id}`);
 }
 
-export function residentToken(cluster: TestCluster, household: HouseholdInfo): string {
-  return cluster.token(
-    [{ role: 'resident', household: household.id, compound: household.compoundId, building: household.building, address: household.address }],
-    `resident-${household.id}`,
-  );
+/** A token for a person recorded as living in the household; the address comes from the household's record. */
+export function residentToken(cluster: TestCluster, household: HouseholdInfo): Promise<string> {
+  return cluster.token([{ role: 'resident', household: household.id }], `resident-${household.id}`);
 }
 
-export function merchantToken(cluster: TestCluster, shopId: string): string {
+export function merchantToken(cluster: TestCluster, shopId: string): Promise<string> {
   return cluster.token([{ role: 'merchant', shop: shopId }], `merchant-${shopId}`);
 }
 
@@ -56,7 +55,7 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
 
 /** Adds a product to a shop and puts `onHand` units on the shelf, as its merchant would. */
 export async function stockedProduct(cluster: TestCluster, shopId: string, spec: { name: string; packSize?: number; householdLimit?: number; onHand: number; priceFen?: number }) {
-  const merchant = merchantToken(cluster, shopId);
+  const merchant = await merchantToken(cluster, shopId);
   const added = await cluster.query(
     `mutation($i: AddProductInput!) { addProduct(input: $i) { id stock { version } } }`,
     { i: { shopId, name: spec.name, unit: '袋', priceFen: spec.priceFen ?? 4500, packSize: spec.packSize ?? 1, ...(spec.householdLimit ? { householdLimit: spec.householdLimit } : {}) } },

@@ -18,6 +18,11 @@ registerEnumType(Tenure, {
   },
 });
 
+/** "12-3-402" (building-unit-room; "8-客堂间" where there is no unit): how residents name each other in group chats. */
+export function addressLabelOf(address: { building: string; unit: string; room: string }): string {
+  return [address.building, address.unit, address.room].filter((part) => part !== '').join('-');
+}
+
 /** A household is an address, never a name (地址实名). */
 @ObjectType({ description: 'A household 户, known by its address (building-unit-room), never by a name.' })
 @Directive('@key(fields: "id")')
@@ -53,6 +58,6 @@ export class Household {
 
   /** "12-3-402": how residents name each other in group chats. */
   get addressLabel(): string {
-    return [this.building, this.unit, this.room].filter((part) => part !== '').join('-');
+    return addressLabelOf(this);
   }
 }

@@ -3,12 +3,17 @@
  * caller's claims. A node accepts no request without one, so nobody reaches a community's data except through the
  * hub. What a node checks, in order, and the `reason` it answers when it refuses:
  *
- * - signed by the hub's key with EdDSA (`bad-signature`, `malformed`, `wrong-issuer`), for this community (`wrong-audience`);
+ * - signed with EdDSA by one of the hub keys the node trusts, found by the JOSE header's `kid` (`unknown-key`,
+ *   `bad-signature`, `malformed`, `wrong-issuer`), for this community (`wrong-audience`). A node may trust several
+ *   hub keys at once, so the hub's key can be rotated without downtime: give the nodes the new key beside the old,
+ *   switch the hub, then drop the old key;
  * - fresh: now within [iat, exp], give or take ASSERTION_CLOCK_SKEW_SECONDS (`not-yet-valid`, `expired`);
  * - short: exp - iat at most MAX_ASSERTION_LIFETIME_SECONDS, whatever the hub key signed (`lifetime-too-long`), so a
  *   leaked or mistakenly long-lived assertion is worthless;
  * - for this subgraph path (`path` claim, `wrong-path`), so an assertion for a read of one subgraph cannot be
  *   replayed against another;
+ * - naming a well-formed caller: the identity (issuer `idp` + subject `sub`) or none, the hub grants, and the roles
+ *   other communities' nodes gave the identity (`malformed`);
  * - used once: its random nonce (`jti`) is remembered until it expires (`replayed`). The memory is capped; when it is
  *   full of live nonces the node refuses (`replay-cache-full`) rather than forget one and accept a replay.
  *
@@ -16,13 +21,16 @@
  * nonces: behind a load balancer, one replay could reach each replica of a community once within the lifetime.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { BilingualMessage } from '@lilong/schema';
-import { ANONYMOUS, Claims, parseRoles } from './claims';
-import { JwtError, signJwt, verifyJwt, type JwtFailure } from './jws';
+import { parseCommunityRoles, parseHubGrants, parseIdentity, type Caller } from './claims';
+import type { SigningKey } from './keys';
 import { ReplayCache } from './replay-cache';
 
 export const HUB_ASSERTION_HEADER = 'x-lilong-assertion';
 export const HUB_ISSUER = 'lilong-hub';
+/** Where a node answers what a caller is in its community (its records), for the hub to tell other nodes. */
+export const ACCESS_PATH = '/access';
 /**
  * Seconds the hub signs an assertion for. It is checked once, when the request arrives, so it only has to cover the
  * trip from hub to node; the request itself may then run for as long as its budget allows.
@@ -49,28 +57,45 @@ export interface AssertionTarget {
 }
 
 /** Signs one assertion for one request: a new nonce every time, so sign again for every HTTP request. */
-export function signAssertion(claims: Claims, community: string, hubKey: KeyObject, target: AssertionTarget = {}): string {
+export async function signAssertion(caller: Caller, community: string, hubKey: SigningKey, target: AssertionTarget = {}): Promise<string> {
   const iat = Math.floor((target.now ?? Date.now()) / 1000);
-  return signJwt(
-    {
-      iss: HUB_ISSUER,
-      aud: assertionAudience(community),
-      sub: claims.sub,
-      roles: claims.roles,
-      iat,
-      exp: iat + (target.lifetimeSeconds ?? ASSERTION_LIFETIME_SECONDS),
-      jti: randomBytes(16).toString('base64url'),
-      ...(target.path === undefined ? {} : { path: target.path }),
-    },
-    hubKey,
-  );
+  const payload: JWTPayload = {
+    grants: caller.grants,
+    ...(caller.roles && caller.roles.length > 0 ? { roles: caller.roles } : {}),
+    ...(target.path === undefined ? {} : { path: target.path }),
+  };
+  if (caller.identity) {
+    payload.sub = caller.identity.subject;
+    payload.idp = caller.identity.issuer;
+  }
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: hubKey.alg, kid: hubKey.kid, typ: 'JWT' })
+    .setIssuer(HUB_ISSUER)
+    .setAudience(assertionAudience(community))
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (target.lifetimeSeconds ?? ASSERTION_LIFETIME_SECONDS))
+    .setJti(randomBytes(16).toString('base64url'))
+    .sign(hubKey.privateKey);
 }
 
-export type AssertionRefusal = 'missing' | JwtFailure | 'lifetime-too-long' | 'wrong-path' | 'replayed' | 'replay-cache-full';
+export type AssertionRefusal =
+  | 'missing'
+  | 'malformed'
+  | 'unknown-key'
+  | 'bad-signature'
+  | 'wrong-issuer'
+  | 'wrong-audience'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'lifetime-too-long'
+  | 'wrong-path'
+  | 'replayed'
+  | 'replay-cache-full';
 
 const REFUSALS: Record<AssertionRefusal, BilingualMessage> = {
   missing: { en: 'no hub assertion was sent', zh: '请求未附带枢纽凭证' },
   malformed: { en: 'the assertion is malformed', zh: '凭证格式不正确' },
+  'unknown-key': { en: 'the assertion is signed with a key (kid) this node does not trust', zh: '凭证的签名密钥不在本节点信任的枢纽密钥之列' },
   'bad-signature': { en: "the assertion is not signed with this node's hub key", zh: '凭证不是由本节点信任的枢纽签发' },
   'wrong-issuer': { en: 'the assertion is not issued by the hub', zh: '凭证并非由枢纽签发' },
   'wrong-audience': { en: 'the assertion is for another community', zh: '凭证是签发给其他社区的' },
@@ -108,40 +133,76 @@ export interface AssertionVerifierOptions {
 
 const NONCE = /^[A-Za-z0-9_-]{16,128}$/;
 
+/** The refusal for an error of jose's `jwtVerify`; `undefined` for anything else (a fault, rethrown). */
+function refusalOf(error: unknown): AssertionRefusal | undefined {
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'wrong-audience';
+    if (error.claim === 'iss') return 'wrong-issuer';
+    if ((error.claim === 'iat' || error.claim === 'nbf') && error.reason === 'check_failed') return 'not-yet-valid';
+    return 'malformed';
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad-signature';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'unknown-key';
+  if (error instanceof joseErrors.JOSEError) return 'malformed';
+  return undefined;
+}
+
 /** A node's check of hub assertions; it keeps the nonces it has seen, so make one per node and keep it. */
 export class AssertionVerifier {
-  private readonly issuers: ReadonlyMap<string, KeyObject>;
   private readonly audience: string;
   private readonly maxLifetime: number;
   private readonly skew: number;
   private readonly nonces: ReplayCache;
 
-  constructor(community: string, hubPublicKey: KeyObject, options: AssertionVerifierOptions = {}) {
-    this.issuers = new Map([[HUB_ISSUER, hubPublicKey]]);
+  /** `hubKeys`: the hub public keys this node trusts, by key ID (`keysById`). */
+  constructor(community: string, private readonly hubKeys: ReadonlyMap<string, KeyObject>, options: AssertionVerifierOptions = {}) {
     this.audience = assertionAudience(community);
     this.maxLifetime = options.maxLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
     this.skew = options.clockSkewSeconds ?? ASSERTION_CLOCK_SKEW_SECONDS;
     this.nonces = new ReplayCache(options.replayCacheCapacity ?? REPLAY_CACHE_CAPACITY);
   }
 
-  /** The caller's claims from the assertion sent to `path`, or the reason it is refused. */
-  verify(token: string | undefined, path: string, now = Date.now()): { claims: Claims } | { refused: AssertionRefusal } {
+  /** The caller from the assertion sent to `path`, or the reason it is refused. */
+  async verify(token: string | undefined, path: string, now = Date.now()): Promise<{ caller: Caller } | { refused: AssertionRefusal }> {
     if (!token) return { refused: 'missing' };
-    let jwt;
+    let payload: JWTPayload;
     try {
-      jwt = verifyJwt(token, { issuers: this.issuers, audience: this.audience, now, clockSkewSeconds: this.skew });
+      ({ payload } = await jwtVerify(
+        token,
+        (header) => {
+          const key = header.kid === undefined ? undefined : this.hubKeys.get(header.kid);
+          if (!key) throw new joseErrors.JWKSNoMatchingKey();
+          return key;
+        },
+        {
+          issuer: HUB_ISSUER,
+          audience: this.audience,
+          algorithms: ['EdDSA'],
+          clockTolerance: this.skew,
+          currentDate: new Date(now),
+          maxTokenAge: this.maxLifetime + this.skew,
+          requiredClaims: ['iat', 'exp', 'jti'],
+        },
+      ));
     } catch (error) {
-      if (error instanceof JwtError) return { refused: error.reason };
+      const refusal = refusalOf(error);
+      if (refusal) return { refused: refusal };
       throw error;
     }
-    if (jwt.exp - jwt.iat > this.maxLifetime) return { refused: 'lifetime-too-long' };
-    const roles = parseRoles(jwt.roles);
-    if (!roles || typeof jwt.jti !== 'string' || !NONCE.test(jwt.jti)) return { refused: 'malformed' };
-    if (jwt.path !== path) return { refused: 'wrong-path' };
+    const iat = payload.iat!;
+    const exp = payload.exp!;
+    if (exp - iat > this.maxLifetime) return { refused: 'lifetime-too-long' };
+    const grants = parseHubGrants(payload.grants);
+    const roles = parseCommunityRoles(payload.roles);
+    const signedIn = payload.sub !== undefined || payload.idp !== undefined;
+    const identity = signedIn ? parseIdentity(payload.idp, payload.sub) : null;
+    if (!grants || !roles || identity === undefined || typeof payload.jti !== 'string' || !NONCE.test(payload.jti)) return { refused: 'malformed' };
+    if (payload.path !== path) return { refused: 'wrong-path' };
     // Last, so that an assertion refused for any other reason leaves no trace in the cache.
-    const seen = this.nonces.remember(jwt.jti, (jwt.exp + this.skew) * 1000 + 999, now);
+    const seen = this.nonces.remember(payload.jti, (exp + this.skew) * 1000 + 999, now);
     if (seen === 'replayed') return { refused: 'replayed' };
     if (seen === 'full') return { refused: 'replay-cache-full' };
-    return { claims: jwt.sub === ANONYMOUS.sub && roles.length === 0 ? ANONYMOUS : { sub: jwt.sub, roles } };
+    return { caller: identity ? { identity, grants, roles } : { identity: null, grants: [] } };
   }
 }

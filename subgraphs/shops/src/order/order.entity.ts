@@ -123,14 +123,14 @@ export class SignUp {
   @Property({ type: 'text' })
   householdId!: string;
 
-  /** Building and address as the identity provider attested them at sign-up: for hand-out lists, never a name. */
+  /** Building and address from the household's record in its community (地址实名), at sign-up: for hand-out lists, never a name. */
   @Property({ type: 'text' })
   building!: string;
 
   @Property({ type: 'text' })
   address!: string;
 
-  /** Who signed up (the resident's `sub`). */
+  /** Who signed up (issuer#subject): the resident, or a helper acting for the household (see HelperAction). */
   @Property({ type: 'text' })
   signedUpBy!: string;
 

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { actingFor, badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { HelperAction, HelperActionKind } from '../helper/helper-action.entity';
 import { formatGlobalId, lilongError, parseGlobalId } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
@@ -89,7 +90,7 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
       minimumKind: input.minimumKind,
       minimum: input.minimum,
       handOut: input.handOut,
-      openedBy: ctx.claims.sub,
+      openedBy: ctx.claims.actor,
       createdAt: now,
     });
     for (const product of products) em.create(GroupOrderItem, { order, product });
@@ -97,11 +98,19 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
   });
 }
 
-/** The caller's resident role for a household, which must live in the order's compound. */
+/**
+ * Through which role the caller acts for a household: its own residency, or a helper's delegation for group orders
+ * (代办), both from the household community's records. The household must live in the order's compound.
+ */
 function residentRole(claims: Claims, householdId: string, order: GroupOrder) {
   requireSignedIn(claims);
-  const role = rolesOf(claims, 'resident').find((r) => r.household === householdId);
-  if (!role) throw forbidden(`a household signs up only for itself (${householdId})`, `住户只能为本户报名（${householdId}）`);
+  const role = actingFor(claims, householdId, 'group_orders');
+  if (!role) {
+    throw forbidden(
+      `a household signs up only for itself, or through a helper the committee recorded for it (${householdId})`,
+      `住户只能为本户报名，或由居委会登记的代办人代为报名（${householdId}）`,
+    );
+  }
   if (role.compound !== order.compoundId) {
     throw forbidden('only households of the group’s compound sign up for its orders', '只有本小区住户可以参加该团购');
   }
@@ -126,6 +135,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     const role = residentRole(ctx.claims, input.householdId, order);
     if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
+    const existed = await em.findOne(SignUp, { order, householdId: input.householdId, withdrawnAt: null });
     const entry = await pooledEntry(em, order, ctx.community, now);
     const items = await em.find(GroupOrderItem, { order }, { populate: ['product'] });
     input.lines.forEach((line, i) => {
@@ -135,7 +145,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
     });
     let signUp: SignUp | null = await em.findOne(SignUp, { order, householdId: input.householdId }, { populate: ['lines'] });
     if (!signUp) {
-      signUp = em.create(SignUp, { order, householdId: input.householdId, building: role.building, address: role.address, signedUpBy: ctx.claims.sub, createdAt: now, updatedAt: now });
+      signUp = em.create(SignUp, { order, householdId: input.householdId, building: role.building, address: role.address, signedUpBy: ctx.claims.actor, createdAt: now, updatedAt: now });
     } else if (signUp.withdrawnAt) {
       // Coming back after withdrawing: a new place at the end of the list.
       signUp.withdrawnAt = null;
@@ -161,6 +171,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
     await em.flush();
     if (reserving) await reserveAtOnce(em, changes, stockActor(ctx, now), `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`);
     if (entry) await followSignUps(em, entry, now);
+    if (role.delegation) recordHelperAction(em, ctx, role, order, existed ? HelperActionKind.CHANGED : HelperActionKind.SIGNED_UP, now);
     return current;
   });
 }
@@ -169,7 +180,7 @@ export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInp
   parseGlobalId(input.householdId, 'Household', 'input.householdId');
   return idempotent(ctx, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
-    residentRole(ctx.claims, input.householdId, order);
+    const role = residentRole(ctx.claims, input.householdId, order);
     if (!order.takesSignUps(now)) throw orderClosed(order, ctx.community);
     const entry = await pooledEntry(em, order, ctx.community, now);
     const signUp = await em.findOne(SignUp, { order, householdId: input.householdId, withdrawnAt: null }, { populate: ['lines'] });
@@ -187,14 +198,20 @@ export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInp
     }
     signUp.withdrawnAt = now;
     signUp.updatedAt = now;
+    if (role.delegation) recordHelperAction(em, ctx, role, order, HelperActionKind.WITHDREW, now);
     await em.flush();
     if (entry) await followSignUps(em, entry, now);
     return signUp;
   });
 }
 
+/** Notes what a helper did for a household (代办), in the sign-up's own transaction. */
+function recordHelperAction(em: EntityManager, ctx: ShopsContext, role: { household: string; address: string; delegation?: string }, order: GroupOrder, kind: HelperActionKind, at: Date): void {
+  em.create(HelperAction, { delegationId: role.delegation!, householdId: role.household, address: role.address, order, kind, by: ctx.claims.actor, at });
+}
+
 /** The caller as the stock audit names them. */
-const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.sub, at });
+const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.actor, at });
 
 /**
  * A pooled order's entry, once its pool is known to take changes; null for an order on its own. The caller holds the
@@ -253,7 +270,7 @@ export async function closeGroupOrder(ctx: ShopsContext, input: GroupOrderAction
       );
     }
     if (order.status !== GroupOrderStatus.OPEN) throw orderClosed(order, ctx.community);
-    await decideOrder(em, ctx.community, order, ctx.claims.sub);
+    await decideOrder(em, ctx.community, order, ctx.claims.actor);
     return order;
   });
 }

@@ -68,9 +68,9 @@ export async function openPool(ctx: ShopsContext, input: OpenPoolInput, now = ne
       packSize: product.packSize,
       minimumPacks: input.minimumPacks,
       deadline: input.deadline,
-      openedBy: ctx.claims.sub,
+      openedBy: ctx.claims.actor,
       createdAt: now,
-      ...(isMerchant ? { status: PoolStatus.OPEN, acceptedAt: now, acceptedBy: ctx.claims.sub } : { status: PoolStatus.PROPOSED }),
+      ...(isMerchant ? { status: PoolStatus.OPEN, acceptedAt: now, acceptedBy: ctx.claims.actor } : { status: PoolStatus.PROPOSED }),
     });
   });
 }
@@ -145,7 +145,7 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = ne
     em.create(PoolEntryChange, { entry: joined, at: now, quantity, tolerance: input.tolerance });
     order.status = GroupOrderStatus.POOLED;
     order.statusReason = null;
-    if (pool.status === PoolStatus.OPEN) await handToPool(em, ctx.community, pool, order, ctx.claims.sub, now);
+    if (pool.status === PoolStatus.OPEN) await handToPool(em, ctx.community, pool, order, ctx.claims.actor, now);
     return pool;
   });
 }
@@ -168,8 +168,8 @@ export async function acceptPool(ctx: ShopsContext, input: PoolActionInput, now 
     if (!poolTakesChanges(pool, now)) throw poolClosed(pool, ctx.community);
     pool.status = PoolStatus.OPEN;
     pool.acceptedAt = now;
-    pool.acceptedBy = ctx.claims.sub;
-    for (const order of await lockOrdersOf(em, pool)) await handToPool(em, ctx.community, pool, order, ctx.claims.sub, now);
+    pool.acceptedBy = ctx.claims.actor;
+    for (const order of await lockOrdersOf(em, pool)) await handToPool(em, ctx.community, pool, order, ctx.claims.actor, now);
     return pool;
   });
 }
@@ -319,7 +319,7 @@ export async function closePool(ctx: ShopsContext, input: PoolActionInput): Prom
     }
     if (pool.status === PoolStatus.PROPOSED) requirePoolStatus(pool, ctx.community, PoolStatus.OPEN, { en: 'closed', zh: '提前结束' });
     if (pool.status !== PoolStatus.OPEN) throw poolClosed(pool, ctx.community);
-    await decidePool(em, ctx.community, pool, ctx.claims.sub);
+    await decidePool(em, ctx.community, pool, ctx.claims.actor);
     return pool;
   });
 }

@@ -30,7 +30,7 @@ export function stockLevels(product: StockLevels): StockLevels {
  * ```ts
  * const before = stockLevels(product);
  * product.reserved += units;
- * recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: ctx.claims.sub, before, after: stockLevels(product), reason: `order ${orderId}` });
+ * recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: ctx.claims.actor, before, after: stockLevels(product), reason: `order ${orderId}` });
  * ```
  */
 export function recordStockChange(em: EntityManager, product: Product, change: StockChangeRecord): StockChange {
