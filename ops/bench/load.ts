@@ -26,9 +26,11 @@ function complete(answer: { data?: { communities?: Record<string, unknown>[] }; 
   return !answer.errors && Array.isArray(communities) && communities.length > 0 && communities.every((c) => c.status === 'ACTIVE' && Array.isArray(c.compounds) && Array.isArray(c.shops) && Array.isArray(c.volunteers));
 }
 
-async function load(url: string, total: number, inFlight: number): Promise<{ ms: number[]; complete: number; wallMs: number }> {
+async function load(url: string, total: number, inFlight: number): Promise<{ ms: number[]; complete: number; wallMs: number; incomplete: Map<string, number> }> {
   const ms: number[] = [];
   let done = 0;
+  /** Why answers were incomplete: error code and reason, or the HTTP status, with how often. */
+  const incomplete = new Map<string, number>();
   let next = 0;
   const began = performance.now();
   const worker = async () => {
@@ -39,10 +41,15 @@ async function load(url: string, total: number, inFlight: number): Promise<{ ms:
       const answer = (await response.json()) as Parameters<typeof complete>[0];
       ms.push(performance.now() - t);
       if (response.status === 200 && complete(answer)) done += 1;
+      else {
+        const first = (answer.errors?.[0] ?? {}) as { extensions?: { code?: string; reason?: string; community?: string } };
+        const why = first.extensions ? `${first.extensions.code ?? '?'} ${first.extensions.reason ?? ''} ${first.extensions.community ?? ''}`.trim() : `HTTP ${response.status}`;
+        incomplete.set(why, (incomplete.get(why) ?? 0) + 1);
+      }
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return { ms, complete: done, wallMs: performance.now() - began };
+  return { ms, complete: done, wallMs: performance.now() - began, incomplete };
 }
 
 /** A second hub over the same directory and keys, with the operation limits and rate limits off. */
@@ -112,6 +119,8 @@ export async function benchLoad(total = 2000, inFlight = 20): Promise<void> {
         'settled after s': settledAfterS,
       },
     });
+
+    if (result.incomplete.size > 0) console.log(`incomplete answers: ${[...result.incomplete].map(([why, n]) => `${n} × ${why}`).join('; ')}`);
 
     unguarded = await unguardedHub(run.home);
     const rounds = 10;

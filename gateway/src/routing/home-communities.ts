@@ -65,14 +65,19 @@ export class RolesElsewhere {
     if (!this.known) this.census = this.takeCensus();
   }
 
-  /** The caller's roles in every community but `target`. */
-  async except(target: string): Promise<Role[]> {
+  /**
+   * The caller's roles in every community but `target`, and the communities known to have records of the caller
+   * (undefined when a community did not answer the census): `target`'s node reads its own only if it is among them.
+   */
+  async except(target: string): Promise<{ roles: Role[]; homes?: string[] }> {
     if (this.census) {
       const answers = await this.census;
-      return [...answers].filter(([code]) => code !== target).flatMap(([, roles]) => roles ?? []);
+      const roles = [...answers].filter(([code]) => code !== target).flatMap(([, r]) => r ?? []);
+      const complete = [...answers.values()].every((r) => r !== undefined);
+      return { roles, ...(complete ? { homes: [...answers].filter(([, r]) => r!.length > 0).map(([code]) => code) } : {}) };
     }
     const answers = await Promise.all(this.known!.filter((code) => code !== target).map((code) => this.ask(code)));
-    return answers.flatMap((roles) => roles ?? []);
+    return { roles: answers.flatMap((r) => r ?? []), homes: this.known };
   }
 
   private ask(code: string): Promise<Role[] | undefined> {

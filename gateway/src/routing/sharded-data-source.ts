@@ -150,8 +150,8 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
   ): Promise<GraphQLResponseBody | CommunityUnavailable> {
     try {
       const { elsewhere, ...who } = caller;
-      const roles = who.identity && elsewhere ? await elsewhere.except(community) : [];
-      return await this.links.send(community, this.subgraph, { query, variables }, { ...who, roles }, mutation);
+      const told = who.identity && elsewhere ? await elsewhere.except(community) : { roles: [] };
+      return await this.links.send(community, this.subgraph, { query, variables }, { ...who, ...told }, mutation);
     } catch (error) {
       if (error instanceof CommunityUnavailable) return error;
       throw error;

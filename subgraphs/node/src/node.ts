@@ -134,8 +134,11 @@ export async function createCommunityNode(config: NodeConfig, options: Community
   const records = [...subgraphs.values()].filter((s) => s.module.rolesFor);
   if (records.length !== 1) throw new Error(`exactly one domain must keep the community's memberships (rolesFor), found ${records.length}`);
   const keeper = records[0]!;
+  // The hub's hint that no records of the caller are kept here saves reading them; it can only withhold roles.
   const ownRoles = (caller: Caller): Promise<Role[]> =>
-    caller.identity ? keeper.module.rolesFor!(keeper.orm.em.fork() as never, config.community, caller.identity) : Promise.resolve([]);
+    caller.identity && !(caller.homes && !caller.homes.includes(config.community))
+      ? keeper.module.rolesFor!(keeper.orm.em.fork() as never, config.community, caller.identity)
+      : Promise.resolve([]);
   /**
    * The caller's claims: the hub's grants, the roles other communities' records give the identity (as the hub
    * brought them from those nodes), and the roles this community's own records give it, read now. A forwarded

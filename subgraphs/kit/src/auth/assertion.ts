@@ -62,6 +62,7 @@ export async function signAssertion(caller: Caller, community: string, hubKey: S
   const payload: JWTPayload = {
     grants: caller.grants,
     ...(caller.roles && caller.roles.length > 0 ? { roles: caller.roles } : {}),
+    ...(caller.homes ? { homes: caller.homes } : {}),
     ...(target.path === undefined ? {} : { path: target.path }),
   };
   if (caller.identity) {
@@ -195,14 +196,15 @@ export class AssertionVerifier {
     if (exp - iat > this.maxLifetime) return { refused: 'lifetime-too-long' };
     const grants = parseHubGrants(payload.grants);
     const roles = parseCommunityRoles(payload.roles);
+    const homes = payload.homes === undefined ? undefined : Array.isArray(payload.homes) && payload.homes.length <= 1000 && payload.homes.every((c) => typeof c === 'string') ? (payload.homes as string[]) : null;
     const signedIn = payload.sub !== undefined || payload.idp !== undefined;
     const identity = signedIn ? parseIdentity(payload.idp, payload.sub) : null;
-    if (!grants || !roles || identity === undefined || typeof payload.jti !== 'string' || !NONCE.test(payload.jti)) return { refused: 'malformed' };
+    if (!grants || !roles || homes === null || identity === undefined || typeof payload.jti !== 'string' || !NONCE.test(payload.jti)) return { refused: 'malformed' };
     if (payload.path !== path) return { refused: 'wrong-path' };
     // Last, so that an assertion refused for any other reason leaves no trace in the cache.
     const seen = this.nonces.remember(payload.jti, (exp + this.skew) * 1000 + 999, now);
     if (seen === 'replayed') return { refused: 'replayed' };
     if (seen === 'full') return { refused: 'replay-cache-full' };
-    return { caller: identity ? { identity, grants, roles } : { identity: null, grants: [] } };
+    return { caller: identity ? { identity, grants, roles, ...(homes ? { homes } : {}) } : { identity: null, grants: [] } };
   }
 }

@@ -31,6 +31,11 @@ export interface Caller {
   grants: HubGrant[];
   /** Roles from other communities' records (a household in one community signs up at a shop of another). */
   roles?: Role[];
+  /**
+   * The communities the hub knows to have records of this identity, when it knows (absent: unknown). A node not
+   * among them has no records of the caller and need not read them; the hint can only ever withhold a role.
+   */
+  homes?: string[];
 }
 
 export const ANONYMOUS_CALLER: Caller = Object.freeze({ identity: null, grants: [] as HubGrant[] }) as Caller;
