@@ -193,7 +193,7 @@ describe('a node stops work', () => {
 
 describe('the database bounds every statement and every wait', () => {
   it("cancels a query's statement past the statement timeout; a mutation's may wait longer", async () => {
-    const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 200, writeStatementTimeoutMs: 10_000, acquireTimeoutMs: 2000, idleInTransactionTimeoutMs: 60_000 } });
+    const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 200, writeStatementTimeoutMs: 10_000, acquireTimeoutMs: 2000, connectTimeoutMs: 5000, idleInTransactionTimeoutMs: 60_000 } });
     const product = await alphaProduct();
     const merchant = await merchantOf(product.shopId, 'merchant');
     const lock = await holdLock('lock table shops.product in access exclusive mode');
@@ -215,7 +215,7 @@ describe('the database bounds every statement and every wait', () => {
   });
 
   it('rolls back a mutation whose statement was cancelled: nothing half-applied, its idempotency key free again', async () => {
-    const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 3000, writeStatementTimeoutMs: 300, acquireTimeoutMs: 2000, idleInTransactionTimeoutMs: 60_000 } });
+    const { url } = await startNode(alpha.code, { databaseLimits: { statementTimeoutMs: 3000, writeStatementTimeoutMs: 300, acquireTimeoutMs: 2000, connectTimeoutMs: 5000, idleInTransactionTimeoutMs: 60_000 } });
     const product = await alphaProduct();
     const merchant = await merchantOf(product.shopId, 'merchant-rollback');
     const input = { productId: product.productId, onHand: product.onHand + 5, expectedVersion: product.version, idempotencyKey: 'rollback-key-1' };
@@ -239,7 +239,7 @@ describe('the database bounds every statement and every wait', () => {
   });
 
   it('answers DATABASE_UNAVAILABLE when no connection comes free in time, instead of queueing', async () => {
-    const { url } = await startNode(alpha.code, { poolSize: 2, databaseLimits: { statementTimeoutMs: 10_000, writeStatementTimeoutMs: 10_000, acquireTimeoutMs: 300, idleInTransactionTimeoutMs: 60_000 } });
+    const { url } = await startNode(alpha.code, { poolSize: 2, databaseLimits: { statementTimeoutMs: 10_000, writeStatementTimeoutMs: 10_000, acquireTimeoutMs: 300, connectTimeoutMs: 5000, idleInTransactionTimeoutMs: 60_000 } });
     const lock = await holdLock('lock table groups.compound in access exclusive mode');
     let blocked: Promise<Answer>[] = [];
     let third: Answer;

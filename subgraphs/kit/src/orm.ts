@@ -32,13 +32,17 @@ export interface DatabaseLimits {
    */
   writeStatementTimeoutMs: number;
   /**
-   * Longest wait for a connection, in ms: for a free one from the pool, and for a new one to open. Past it the
-   * request fails with DATABASE_UNAVAILABLE instead of queueing for a minute (knex's default). Long enough for a
-   * burst of sign-ups on one hot product to queue through the pool within the hub's 15 s mutation timeout (300 at
-   * once take about 3 s on the test machine); a query the hub abandoned meanwhile stops once it gets a connection,
-   * before sending any SQL. @default 8000
+   * Longest wait for a free connection from the pool, in ms. Past it the request fails with DATABASE_UNAVAILABLE
+   * (POOL_EXHAUSTED) instead of queueing for a minute (knex's default). A burst of sign-ups on one hot product
+   * queues through the pool: each waits its turn, so this is as long as the hub waits for a mutation (15 s), not a
+   * fraction of it (300 sign-ups at once took 7 s on the test machine with everything in one process, and twice
+   * that on a busy one). A query waits as long, but the hub gives up on it after 2.5 s and the node stops it as soon
+   * as it gets a connection, before it sends any SQL. A database that refuses connections fails at once, however
+   * long this is. @default 15000
    */
   acquireTimeoutMs: number;
+  /** Longest wait for a new connection to open (a database host that does not answer), in ms. @default 5000 */
+  connectTimeoutMs: number;
   /** PostgreSQL ends a session left idle inside a transaction this long, so nothing holds locks forever, in ms. @default 60000 */
   idleInTransactionTimeoutMs: number;
 }
@@ -46,7 +50,8 @@ export interface DatabaseLimits {
 export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
   statementTimeoutMs: 3000,
   writeStatementTimeoutMs: 15_000,
-  acquireTimeoutMs: 8000,
+  acquireTimeoutMs: 15_000,
+  connectTimeoutMs: 5000,
   idleInTransactionTimeoutMs: 60_000,
 };
 
@@ -143,7 +148,7 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
       connection: {
         statement_timeout: limits.statementTimeoutMs,
         idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
-        connectionTimeoutMillis: limits.acquireTimeoutMs,
+        connectionTimeoutMillis: limits.connectTimeoutMs,
         application_name: options.applicationName ?? `lilong:${options.domain}`,
       },
     },

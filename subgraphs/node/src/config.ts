@@ -50,7 +50,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  * several one after the other during a hub key rollover) or LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
  * LILONG_NODE_MUTATION_BUDGET_MS, LILONG_NODE_MAX_FIELDS; the document limits LILONG_NODE_MAX_TOKENS,
  * LILONG_NODE_MAX_DEPTH, LILONG_NODE_MAX_SELECTIONS; the database limits DATABASE_STATEMENT_TIMEOUT_MS,
- * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
+ * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
  * A bad value stops start-up with a message naming the variable.
  */
 export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -98,6 +98,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       statementTimeoutMs: intFrom(env, 'DATABASE_STATEMENT_TIMEOUT_MS', db.statementTimeoutMs, 100, 3_600_000),
       writeStatementTimeoutMs: intFrom(env, 'DATABASE_WRITE_STATEMENT_TIMEOUT_MS', db.writeStatementTimeoutMs, 100, 3_600_000),
       acquireTimeoutMs: intFrom(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', db.acquireTimeoutMs, 100, 600_000),
+      connectTimeoutMs: intFrom(env, 'DATABASE_CONNECT_TIMEOUT_MS', db.connectTimeoutMs, 100, 600_000),
       idleInTransactionTimeoutMs: intFrom(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', db.idleInTransactionTimeoutMs, 1000, 3_600_000),
     },
   };

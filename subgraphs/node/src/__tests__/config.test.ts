@@ -14,7 +14,7 @@ it('limits every request, document and database wait by default', () => {
   expect(config.documentLimits).toEqual(DEFAULT_DOCUMENT_LIMITS);
   expect(config.databaseLimits).toEqual(DEFAULT_DATABASE_LIMITS);
   expect(DEFAULT_REQUEST_LIMITS).toEqual({ queryMs: 3000, mutationMs: 20_000, maxFields: 100_000 });
-  expect(DEFAULT_DATABASE_LIMITS).toEqual({ statementTimeoutMs: 3000, writeStatementTimeoutMs: 15_000, acquireTimeoutMs: 8000, idleInTransactionTimeoutMs: 60_000 });
+  expect(DEFAULT_DATABASE_LIMITS).toEqual({ statementTimeoutMs: 3000, writeStatementTimeoutMs: 15_000, acquireTimeoutMs: 15_000, connectTimeoutMs: 5000, idleInTransactionTimeoutMs: 60_000 });
 });
 
 it('takes each limit from its variable', () => {
