@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   CONFLICT: 'The record changed since the caller last saw it, or an idempotency key was reused for another request.',
   INSUFFICIENT_STOCK: 'Fewer units are available than asked for; `extensions.available` says how many.',
   ORDER_CLOSED: 'The group order or pool no longer takes sign-ups or changes (past its deadline, formed, or failed), or a pool is not yet accepted by its merchant.',
+  INVALID_TRANSITION: 'The record is not at a step where this can be done (a care request already accepted, finished, ...); `extensions.status` says where it stands.',
+  VOLUNTEER_BUSY: 'The volunteer already holds a task in that window, or was just given one by another dispatcher; `extensions.volunteerId` names them.',
+  PROTOCOL_INCOMPLETE:
+    'A step of the protective protocol is missing: ticked out of order, or a required step not ticked before the task is marked done; `extensions.missing` lists the positions.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request the hub can read: wrong method, content type, body or headers.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax; `locations` points at the spot.',

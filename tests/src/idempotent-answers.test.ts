@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
-import { buildFederatedSchema, claimsFor, type Claims, type SubgraphContext } from '@lilong/kit';
+import { buildFederatedSchema, claimsFor, NO_PLACES, type Claims, type SubgraphContext } from '@lilong/kit';
 import { shopsSubgraph } from '@lilong/shops';
 import { idempotentAnswers } from '../../subgraphs/kit/src/idempotent-answers';
 import { TestCluster } from './support/cluster';
@@ -36,7 +36,7 @@ async function ask(query: string, variables: Record<string, unknown>) {
   merchant.roles = [{ role: 'merchant', shop: grocery.id }];
   const orm = cluster.nodes.get('alpha')!.subgraphs.get('shops')!.orm;
   const em = orm.em.fork();
-  const contextValue = { community: 'alpha', em, loaders: shopsSubgraph.createLoaders(em, 'alpha'), claims: merchant, signal: new AbortController().signal };
+  const contextValue = { community: 'alpha', em, loaders: shopsSubgraph.createLoaders(em, 'alpha'), claims: merchant, signal: new AbortController().signal, places: NO_PLACES };
   const response = await server.executeOperation({ query, variables }, { contextValue: contextValue as SubgraphContext<unknown> });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return response.body.singleResult as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };

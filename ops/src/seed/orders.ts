@@ -13,7 +13,7 @@
  * community's shops schema already holds a pool, nothing is done.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { claimsFor, type Claims, type Identity } from '@lilong/kit';
+import { claimsFor, NO_PLACES, type Claims, type Identity } from '@lilong/kit';
 import { Group, Household, rolesFor } from '@lilong/groups';
 import { formatGlobalId, parseGlobalId } from '@lilong/schema';
 import {
@@ -400,7 +400,7 @@ async function replay(orms: SeedOrms, code: string, communityPlan: CommunityPlan
     // Each event is a request of its own (fresh identity map and loaders) inside this one transaction.
     const contextFor = (claims: Claims): ShopsContext => {
       const requestEm = em.fork({ keepTransactionContext: true }) as EntityManager;
-      return { community: code, em: requestEm, loaders: shopsSubgraph.createLoaders(requestEm, code), claims, signal: new AbortController().signal };
+      return { community: code, em: requestEm, loaders: shopsSubgraph.createLoaders(requestEm, code), claims, signal: new AbortController().signal, places: NO_PLACES };
     };
     const made: Made = new Map();
     for (const event of events) {

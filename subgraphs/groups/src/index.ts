@@ -14,6 +14,7 @@ import { HouseholdCode } from './membership/household-code.entity';
 import { Membership } from './membership/membership.entity';
 import { CommunityMembershipsResolver, DelegationResolver, HouseholdDelegationsResolver, MembershipResolver } from './membership/membership.resolver';
 import { rolesFor } from './membership/roles';
+import { placesOf } from './household/places';
 import { migrations } from './migrations';
 
 export { Compound, CompoundKind } from './compound/compound.entity';
@@ -23,6 +24,7 @@ export { Membership, MembershipKind } from './membership/membership.entity';
 export { Delegation, DelegationScopeEnum } from './membership/delegation.entity';
 export { recordDelegation, recordMembership } from './membership/membership.service';
 export { rolesFor } from './membership/roles';
+export { placesOf } from './household/places';
 
 /**
  * The `groups` domain: the committee's records of the community: compounds, households (addresses), mutual-aid
@@ -36,6 +38,7 @@ export const groupsSubgraph: SubgraphModule<GroupsLoaders> = {
   migrations,
   createLoaders: (em) => createGroupsLoaders(em),
   rolesFor: (em, community, identity) => rolesFor(em, community, identity),
+  places: (em, community, ids) => placesOf(em, community, ids),
   references: {
     Compound: ({ id }, ctx) => load(ctx.loaders.compound, tryLocalId(ctx.community, id, 'Compound')),
     Household: ({ id }, ctx) => load(ctx.loaders.household, tryLocalId(ctx.community, id, 'Household')),

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Claims } from './auth/claims';
+import type { PlaceLookup } from './module';
 
 /**
  * What every resolver of a community node sees, built fresh for each request: a forked EntityManager (never the
@@ -18,4 +19,6 @@ export interface SubgraphContext<Loaders = unknown> {
    * may check it too (`signal.throwIfAborted()`).
    */
   signal: AbortSignal;
+  /** Where this community's households and compounds are (read from the domain that keeps them, outside any transaction). */
+  places: PlaceLookup;
 }

@@ -19,3 +19,4 @@ export * from './database-errors';
 export * from './document-limits';
 export * from './log-limiter';
 export * from './auth/replay-cache';
+export * from './scheduler';

@@ -35,11 +35,40 @@ export interface SubgraphModule<Loaders = unknown> {
    */
   rolesFor?(em: EntityManager, community: string, identity: Identity): Promise<Role[]>;
   /**
+   * Where households and compounds of this community are, by this domain's records (groups). Exactly one domain
+   * keeps them; the node hands the lookup to every domain's requests as `ctx.places`.
+   */
+  places?(em: EntityManager, community: string, ids: readonly string[]): Promise<Map<string, Place>>;
+  /**
    * Work the node runs in the background while it serves (e.g. deadlines that fire with nobody online).
    * Returns a function that stops it and resolves once in-flight work is done.
    */
   startBackground?(context: BackgroundContext): () => Promise<void>;
 }
+
+/**
+ * Where a household or compound is, as the community's records say: what a care request is picked up at and what
+ * a volunteer's base defaults to. `addressLabel` is the household's building-unit-room ("8-客堂间"), empty for a compound.
+ */
+export interface Place {
+  /** The household's or compound's global ID, as asked. */
+  id: string;
+  compoundId: string;
+  compoundName: string;
+  /** The compound gate's street address. */
+  compoundAddress: string;
+  /** The household's building 楼号; empty for a compound. */
+  building: string;
+  addressLabel: string;
+  lat: number;
+  lng: number;
+}
+
+/** Looks places up by global ID (households and compounds of this community); unknown IDs are left out. */
+export type PlaceLookup = (ids: readonly string[]) => Promise<Map<string, Place>>;
+
+/** For contexts that look nothing up (tests of one domain): knows no place. */
+export const NO_PLACES: PlaceLookup = async () => new Map();
 
 export interface BackgroundContext {
   community: string;

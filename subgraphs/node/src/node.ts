@@ -9,6 +9,7 @@ import {
   claimsFor,
   communityOfRole,
   type Role,
+  type PlaceLookup,
   keysById,
   type Caller,
   type Claims,
@@ -134,6 +135,10 @@ export async function createCommunityNode(config: NodeConfig, options: Community
   const records = [...subgraphs.values()].filter((s) => s.module.rolesFor);
   if (records.length !== 1) throw new Error(`exactly one domain must keep the community's memberships (rolesFor), found ${records.length}`);
   const keeper = records[0]!;
+  const placeKeepers = [...subgraphs.values()].filter((s) => s.module.places);
+  if (placeKeepers.length !== 1) throw new Error(`exactly one domain must keep the community's places, found ${placeKeepers.length}`);
+  const placeKeeper = placeKeepers[0]!;
+  const places: PlaceLookup = (ids) => placeKeeper.module.places!(placeKeeper.orm.em.fork() as never, config.community, ids);
   // The hub's hint that no records of the caller are kept here saves reading them; it can only withhold roles.
   const ownRoles = (caller: Caller): Promise<Role[]> =>
     caller.identity && !(caller.homes && !caller.homes.includes(config.community))
@@ -214,6 +219,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
             loaders: served.module.createLoaders(em as never, config.community),
             claims,
             signal: budget.signal,
+            places,
           } satisfies SubgraphContext<unknown>;
         });
       });

@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { tryLocalId } from '@lilong/kit';
+import { startDeadlineScheduler, tryLocalId } from '@lilong/kit';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
@@ -14,7 +14,7 @@ import { LowStockResolver } from './stock/low-stock.resolver';
 import { StockChange } from './stock/stock-change.entity';
 import { StockResolver } from './stock/stock.resolver';
 import { IdempotencyRecord } from '@lilong/kit';
-import { closeDueGroupOrders, startDeadlineScheduler } from './order/deadlines';
+import { closeDueGroupOrders } from './order/deadlines';
 import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order/order.entity';
 import {
   GroupOrderResolver,

@@ -1,5 +1,8 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { IdempotencyRecord, tryLocalId } from '@lilong/kit';
+import { IdempotencyRecord, startDeadlineScheduler, tryLocalId } from '@lilong/kit';
+import { CareCommitment, CareEvent, CareRequest, CareSeries, CompoundZone, ProtocolStep, Shift, TaskStep } from './care/care.entity';
+import { CareCommitmentResolver, CareRequestResolver, CareSeriesResolver, CommunityCareResolver, HouseholdCareResolver, ShiftResolver, VolunteerCareResolver } from './care/care.resolver';
+import { expireCareOffers, extendCareSeries } from './care/care.service';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
@@ -12,14 +15,24 @@ import { VolunteerResolver } from './volunteer/volunteer.resolver';
 
 export { Volunteer } from './volunteer/volunteer.entity';
 export { Skill } from './volunteer/skill';
+export * from './care/care.enums';
+export { expireCareOffers, extendCareSeries } from './care/care.service';
+export { CareRequest, CareSeries, CareCommitment } from './care/care.entity';
+export { candidateScore, DEFAULT_PROTOCOLS, WORKLOAD_METRES } from './care/care.rules';
 export type { VolunteersLoaders, VolunteersContext } from './loaders';
 
-/** The `volunteers` domain: the community's volunteer fleet, their skills, seats, zones and availability. */
+/**
+ * The `volunteers` domain: the community's volunteer fleet (skills, seats, zones, bases, shifts) and care: requests
+ * for medicine pick-ups, medical trips and urgent help, their triage, dispatch, protective protocol and figures.
+ */
 export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
   name: 'volunteers',
-  resolvers: [VolunteerResolver, CompoundResolver, CommunityResolver],
+  resolvers: [
+    VolunteerResolver, CompoundResolver, CommunityResolver, CareRequestResolver, CareSeriesResolver, CareCommitmentResolver, ShiftResolver,
+    VolunteerCareResolver, HouseholdCareResolver, CommunityCareResolver,
+  ],
   orphanedTypes: [Community, Compound, Household],
-  entities: [Volunteer, IdempotencyRecord],
+  entities: [Volunteer, CareRequest, CareEvent, CareSeries, ProtocolStep, TaskStep, CompoundZone, Shift, CareCommitment, IdempotencyRecord],
   migrations,
   createLoaders: (em, community) => createVolunteersLoaders(em, community),
   references: {
@@ -27,8 +40,17 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
       const localId = tryLocalId(ctx.community, id, 'Volunteer');
       return localId === undefined ? null : ((await ctx.loaders.volunteer.load(localId)) ?? null);
     },
+    CareRequest: async ({ id }, ctx) => {
+      const localId = tryLocalId(ctx.community, id, 'CareRequest');
+      return localId === undefined ? null : ((await ctx.loaders.careRequest.load(localId)) ?? null);
+    },
+    CareSeries: async ({ id }, ctx) => {
+      const localId = tryLocalId(ctx.community, id, 'CareSeries');
+      return localId === undefined ? null : ((await ctx.loaders.careSeries.load(localId)) ?? null);
+    },
     Compound: (representation) => representation,
     Household: (representation) => representation,
     Community: ({ code }) => ({ code }),
   },
+  startBackground: (context) => startDeadlineScheduler(context, [expireCareOffers(context.community), extendCareSeries()]),
 };

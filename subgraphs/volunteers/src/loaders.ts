@@ -1,7 +1,8 @@
-import { loaderById, loaderByKey, type SubgraphContext } from '@lilong/kit';
+import { loaderById, loaderByKey, loaderByParent, type SubgraphContext } from '@lilong/kit';
 import { tryParseGlobalId } from '@lilong/schema';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Volunteer } from './volunteer/volunteer.entity';
+import { CareCommitment, CareEvent, CareRequest, CareSeries, Shift, TaskStep } from './care/care.entity';
 
 export function createVolunteersLoaders(em: EntityManager, community: string) {
   return {
@@ -11,6 +12,12 @@ export function createVolunteersLoaders(em: EntityManager, community: string) {
       orderBy: { displayName: 'asc', localId: 'asc' },
       skip: (id) => tryParseGlobalId(id)?.community !== community,
     }),
+    careRequest: loaderById(em, CareRequest),
+    careSeries: loaderById(em, CareSeries),
+    careEvents: loaderByParent(em, CareEvent, 'request', { at: 'asc', localId: 'asc' }),
+    taskSteps: loaderByParent(em, TaskStep, 'request', { position: 'asc' }),
+    shifts: loaderByParent(em, Shift, 'volunteer', { startsAt: 'asc', localId: 'asc' }),
+    commitmentsByVolunteer: loaderByParent(em, CareCommitment, 'volunteer', { windowStart: 'asc', localId: 'asc' }),
   };
 }
 

@@ -1,13 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput, forbidden, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { badInput, forbidden, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireSignedIn, requireText, rolesOf, type Claims, SCHEDULER_ACTOR } from '@lilong/kit';
 import { lilongError, type BilingualMessage } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
 import { GroupOrder, GroupOrderItem, SignUp } from '../order/order.entity';
 import { GroupOrderStatus } from '../order/order.enums';
 import { checkDeadline, verdictOf } from '../order/order.rules';
-import { SCHEDULER_ACTOR } from '../order/deadlines';
 import { lockOrder, orderLabel, statusZh } from '../order/order.service';
 import { lockProducts, release, reserve, type StockActor } from '../order/reservation';
 import { Product } from '../product/product.entity';

@@ -9,6 +9,7 @@ export enum Skill {
   MEDICAL = 'MEDICAL',
   CARE = 'CARE',
   TRANSLATION = 'TRANSLATION',
+  WHEELCHAIR = 'WHEELCHAIR',
 }
 
 /** Each skill as Chinese messages name it (never the English value inside Chinese text). */
@@ -20,6 +21,7 @@ export const SKILL_ZH: Record<Skill, string> = {
   MEDICAL: '医护',
   CARE: '照护老人',
   TRANSLATION: '翻译/沟通',
+  WHEELCHAIR: '可搬运轮椅',
 };
 
 registerEnumType(Skill, {
@@ -33,5 +35,6 @@ registerEnumType(Skill, {
     MEDICAL: { description: `Medical staff ${SKILL_ZH.MEDICAL}` },
     CARE: { description: `Care for the elderly ${SKILL_ZH.CARE}` },
     TRANSLATION: { description: `Translation and communication ${SKILL_ZH.TRANSLATION}` },
+    WHEELCHAIR: { description: `Can carry a wheelchair (and the patient in it) ${SKILL_ZH.WHEELCHAIR}` },
   },
 });

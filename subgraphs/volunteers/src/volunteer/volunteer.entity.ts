@@ -1,5 +1,5 @@
 import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
 import { Skill } from './skill';
 
 /** Most seats a volunteer car may offer: a seven-seater plus the front seat is the largest the fleet had. */
@@ -9,7 +9,7 @@ export const MAX_VEHICLE_SEATS = 8;
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'volunteer' })
 export class Volunteer {
-  [OptionalProps]?: 'localId' | 'available' | 'activeTasks' | 'homeHouseholdId' | 'updatedAt' | 'createdAt';
+  [OptionalProps]?: 'localId' | 'available' | 'activeTasks' | 'homeHouseholdId' | 'updatedAt' | 'createdAt' | 'baseLat' | 'baseLng';
 
   @PrimaryKey({ fieldName: 'id', autoincrement: true })
   localId!: number;
@@ -43,6 +43,18 @@ export class Volunteer {
   /** Global ID of their Household (groups domain); private, see `Volunteer.home`. */
   @Property({ type: 'text', nullable: true })
   homeHouseholdId: string | null = null;
+
+  /**
+   * Where they set out from (WGS-84 degrees), for distances in dispatch: given at registration, else their
+   * compound's gate. Null only for volunteers registered before bases were kept and whose compound is unknown.
+   */
+  @Field(() => Float, { nullable: true, description: 'Latitude of their base (where they set out from).' })
+  @Property({ type: 'double', nullable: true })
+  baseLat: number | null = null;
+
+  @Field(() => Float, { nullable: true, description: 'Longitude of their base.' })
+  @Property({ type: 'double', nullable: true })
+  baseLng: number | null = null;
 
   @Field(() => Int, { description: 'Tasks currently assigned and not finished: their workload, for dispatch.' })
   @Property({ type: 'int', default: 0 })

@@ -1,5 +1,5 @@
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { Skill } from './skill';
 
 @InputType()
@@ -21,6 +21,12 @@ export class RegisterVolunteerInput {
 
   @Field(() => ID, { nullable: true, description: 'Their household; shown only to themself and dispatch.' })
   homeHouseholdId?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Latitude of their base (where they set out from); default their compound\'s gate.' })
+  baseLat?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Longitude of their base; given together with baseLat.' })
+  baseLng?: number | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
   idempotencyKey?: string | null;

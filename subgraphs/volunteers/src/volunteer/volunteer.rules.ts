@@ -1,7 +1,7 @@
 /**
  * Registration rules as pure functions: no database, no context, so they are tested on their own.
  */
-import { badInput, requireInt, requireText, typeZh } from '@lilong/kit';
+import { badInput, requireInt, requireLatLng, requireText, typeZh } from '@lilong/kit';
 import { formatGlobalId, parseGlobalId } from '@lilong/schema';
 import { Skill, SKILL_ZH } from './skill';
 import { MAX_VEHICLE_SEATS } from './volunteer.entity';
@@ -13,6 +13,8 @@ export interface RegistrationRequest {
   vehicleSeats?: number | null;
   zone: string;
   homeHouseholdId?: string | null;
+  baseLat?: number | null;
+  baseLng?: number | null;
 }
 
 /** A registration that passed every rule, with IDs in canonical form. */
@@ -23,6 +25,8 @@ export interface VolunteerDraft {
   vehicleSeats: number;
   zone: string;
   homeHouseholdId: string | null;
+  /** Where they set out from, when given; else their compound's gate. */
+  base: { lat: number; lng: number } | null;
 }
 
 /** Checks a registration for `community`; throws BAD_USER_INPUT naming the first argument at fault. */
@@ -36,7 +40,15 @@ export function validateRegistration(community: string, input: RegistrationReque
     input.homeHouseholdId == null
       ? null
       : requireIdInCommunity(community, input.homeHouseholdId, 'Household', 'input.homeHouseholdId');
-  return { compoundId, displayName, skills, vehicleSeats, zone, homeHouseholdId };
+  if ((input.baseLat == null) !== (input.baseLng == null)) {
+    throw badInput(input.baseLat == null ? 'input.baseLat' : 'input.baseLng', 'give baseLat and baseLng together.', 'baseLat 与 baseLng 须同时填写。');
+  }
+  let base: { lat: number; lng: number } | null = null;
+  if (input.baseLat != null && input.baseLng != null) {
+    requireLatLng(input.baseLat, input.baseLng);
+    base = { lat: input.baseLat, lng: input.baseLng };
+  }
+  return { compoundId, displayName, skills, vehicleSeats, zone, homeHouseholdId, base };
 }
 
 export function requireSkills(skills: readonly Skill[], vehicleSeats: number): Skill[] {

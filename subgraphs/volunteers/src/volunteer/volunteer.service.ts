@@ -11,9 +11,13 @@ export const MAX_FIRST = 100;
 
 export async function registerVolunteer(ctx: VolunteersContext, input: RegisterVolunteerInput): Promise<Volunteer> {
   const draft = validateRegistration(ctx.community, input);
+  const compound = (await ctx.places([draft.compoundId])).get(draft.compoundId);
+  if (!compound) throw notFound('Compound', draft.compoundId);
+  const base = draft.base ?? { lat: compound.lat, lng: compound.lng };
   return idempotent(ctx, input.idempotencyKey, 'registerVolunteer', input, Volunteer, async (em) => {
     const now = new Date();
-    return em.create(Volunteer, { ...draft, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
+    const { base: _base, ...fields } = draft;
+    return em.create(Volunteer, { ...fields, baseLat: base.lat, baseLng: base.lng, available: false, activeTasks: 0, createdAt: now, updatedAt: now });
   });
 }
 
