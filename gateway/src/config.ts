@@ -1,3 +1,4 @@
+import type { RelayOptions } from './relay/relay';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { privateKeyFromPem } from '@lilong/kit';
@@ -26,6 +27,8 @@ export interface HubConfig {
   /** The composed subgraph SDL that every community must serve. @default the committed schema/sdl/*.graphql */
   expectedSdl: ReadonlyMap<ShardedSubgraphName, string>;
   link: LinkOptions;
+  /** The relay between communities (borrowed volunteers). @default DEFAULT_RELAY_OPTIONS */
+  relay?: RelayOptions;
   /** Operation limits checked before validation and planning. @default DEFAULT_OPERATION_LIMITS */
   limits?: OperationLimits;
   /** @default DEFAULT_RATE_LIMITS */

@@ -19,6 +19,7 @@ import { serveGraphQL } from './guard/graphql-endpoint';
 import { OperationGuard } from './guard/operation-guard';
 import { CallerRateLimiter } from './guard/rate-limit';
 import { CommunityLinks } from './routing/community-links';
+import { DEFAULT_RELAY_OPTIONS, Relay } from './relay/relay';
 import { readRoutingRules } from './routing/rules';
 import { ShardedDataSource, type HubContext } from './routing/sharded-data-source';
 
@@ -26,6 +27,8 @@ export interface Hub {
   readonly http: Server;
   readonly directory: Directory;
   readonly links: CommunityLinks;
+  /** Carries steps between communities (see relay.ts). */
+  readonly relay: Relay;
   /**
    * Forgets which communities have records of whom (see HomeCommunities), e.g. after records were changed straight
    * in a community's database (`npm run grant`, test fixtures) rather than through this hub.
@@ -62,13 +65,14 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     log.info('directory reloaded', { communities: directory.list().map((c) => c.code) });
     void links.verifyAll();
   });
+  const relay = new Relay(directory, links, log, config.relay ?? DEFAULT_RELAY_OPTIONS);
   const hubSchema = buildHubSubgraph(directory, links);
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {
       if (name === HUB_SUBGRAPH) return new LocalGraphQLDataSource(hubSchema);
       if (!isShardedSubgraph(name)) throw new Error(`unknown subgraph ${name} in the supergraph`);
-      return new ShardedDataSource(name, rules.get(name)!, directory, links);
+      return new ShardedDataSource(name, rules.get(name)!, directory, links, relay);
     },
     experimental_didResolveQueryPlan: options.onQueryPlan ? ({ queryPlan }) => options.onQueryPlan!(queryPlan) : undefined,
     // Fragment reuse re-optimises every named fragment against the others: exponential on doubly-spread
@@ -91,6 +95,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   });
   await server.start();
   void links.verifyAll();
+  relay.start();
   const fanoutCoordinates = new Set([...rules.values()].flatMap((r) => [...r.root.values(), ...r.fanoutEntityFields.values()].filter((rule) => rule.kind === 'fanout').map((rule) => rule.coordinate)));
   const rateLimits = config.rateLimits ?? DEFAULT_PROTECTION.rateLimits;
   const guard = new OperationGuard(config.limits ?? DEFAULT_PROTECTION.limits, fanoutCoordinates, () => directory.fanoutTargets().length);
@@ -131,6 +136,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     http,
     directory,
     links,
+    relay,
     forgetHomeCommunities: () => homes.forgetAll(),
     listen: () =>
       new Promise((resolve, reject) => {
@@ -146,6 +152,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
         http.close(() => resolve());
         http.closeIdleConnections();
       });
+      await relay.stop();
       await server.stop();
     },
   };

@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { signAssertion, signingKey, type Caller, type Identity } from '@lilong/kit';
 import { committedSchema, createHub, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
@@ -7,6 +9,10 @@ import { createCommunityNode, type CommunityNode } from '@lilong/node';
 import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { PlanNode } from '@apollo/query-planner';
 import { createDatabase, dropDatabase, scratchName } from './db';
+import { REPO_ROOT } from './paths';
+
+const NODE_REGISTER = path.join(REPO_ROOT, 'ops/register.js');
+const NODE_MAIN = path.join(REPO_ROOT, 'subgraphs/node/src/main.ts');
 import { seedCommunity, TEST_COMMUNITIES, type DemoCommunity } from './seed';
 import { DemoIdentityProvider, type MintOptions } from './demo-idp';
 
@@ -47,6 +53,15 @@ export interface ClusterOptions {
   trust?: Partial<TrustConfig>;
   /** More hub public keys the nodes trust besides the hub's own (a key rollover: the next hub key). */
   extraHubPublicKeys?: KeyObject[];
+  /** How often the hub's relay sweeps every community for steps, in ms. @default 2000 */
+  relayIntervalMs?: number;
+}
+
+/** A community node running as its own process (see `TestCluster.runAsProcess`). */
+export interface NodeProcess {
+  child: ChildProcess;
+  /** Resolves with the exit signal or code once the process is gone. */
+  exited: Promise<string>;
 }
 
 export interface GraphQLAnswer<T = any> {
@@ -69,6 +84,8 @@ export class TestCluster {
   private readonly databases = new Map<string, string>();
   private readonly ports = new Map<string, number>();
   private readonly replicas: CommunityNode[] = [];
+  private readonly processes = new Set<ChildProcess>();
+  private readonly processOf = new Map<string, ChildProcess>();
   private readonly hubKey = generateKeyPairSync('ed25519');
   /** The test identity provider (real HTTP, its JWKS fetched by the hub). */
   idp!: DemoIdentityProvider;
@@ -123,6 +140,7 @@ export class TestCluster {
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
         ...this.options.protection,
         link: { timeoutMs: this.options.timeoutMs ?? 2000, failureThreshold: 3, openMs: this.options.breakerOpenMs ?? 300 },
+        relay: { intervalMs: this.options.relayIntervalMs ?? 2000, batch: 20 },
       },
       { directory: new Directory(entries), logger: quietLogger, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },
     );
@@ -167,8 +185,68 @@ export class TestCluster {
     await node?.close();
   }
 
+  /**
+   * Runs the community's node as its own process (plain \`node\` with the TypeScript hook, as the launcher does),
+   * on the same port and database, instead of in this process: a test can then SIGKILL it. `env` adds variables
+   * (a failpoint: LILONG_FAILPOINT). Resolves once the node says it is ready.
+   */
+  async runAsProcess(code: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+    if (this.nodes.has(code)) await this.stopNode(code);
+    const running = this.processOf.get(code);
+    if (running && running.exitCode === null && running.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
+      });
+    }
+    const child = spawn(process.execPath, ['-r', NODE_REGISTER, NODE_MAIN], {
+      env: {
+        ...process.env,
+        LILONG_COMMUNITY: code,
+        DATABASE_URL: this.databases.get(code)!,
+        LILONG_HUB_PUBLIC_KEY: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])].map((k) => k.export({ type: 'spki', format: 'pem' }).toString()).join(''),
+        PORT: String(this.ports.get(code)),
+        HOST: '127.0.0.1',
+        DATABASE_POOL_SIZE: '3',
+        ...(process.env.LILONG_TEST_LOG ? {} : { LILONG_LOG: 'silent' }),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<string>((resolve) => child.once('exit', (exitCode, signal) => resolve(signal ?? String(exitCode))));
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+      if (process.env.LILONG_TEST_LOG) process.stderr.write(`[${code}] ${chunk.toString()}`);
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"ready":true')) {
+          child.stdout!.off('data', onData);
+          child.stdout!.resume();
+          resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      void exited.then((how) => reject(new Error(`node ${code} exited (${how}) before it was ready: ${stderr}`)));
+    });
+    this.processes.add(child);
+    this.processOf.set(code, child);
+    void exited.then(() => this.processes.delete(child));
+    return { child, exited };
+  }
+
   /** Starts the community's node again on the same port and database. */
   async restartNode(code: string): Promise<void> {
+    const running = this.processOf.get(code);
+    if (running && running.exitCode === null && running.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
+      });
+    }
     await this.startNode(code, this.ports.get(code)!);
   }
 
@@ -242,6 +320,10 @@ export class TestCluster {
     await this.hub?.close();
     await this.idp?.stop();
     for (const replica of this.replicas) await replica.close();
+    await Promise.all([...this.processes].map((child) => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    })));
     for (const code of [...this.nodes.keys()]) await this.stopNode(code);
     for (const url of this.databases.values()) await dropDatabase(this.adminUrl, new URL(url).pathname.slice(1));
   }

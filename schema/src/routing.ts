@@ -8,6 +8,8 @@
  * - `@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")`: send to every community; merge lists by the
  *   element field `sortBy`, then keep the first `limitArg` items. Without `sortBy`, lists are concatenated in
  *   community-code order; single values take the first non-null answer.
+ * - `@fanout(neighboursOf: "task.requestId", ...)`: send only to the neighbours (the directory's `neighbours`) of
+ *   the community that argument names, not to every community: borrowing volunteers across a community line.
  */
 export const ROUTING_SPEC_URL = 'https://specs.lilong.dev/routing/v0.1';
 
@@ -16,7 +18,7 @@ export const FANOUT = 'fanout';
 
 export const ROUTING_DIRECTIVES_SDL = `
 directive @${ROUTE_BY}(arg: String!) on FIELD_DEFINITION
-directive @${FANOUT}(sortBy: String, order: String = "ASC", limitArg: String) on FIELD_DEFINITION
+directive @${FANOUT}(sortBy: String, order: String = "ASC", limitArg: String, neighboursOf: String) on FIELD_DEFINITION
 `;
 
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
@@ -44,4 +46,4 @@ export type SortOrder = 'ASC' | 'DESC';
 
 export type RoutingRule =
   | { kind: 'routeBy'; arg: string }
-  | { kind: 'fanout'; sortBy?: string; order: SortOrder; limitArg?: string };
+  | { kind: 'fanout'; sortBy?: string; order: SortOrder; limitArg?: string; neighboursOf?: string };

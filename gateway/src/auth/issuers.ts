@@ -219,7 +219,7 @@ function grantRule(value: unknown, field: string, issuers: ReadonlySet<string>):
   if (!issuers.has(issuer)) fail(`${field}.issuer`, `names "${issuer}", which is not among the issuers`);
   if ((value.subject === undefined) === (value.clientId === undefined)) fail(field, 'must have exactly one of "subject" and "clientId"');
   const grants = parseHubGrants([value.grant]);
-  if (!grants) fail(`${field}.grant`, 'must be { "role": "subdistrict" } or { "role": "partner", "app": "<app>" }');
+  if (!grants || grants[0]!.role === 'relay') fail(`${field}.grant`, 'must be { "role": "subdistrict" } or { "role": "partner", "app": "<app>" }');
   const rule: HubGrantRule = { issuer, grant: grants[0]! };
   if (value.subject !== undefined) rule.subject = nonEmptyString(value.subject, `${field}.subject`);
   if (value.clientId !== undefined) rule.clientId = nonEmptyString(value.clientId, `${field}.clientId`);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   ACCESS_PATH,
+  RELAY_PATH,
   ANONYMOUS_CALLER,
   communityOfRole,
   HUB_ASSERTION_HEADER,
@@ -40,7 +41,11 @@ export interface GraphQLRequestBody {
 export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
   errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
+
+/** Who the hub's relay is when it calls a node's RELAY_PATH: the hub itself, with its own `relay` grant. */
+export const RELAY_CALLER: Caller = Object.freeze({ identity: { issuer: 'lilong-hub', subject: 'relay' }, grants: [{ role: 'relay' as const }] });
 
 export interface LinkOptions {
   /** Per-call timeout for queries, in ms. @default 2500 */
@@ -168,6 +173,18 @@ export class CommunityLinks {
     }
   }
 
+  /**
+   * One exchange with a node's relay endpoint (its steps toward other communities, or a step for it), as the hub's
+   * relay; throws `CommunityUnavailable` when the node cannot answer.
+   */
+  async relay(code: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.status(code) === 'SUSPENDED') throw new CommunityUnavailable(code, 'SUSPENDED', 'the community is suspended in the directory');
+    await this.ready(code);
+    const answer = await this.call(code, 'relay', body as never, RELAY_CALLER, this.options.mutationTimeoutMs ?? 15_000);
+    if (!answer.data) throw this.fail(code, 'BAD_RESPONSE', `relay answered ${JSON.stringify(answer.errors?.[0]?.extensions?.code ?? 'without data')}`);
+    return answer.data;
+  }
+
   /** Verifies every community now (at start-up and for the console); never throws. */
   async verifyAll(): Promise<void> {
     await Promise.allSettled(this.directory.list().map((c) => this.ready(c.code)));
@@ -237,14 +254,14 @@ export class CommunityLinks {
 
   private async call(
     code: string,
-    subgraph: ShardedSubgraphName | 'access',
+    subgraph: ShardedSubgraphName | 'access' | 'relay',
     body: GraphQLRequestBody,
     caller: Caller,
     timeoutMs = this.options.timeoutMs,
   ): Promise<GraphQLResponseBody> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
-    const path = subgraph === 'access' ? ACCESS_PATH : subgraphPath(subgraph);
+    const path = subgraph === 'access' ? ACCESS_PATH : subgraph === 'relay' ? RELAY_PATH : subgraphPath(subgraph);
     const started = performance.now();
     const stalls = loopStalls.watch();
     const timedOut = (): CommunityUnavailable => {

@@ -56,10 +56,15 @@ function ruleOf(coordinate: string, field: FieldDefinitionNode): FieldRule | und
       const value = def.defaultValue ? valueFromASTUntyped(def.defaultValue) : undefined;
       limitDefault = typeof value === 'number' ? value : undefined;
     }
+    const neighboursOf = typeof args.neighboursOf === 'string' ? args.neighboursOf : undefined;
+    if (neighboursOf !== undefined && !field.arguments?.some((a) => a.name.value === neighboursOf.split('.')[0])) {
+      throw new RoutingRuleError(`${coordinate}: @${FANOUT}(neighboursOf: "${neighboursOf}") names no argument of the field`);
+    }
     return {
       kind: 'fanout',
       coordinate,
       order,
+      ...(neighboursOf ? { neighboursOf } : {}),
       sortBy: typeof args.sortBy === 'string' ? args.sortBy : undefined,
       limitArg,
       limitDefault,

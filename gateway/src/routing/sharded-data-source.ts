@@ -1,7 +1,8 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
-import { ANONYMOUS_CALLER, type Caller } from '@lilong/kit';
+import { ANONYMOUS_CALLER, RELAY_EXTENSION, type Caller } from '@lilong/kit';
+import type { Relay } from '../relay/relay';
 import type { RolesElsewhere } from './home-communities';
 import { communityOfRoutingValue, parseGlobalId, type BilingualMessage, type ErrorCode, type ShardedSubgraphName } from '@lilong/schema';
 import { FieldNode, GraphQLError, valueFromASTUntyped } from 'graphql';
@@ -70,6 +71,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     private readonly rules: SubgraphRules,
     private readonly directory: Directory,
     private readonly links: CommunityLinks,
+    private readonly relay?: Relay,
   ) {}
 
   async process(options: GraphQLDataSourceProcessOptions<HubContext>): Promise<GatewayGraphQLResponse> {
@@ -296,6 +298,19 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
   // ---- root fields ----------------------------------------------------------------------------------------------
 
   private routeOf(field: FieldNode, rule: Extract<FieldRule, { kind: 'routeBy' }>, variables: Record<string, unknown>, key: string): string | ErrorEntry {
+    return this.communityNamedBy(field, { arg: rule.arg, coordinate: rule.coordinate }, variables, key);
+  }
+
+  /** The communities a fan-out field goes to: every one, or the neighbours of the community an argument names. */
+  private targetsOf(field: FieldNode, rule: Extract<FieldRule, { kind: 'fanout' }>, variables: Record<string, unknown>, key: string): string[] | ErrorEntry {
+    if (!rule.neighboursOf) return this.directory.fanoutTargets();
+    const community = this.communityNamedBy(field, { arg: rule.neighboursOf, coordinate: rule.coordinate }, variables, key);
+    if (typeof community !== 'string') return community;
+    const open = new Set(this.directory.fanoutTargets());
+    return [...new Set(this.directory.get(community)!.neighbours)].filter((c) => c !== community && open.has(c)).sort();
+  }
+
+  private communityNamedBy(field: FieldNode, rule: { arg: string; coordinate: string }, variables: Record<string, unknown>, key: string): string | ErrorEntry {
     const [head, ...rest] = rule.arg.split('.');
     const arg = field.arguments?.find((a) => a.name.value === head);
     let value: unknown = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
@@ -330,6 +345,7 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     const errors: ErrorEntry[] = [];
     const plan = new Map<string, FieldNode[]>();
     const assign = (community: string, field: FieldNode) => plan.set(community, [...(plan.get(community) ?? []), field]);
+    const fanoutTargets = new Map<string, string[]>();
     for (const { key, field, rule } of analysis.fields) {
       if (field.name.value === '__typename') {
         data[key] = isMutation ? 'Mutation' : 'Query';
@@ -344,12 +360,22 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
           errors.push(route);
         }
       } else {
-        for (const community of this.directory.fanoutTargets()) assign(community, field);
+        const targets = this.targetsOf(field, rule, variables, key);
+        if (Array.isArray(targets)) {
+          fanoutTargets.set(key, targets);
+          for (const community of targets) assign(community, field);
+        } else {
+          data[key] = null;
+          errors.push(targets);
+        }
       }
     }
     const send = async ([community, fields]: [string, FieldNode[]]) => {
       const query = documentWithFields(analysis.parsed, fields);
-      return [community, fields, await this.sendTo(community, query, variables, caller, isMutation)] as const;
+      const answer = await this.sendTo(community, query, variables, caller, isMutation);
+      // The node queued steps toward other communities (a borrowed volunteer's hold): carry them before answering.
+      if (!(answer instanceof CommunityUnavailable) && answer.extensions?.[RELAY_EXTENSION] === true) await this.relay?.carry(community);
+      return [community, fields, answer] as const;
     };
     // Mutations run one community after another, in the order the client wrote them.
     const answers = isMutation ? await sequential([...plan], send) : await Promise.all([...plan].map(send));
@@ -373,7 +399,8 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     }
     for (const { key, field, rule } of analysis.fields) {
       if (rule?.kind !== 'fanout') continue;
-      const targets = this.directory.fanoutTargets();
+      const targets = fanoutTargets.get(key);
+      if (!targets) continue;
       const lists = targets.map((c) => {
         const answer = byCommunity.get(c);
         return answer instanceof CommunityUnavailable || !answer ? undefined : answer.data?.[key];

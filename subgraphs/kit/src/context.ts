@@ -21,4 +21,6 @@ export interface SubgraphContext<Loaders = unknown> {
   signal: AbortSignal;
   /** Where this community's households and compounds are (read from the domain that keeps them, outside any transaction). */
   places: PlaceLookup;
+  /** Set `stepsWaiting` when the request queued steps for the hub's relay to carry to other communities. */
+  relay?: { stepsWaiting: boolean };
 }

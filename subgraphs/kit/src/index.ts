@@ -20,3 +20,4 @@ export * from './document-limits';
 export * from './log-limiter';
 export * from './auth/replay-cache';
 export * from './scheduler';
+export * from './failpoint';

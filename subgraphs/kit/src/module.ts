@@ -44,6 +44,8 @@ export interface SubgraphModule<Loaders = unknown> {
    * Returns a function that stops it and resolves once in-flight work is done.
    */
   startBackground?(context: BackgroundContext): () => Promise<void>;
+  /** Steps across communities, carried by the hub's relay (RELAY_PATH). */
+  relay?: RelayHooks;
 }
 
 /**
@@ -69,6 +71,32 @@ export type PlaceLookup = (ids: readonly string[]) => Promise<Map<string, Place>
 
 /** For contexts that look nothing up (tests of one domain): knows no place. */
 export const NO_PLACES: PlaceLookup = async () => new Map();
+
+/**
+ * A step one community's node asks the hub's relay to carry to another community's node: it lives in the origin's
+ * database until settled, so a node dying between the two writes loses nothing; the target applies it at most
+ * once (by its key), and the origin settles it with the target's outcome.
+ */
+export interface RemoteStep {
+  /** The origin's ID of the step. */
+  id: number;
+  /** The community that must apply it. */
+  target: string;
+  /** What to do there; the domain's own shape. */
+  body: Record<string, unknown>;
+}
+
+export type RelayOutcome = { ok: true } | { ok: false; code: string; message: string; messageZh: string };
+
+/** The relay hooks of the one domain that takes part in steps across communities (volunteers: borrowing). */
+export interface RelayHooks {
+  /** Unsettled steps, oldest first, at most one per record (a record's steps are carried in order). */
+  pending(em: EntityManager, community: string, limit: number): Promise<RemoteStep[]>;
+  /** Applies a step another community sent; the same step twice has the effect of one. */
+  apply(em: EntityManager, community: string, origin: string, step: RemoteStep): Promise<RelayOutcome>;
+  /** Records the target's outcome of one of this community's steps; settling twice changes nothing. */
+  settle(em: EntityManager, community: string, stepId: number, outcome: RelayOutcome): Promise<void>;
+}
 
 export interface BackgroundContext {
   community: string;

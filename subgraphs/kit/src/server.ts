@@ -41,6 +41,22 @@ const budgetPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {
   },
 };
 
+/** The answer's extension that tells the hub this request left steps for its relay to carry (see RELAY_PATH). */
+export const RELAY_EXTENSION = 'lilongRelay';
+
+/** Marks the answer when a resolver queued steps toward other communities, so the hub relays them at once. */
+const relayPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (!contextValue.relay?.stepsWaiting || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, [RELAY_EXTENSION]: true };
+      },
+    };
+  },
+};
+
 /** Builds (without listening) the Apollo Server of one subgraph. */
 export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, options: SubgraphServerOptions = {}): ApolloServer<SubgraphContext<L>> {
   const limits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
@@ -59,6 +75,6 @@ export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, op
     },
     // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>, idempotentAnswers<L>(log)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>, relayPlugin as ApolloServerPlugin<SubgraphContext<L>>, idempotentAnswers<L>(log)],
   });
 }

@@ -10,6 +10,10 @@ import {
   communityOfRole,
   type Role,
   type PlaceLookup,
+  type RemoteStep,
+  type RelayOutcome,
+  RELAY_PATH,
+  readJsonBody,
   keysById,
   type Caller,
   type Claims,
@@ -168,6 +172,50 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     sendGraphQLError(res, 503, 'DATABASE_UNAVAILABLE', { en: refusal.message, zh: String(refusal.extensions.messageZh) }, { reason: trouble.reason });
     return true;
   };
+  const relayKeepers = [...subgraphs.values()].filter((s) => s.module.relay);
+  if (relayKeepers.length > 1) throw new Error(`at most one domain may take part in steps across communities, found ${relayKeepers.length}`);
+  const relayKeeper = relayKeepers[0];
+  /**
+   * The hub's relay (and only it: the caller must hold the hub's own `relay` grant) asks for this community's
+   * steps toward others, hands over a step another community sent, or reports how a step of ours went there.
+   */
+  const relay = async (req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> => {
+    if (!caller.grants.some((g) => g.role === 'relay')) {
+      sendGraphQLError(res, 403, 'FORBIDDEN', { en: "Only the hub's relay may call this.", zh: '只有枢纽的中继可以调用此接口。' });
+      return;
+    }
+    const body = (await readJsonBody(req)) as { op?: unknown; limit?: unknown; origin?: unknown; step?: unknown; stepId?: unknown; outcome?: unknown } | null;
+    const hooks = relayKeeper?.module.relay;
+    const bad = (what: string) => sendGraphQLError(res, 400, 'BAD_REQUEST', { en: `Bad relay request: ${what}.`, zh: `中继请求无效：${what}。` });
+    if (!hooks) return bad('no domain of this node takes part in steps across communities');
+    if (!body || typeof body !== 'object') return bad('the body must be a JSON object');
+    try {
+      const em = relayKeeper!.orm.em.fork() as never;
+      const data = await withBudget(new RequestBudget({ ...requestLimits, queryMs: requestLimits.mutationMs }), async () => {
+        switch (body.op) {
+          case 'pending':
+            return { steps: await hooks.pending(em, config.community, typeof body.limit === 'number' ? Math.min(100, Math.max(1, body.limit)) : 20) };
+          case 'apply': {
+            const step = body.step as RemoteStep | undefined;
+            if (typeof body.origin !== 'string' || !step || typeof step.id !== 'number' || step.target !== config.community || typeof step.body !== 'object') return undefined;
+            return { outcome: await hooks.apply(em, config.community, body.origin, step) };
+          }
+          case 'settle': {
+            const outcome = body.outcome as RelayOutcome | undefined;
+            if (typeof body.stepId !== 'number' || !outcome || typeof outcome.ok !== 'boolean') return undefined;
+            await hooks.settle(em, config.community, body.stepId, outcome);
+            return { settled: true };
+          }
+          default:
+            return undefined;
+        }
+      });
+      if (data === undefined) return bad('op must be pending, apply (with origin and a step for this community) or settle (with stepId and outcome)');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
+    } catch (error) {
+      if (!recordsUnavailable(res, error)) throw error;
+    }
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -177,7 +225,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       return;
     }
     const served = path ? routes.get(path) : undefined;
-    if (!served && path !== ACCESS_PATH) {
+    if (!served && path !== ACCESS_PATH && path !== RELAY_PATH) {
       sendGraphQLError(res, 404, 'NOT_FOUND', { en: `No subgraph at ${path}.`, zh: `路径 ${path} 上没有子图。` });
       return;
     }
@@ -185,6 +233,10 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     const verdict = await assertions.verify(typeof header === 'string' ? header : undefined, path);
     if ('refused' in verdict) {
       sendGraphQLError(res, 401, 'HUB_ASSERTION_REQUIRED', assertionRefusalMessage(verdict.refused), { reason: verdict.refused });
+      return;
+    }
+    if (path === RELAY_PATH) {
+      await relay(req, res, verdict.caller);
       return;
     }
     if (!served) {
@@ -220,6 +272,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
             claims,
             signal: budget.signal,
             places,
+            relay: { stepsWaiting: false },
           } satisfies SubgraphContext<unknown>;
         });
       });

@@ -1,6 +1,7 @@
 import type { SubgraphModule } from '@lilong/kit';
 import { IdempotencyRecord, startDeadlineScheduler, tryLocalId } from '@lilong/kit';
-import { CareCommitment, CareEvent, CareRequest, CareSeries, CompoundZone, ProtocolStep, Shift, TaskStep } from './care/care.entity';
+import { CareCommitment, CareEvent, CareRequest, CareSeries, CompoundZone, ProtocolStep, RelayStep, Shift, TaskStep } from './care/care.entity';
+import { relayHooks } from './care/borrowing';
 import { CareCommitmentResolver, CareRequestResolver, CareSeriesResolver, CommunityCareResolver, HouseholdCareResolver, ShiftResolver, VolunteerCareResolver } from './care/care.resolver';
 import { expireCareOffers, extendCareSeries } from './care/care.service';
 import { CommunityResolver } from './community/community.resolver';
@@ -32,7 +33,7 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
     VolunteerCareResolver, HouseholdCareResolver, CommunityCareResolver,
   ],
   orphanedTypes: [Community, Compound, Household],
-  entities: [Volunteer, CareRequest, CareEvent, CareSeries, ProtocolStep, TaskStep, CompoundZone, Shift, CareCommitment, IdempotencyRecord],
+  entities: [Volunteer, CareRequest, CareEvent, CareSeries, ProtocolStep, TaskStep, CompoundZone, Shift, CareCommitment, RelayStep, IdempotencyRecord],
   migrations,
   createLoaders: (em, community) => createVolunteersLoaders(em, community),
   references: {
@@ -52,5 +53,6 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
     Household: (representation) => representation,
     Community: ({ code }) => ({ code }),
   },
+  relay: relayHooks,
   startBackground: (context) => startDeadlineScheduler(context, [expireCareOffers(context.community), extendCareSeries()]),
 };

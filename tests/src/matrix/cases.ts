@@ -4,7 +4,10 @@
  * decides another caller's outcome. What "the" household, group, shop and volunteer are: see fixtures.ts.
  */
 import { inSeconds } from '../support/sub-district';
-import { confirmedOrder, delegate, formedOrder, freshHousehold, freshProduct, must, openOrder, pool, seq, signedUp, stranger, type World } from './fixtures';
+import {
+  acceptedCare, careAsk, careRequest, careSeries, confirmedOrder, delegate, formedOrder, freshCompound, freshHousehold, freshProduct, freshVolunteer, must,
+  offeredCare, openOrder, pool, seq, seriesAsk, shift, signedUp, stranger, type World,
+} from './fixtures';
 
 export interface MutationCase {
   /** What the cell asks for, in words, for the report. */
@@ -20,6 +23,11 @@ export interface MutationCase {
    * of a household, createGroup the leader of the group they start), which no other cell should see.
    */
   last?: boolean;
+  /**
+   * Its cells run one at a time (after the other cells of their phase): two successful calls at once would race
+   * each other in the database, and the matrix is about who may call, not about that race.
+   */
+  serial?: boolean;
 }
 
 export const CASES: Record<string, MutationCase> = {
@@ -212,6 +220,111 @@ export const CASES: Record<string, MutationCase> = {
     target: 'the volunteer: available',
     inputType: 'SetAvailabilityInput',
     input: (w) => ({ volunteerId: w.volunteerId, available: true }),
+  },
+
+  // volunteers: care 求助 (medicine pick-ups, medical trips, urgent help), its dispatch and the volunteers' shifts
+  requestCare: {
+    target: 'a medical trip for the household',
+    inputType: 'RequestCareInput',
+    select: '{ id }',
+    input: (w) => careAsk(w),
+  },
+  triageCareRequest: {
+    target: "a fresh submitted care request of the household: accepted as a task",
+    inputType: 'TriageCareInput',
+    select: '{ status }',
+    input: async (w) => ({ requestId: await careRequest(w), decision: 'ACCEPT' }),
+  },
+  offerCareTask: {
+    target: 'a fresh submitted care request of the household, to a fresh volunteer (a driver) dispatch just registered',
+    inputType: 'OfferCareTaskInput',
+    select: '{ status }',
+    input: async (w) => {
+      const [requestId, volunteerId] = await Promise.all([careRequest(w), freshVolunteer(w)]);
+      return { requestId, volunteerId, respondWithinMinutes: 240 };
+    },
+  },
+  respondToCareOffer: {
+    target: 'a fresh care request of the household offered to the volunteer: accepted',
+    inputType: 'RespondToCareOfferInput',
+    select: '{ status }',
+    input: async (w) => ({ requestId: await offeredCare(w), accept: true }),
+  },
+  startCareTask: {
+    target: 'a fresh care request of the household the volunteer accepted: under way',
+    inputType: 'CareTaskInput',
+    select: '{ status }',
+    input: async (w) => ({ requestId: await acceptedCare(w) }),
+  },
+  tickProtocolStep: {
+    target: "a fresh care request of the household the volunteer accepted: its protocol's first step",
+    inputType: 'TickProtocolStepInput',
+    select: '{ status }',
+    input: async (w) => ({ requestId: await acceptedCare(w), position: 1 }),
+  },
+  finishCareTask: {
+    target: 'a fresh care request of the household the volunteer accepted: FAILED, with the reason',
+    inputType: 'FinishCareTaskInput',
+    select: '{ status }',
+    // FAILED from ACCEPTED: dispatch may record a failure too; DONE needs UNDER_WAY and every required step ticked.
+    input: async (w) => ({ requestId: await acceptedCare(w), outcome: 'FAILED', reason: '车辆故障，无法出车' }),
+  },
+  cancelCareRequest: {
+    target: 'a fresh submitted care request of the household',
+    inputType: 'CancelCareRequestInput',
+    select: '{ status }',
+    input: async (w) => ({ requestId: await careRequest(w), reason: '家属已自行送医' }),
+  },
+  setCareProtocol: {
+    target: "alpha's protective protocol for medicine pick-ups (no other cell's task is a pick-up)",
+    inputType: 'SetCareProtocolInput',
+    select: '{ position }',
+    // The protocol of a kind is replaced as a whole (delete, then insert): two at once collide on (kind, position).
+    serial: true,
+    input: () => ({
+      community: 'alpha',
+      kind: 'MEDICINE_PICKUP',
+      steps: [
+        { label: '穿戴防护服、N95 口罩、手套', labelEn: 'Protective suit, N95 mask and gloves on', required: true },
+        { label: '在药房配药，核对药品清单', labelEn: 'Medicine collected and checked against the list', required: true },
+        { label: '药品交还居民（无接触）', labelEn: 'Medicine handed over (no contact)', required: true },
+      ],
+    }),
+  },
+  setCompoundZone: {
+    target: 'a fresh compound of alpha the committee just added: its dispatch zone',
+    inputType: 'SetCompoundZoneInput',
+    // The answer is the zone itself, a String.
+    select: '',
+    input: async (w) => ({ compoundId: await freshCompound(w), zone: 'B片' }),
+  },
+  startCareSeries: {
+    target: 'a series of dialysis trips for the household (three a week, four weeks)',
+    inputType: 'StartCareSeriesInput',
+    select: '{ id }',
+    input: (w) => seriesAsk(w),
+  },
+  stopCareSeries: {
+    target: 'a fresh series of trips for the household, started by dispatch',
+    inputType: 'StopCareSeriesInput',
+    select: '{ stoppedAt }',
+    input: async (w) => ({ seriesId: await careSeries(w) }),
+  },
+  addShift: {
+    target: 'a shift of the volunteer (an hour, in two days)',
+    inputType: 'AddShiftInput',
+    select: '{ id }',
+    input: (w) => {
+      const startsAt = Date.now() + 2 * 86_400_000;
+      return { volunteerId: w.volunteerId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 3_600_000).toISOString() };
+    },
+  },
+  removeShift: {
+    target: 'a fresh shift of the volunteer, added by dispatch',
+    inputType: 'RemoveShiftInput',
+    // The answer is a Boolean.
+    select: '',
+    input: async (w) => ({ volunteerId: w.volunteerId, shiftId: await shift(w) }),
   },
 };
 

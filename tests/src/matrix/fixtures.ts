@@ -216,3 +216,117 @@ export async function freshHousehold(w: World): Promise<string> {
 
 /** A person nobody knows yet, as grant inputs name them. */
 export const stranger = (w: World) => ({ issuer: w.helperIdentity.issuer, subject: `matrix:stranger-${seq()}` });
+
+// ---- care: requests, offers, series, shifts ----------------------------------------------------------------------
+
+const MINUTE = 60_000;
+let windowsFrom: number | undefined;
+let windowsTaken = 0;
+
+/**
+ * A window of its own for a care task: 30 minutes, each 40 minutes after the one before, from an hour after the
+ * first was asked for. Offering a task holds the volunteer for its window (a second overlapping offer is refused
+ * with VOLUNTEER_BUSY), and every respondToCareOffer, startCareTask, tickProtocolStep and finishCareTask cell
+ * offers a fresh task to "the" volunteer: no two of them may overlap.
+ */
+export function careWindow(): { windowStart: string; windowEnd: string } {
+  windowsFrom ??= Date.now() + 60 * MINUTE;
+  const start = windowsFrom + windowsTaken++ * 40 * MINUTE;
+  return { windowStart: new Date(start).toISOString(), windowEnd: new Date(start + 30 * MINUTE).toISOString() };
+}
+
+/**
+ * What the household asks for: a dialysis trip for one, in a window of its own. A medical trip needs a DRIVER with
+ * a seat, which "the" volunteer (甲师傅: DRIVER, ESCORT, 4 seats) is; a medicine pick-up would need MEDICINE_PICKUP.
+ */
+export function careAsk(w: World): Record<string, unknown> {
+  return {
+    householdId: w.household.id, kind: 'MEDICAL_TRIP', purpose: 'DIALYSIS', destination: '瑞金医院血透室', urgency: 'SCHEDULED',
+    ...careWindow(), passengers: 1, contactPhone: '021-5555 0101',
+  };
+}
+
+/** A fresh care request of the household, taken by dispatch on the phone: SUBMITTED. */
+export async function careRequest(w: World): Promise<string> {
+  const data = await must(w.cluster.query(`mutation($i: RequestCareInput!) { requestCare(input: $i) { id status } }`, { i: careAsk(w) }, w.tokens.dispatcher));
+  if (data.requestCare.status !== 'SUBMITTED') throw new Error(`setup: care request ${data.requestCare.id} is ${data.requestCare.status}, not SUBMITTED`);
+  return data.requestCare.id;
+}
+
+/** A fresh care request dispatch offered to "the" volunteer (four hours to answer): OFFERED. */
+export async function offeredCare(w: World): Promise<string> {
+  const requestId = await careRequest(w);
+  const data = await must(
+    w.cluster.query(
+      `mutation($i: OfferCareTaskInput!) { offerCareTask(input: $i) { status } }`,
+      { i: { requestId, volunteerId: w.volunteerId, respondWithinMinutes: 240 } },
+      w.tokens.dispatcher,
+    ),
+  );
+  if (data.offerCareTask.status !== 'OFFERED') throw new Error(`setup: care request ${requestId} is ${data.offerCareTask.status}, not OFFERED`);
+  return requestId;
+}
+
+/** A fresh care request "the" volunteer accepted: ACCEPTED, with the standard protocol of a medical trip to tick. */
+export async function acceptedCare(w: World): Promise<string> {
+  const requestId = await offeredCare(w);
+  const data = await must(
+    w.cluster.query(`mutation($i: RespondToCareOfferInput!) { respondToCareOffer(input: $i) { status } }`, { i: { requestId, accept: true } }, w.tokens.volunteer),
+  );
+  if (data.respondToCareOffer.status !== 'ACCEPTED') throw new Error(`setup: care request ${requestId} is ${data.respondToCareOffer.status}, not ACCEPTED`);
+  return requestId;
+}
+
+/** A fresh volunteer of the household's compound, registered by dispatch: a driver with four seats, holding nothing. */
+export async function freshVolunteer(w: World): Promise<string> {
+  const data = await must(
+    w.cluster.query(
+      `mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`,
+      { i: { compoundId: w.compoundId, displayName: `矩阵司机${seq()}`, skills: ['DRIVER'], vehicleSeats: 4, zone: 'A片' } },
+      w.tokens.dispatcher,
+    ),
+  );
+  return data.registerVolunteer.id;
+}
+
+/** A Shanghai day ("YYYY-MM-DD") `days` from today. */
+const shanghaiDay = (days: number) => new Date(Date.now() + 8 * 60 * MINUTE + days * 1440 * MINUTE).toISOString().slice(0, 10);
+
+/** A recurring dialysis trip for the household, Monday, Wednesday and Friday for four weeks from tomorrow. */
+export function seriesAsk(w: World): Record<string, unknown> {
+  return {
+    householdId: w.household.id, purpose: 'DIALYSIS', destination: '瑞金医院血透室', weekdays: [1, 3, 5], startTime: '07:30', durationMinutes: 240,
+    firstDay: shanghaiDay(1), lastDay: shanghaiDay(28), contactPhone: '021-5555 0101',
+  };
+}
+
+/** A fresh series of trips for the household, started by dispatch on the phone; returns its ID. */
+export async function careSeries(w: World): Promise<string> {
+  const data = await must(w.cluster.query(`mutation($i: StartCareSeriesInput!) { startCareSeries(input: $i) { id } }`, { i: seriesAsk(w) }, w.tokens.dispatcher));
+  return data.startCareSeries.id;
+}
+
+/** A fresh shift of "the" volunteer (an hour, starting in a day), added by dispatch; returns its ID. */
+export async function shift(w: World): Promise<string> {
+  const startsAt = Date.now() + 1440 * MINUTE;
+  const data = await must(
+    w.cluster.query(
+      `mutation($i: AddShiftInput!) { addShift(input: $i) { id } }`,
+      { i: { volunteerId: w.volunteerId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + 60 * MINUTE).toISOString() } },
+      w.tokens.dispatcher,
+    ),
+  );
+  return data.addShift.id;
+}
+
+/** A fresh compound of alpha, added by the committee: nobody's requests fall in its zone yet. */
+export async function freshCompound(w: World): Promise<string> {
+  const data = await must(
+    w.cluster.query(
+      `mutation($i: AddCompoundInput!) { addCompound(input: $i) { id } }`,
+      { i: { community: 'alpha', name: `矩阵新村 ${seq()}`, kind: 'COMMODITY_HOUSING', address: '甲路 300 弄', lat: 31.2011, lng: 121.4219 } },
+      w.tokens.committee,
+    ),
+  );
+  return data.addCompound.id;
+}

@@ -31,6 +31,8 @@ export const HUB_ASSERTION_HEADER = 'x-lilong-assertion';
 export const HUB_ISSUER = 'lilong-hub';
 /** Where a node answers what a caller is in its community (its records), for the hub to tell other nodes. */
 export const ACCESS_PATH = '/access';
+/** Where the hub's relay asks a node for its steps toward other communities, and hands it theirs. */
+export const RELAY_PATH = '/relay';
 /**
  * Seconds the hub signs an assertion for. It is checked once, when the request arrives, so it only has to cover the
  * trip from hub to node; the request itself may then run for as long as its budget allows.

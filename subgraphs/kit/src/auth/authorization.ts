@@ -15,6 +15,7 @@ export const ROLE_LABELS: Record<RoleName, { en: string; zh: string }> = {
   helper: { en: 'helper acting for the household', zh: '代办人' },
   subdistrict: { en: 'sub-district staff', zh: '街道工作人员' },
   partner: { en: 'partner app', zh: '合作应用' },
+  relay: { en: "the hub's relay between communities", zh: '枢纽的跨社区中继' },
 };
 
 /**

@@ -18,8 +18,11 @@ export interface Identity {
   subject: string;
 }
 
-/** Grants the hub gives by its own configuration, never from a community's records. */
-export type HubGrant = { role: 'subdistrict' } | { role: 'partner'; app: string };
+/**
+ * Grants the hub gives by its own configuration, never from a community's records. `relay` is the hub's own: its
+ * relay carries steps between communities (a volunteer borrowed across a community line) and is never configured.
+ */
+export type HubGrant = { role: 'subdistrict' } | { role: 'partner'; app: string } | { role: 'relay' };
 
 /**
  * What the hub forwards to a node: who is calling (`null`: anonymous), the hub grants, and the caller's roles in
@@ -69,7 +72,7 @@ export type Role =
 export type RoleName = Role['role'];
 
 export const ROLE_NAMES: readonly RoleName[] = [
-  'resident', 'leader', 'merchant', 'volunteer', 'dispatcher', 'info_officer', 'committee', 'helper', 'subdistrict', 'partner',
+  'resident', 'leader', 'merchant', 'volunteer', 'dispatcher', 'info_officer', 'committee', 'helper', 'subdistrict', 'partner', 'relay',
 ];
 
 export interface Claims {
@@ -130,7 +133,7 @@ export function actingFor(
   return helper ? { household: helper.household, compound: helper.compound, building: helper.building, address: helper.address, delegation: helper.delegation } : undefined;
 }
 
-const ROLE_FIELDS: Record<Exclude<RoleName, 'subdistrict' | 'partner'>, readonly string[]> = {
+const ROLE_FIELDS: Record<Exclude<RoleName, 'subdistrict' | 'partner' | 'relay'>, readonly string[]> = {
   resident: ['household', 'compound', 'building', 'address'],
   leader: ['group', 'household', 'compound', 'deputy'],
   merchant: ['shop'],
@@ -190,7 +193,7 @@ export function parseHubGrants(value: unknown): HubGrant[] | undefined {
   for (const item of value) {
     if (typeof item !== 'object' || item === null) return undefined;
     const { role, app } = item as { role?: unknown; app?: unknown };
-    if (role === 'subdistrict' && app === undefined) grants.push({ role });
+    if ((role === 'subdistrict' || role === 'relay') && app === undefined) grants.push({ role });
     else if (role === 'partner' && typeof app === 'string' && app !== '') grants.push({ role, app });
     else return undefined;
   }

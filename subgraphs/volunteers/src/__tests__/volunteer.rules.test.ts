@@ -33,7 +33,14 @@ describe('volunteer registration rules', () => {
       vehicleSeats: 4,
       zone: 'A片',
       homeHouseholdId: 'xinhua-3:Household:12',
+      base: null,
     });
+  });
+
+  it('takes a base given as both coordinates, and refuses one of them alone or out of range', () => {
+    expect(validateRegistration(COMMUNITY, { ...wangShifu, baseLat: 31.2, baseLng: 121.45 }).base).toEqual({ lat: 31.2, lng: 121.45 });
+    expect(refusal({ baseLat: 31.2 }).extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.baseLng' });
+    expect(refusal({ baseLat: 95, baseLng: 121 }).extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('defaults to no car and no home', () => {

@@ -1,4 +1,4 @@
-import { ArrayType, Embeddable, Embedded, Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { ArrayType, Embeddable, Embedded, Entity, Enum, Index, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Volunteer } from '../volunteer/volunteer.entity';
 import { CareKind, CareStatus, CommitmentState, TripPurpose, Urgency } from './care.enums';
@@ -123,12 +123,13 @@ export class CareSeries {
 @Directive('@key(fields: "id")')
 @Entity({ tableName: 'care_request' })
 @Index({ properties: ['status', 'urgency', 'createdAt'] })
+@Index({ name: 'care_request_place_household_id_index', expression: 'create index "care_request_place_household_id_index" on "volunteers"."care_request" ("place_household_id")' })
 @Unique({ properties: ['series', 'windowStart'] })
 export class CareRequest {
   [OptionalProps]?:
     | 'localId' | 'status' | 'statusReason' | 'zone' | 'mergedIntoId' | 'requestedViaDelegation' | 'series' | 'volunteerId'
     | 'offerExpiresAt' | 'offerCount' | 'triagedAt' | 'offeredAt' | 'acceptedAt' | 'startedAt' | 'finishedAt' | 'createdAt'
-    | 'updatedAt' | 'contactPhone' | 'notes' | 'purpose' | 'destination' | 'prescriptions';
+    | 'updatedAt' | 'contactPhone' | 'notes' | 'purpose' | 'destination' | 'prescriptions' | 'volunteerName' | 'holdPending';
 
   @PrimaryKey({ fieldName: 'id', autoincrement: true })
   localId!: number;
@@ -218,6 +219,19 @@ export class CareRequest {
   @Property({ type: 'timestamptz', nullable: true })
   offerExpiresAt: Date | null = null;
 
+  /** What the volunteer offered or assigned is called, as their community answered (they may be borrowed). */
+  @Field(() => String, { nullable: true, description: 'What the volunteer offered or assigned is called, e.g. "王师傅".' })
+  @Property({ type: 'text', nullable: true })
+  volunteerName: string | null = null;
+
+  /**
+   * The offer's hold on a borrowed volunteer is not yet confirmed by their community (the relay carries it); the
+   * volunteer cannot accept before it is. Always false for a volunteer of this community (held at once).
+   */
+  @Field({ description: "The offer waits for the borrowed volunteer's community to confirm it holds them; they can accept once it has." })
+  @Property({ type: 'boolean', default: false })
+  holdPending: boolean = false;
+
   /** Offers made so far; each offer's hold on a volunteer is keyed by it. */
   @Property({ type: 'int', default: 0 })
   offerCount: number = 0;
@@ -260,6 +274,7 @@ export class CareEvent {
   @PrimaryKey({ fieldName: 'id', autoincrement: true })
   localId!: number;
 
+  @Index()
   @ManyToOne(() => CareRequest, { deleteRule: 'cascade' })
   request!: CareRequest;
 
@@ -440,4 +455,62 @@ export class CareCommitment {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   reason: string | null = null;
+}
+
+export enum RelayStepKind {
+  /** Hold the volunteer for the task's window. */
+  HOLD = 'HOLD',
+  /** Release the hold (declined, expired, cancelled, failed). */
+  RELEASE = 'RELEASE',
+  /** End the hold as done. */
+  DONE = 'DONE',
+}
+
+export enum RelayStepState {
+  PENDING = 'PENDING',
+  APPLIED = 'APPLIED',
+  REFUSED = 'REFUSED',
+}
+
+/**
+ * A step toward a borrowed volunteer's community, written in the same transaction as the request's change and kept
+ * until the volunteer's community has applied it (or refused): the durable half of the borrowing saga. The hub's
+ * relay carries a request's steps one after the other, in order.
+ */
+@Entity({ tableName: 'relay_step' })
+@Index({ properties: ['state', 'request'] })
+export class RelayStep {
+  [OptionalProps]?: 'localId' | 'state' | 'outcome' | 'createdAt' | 'settledAt';
+
+  @PrimaryKey({ fieldName: 'id', autoincrement: true })
+  localId!: number;
+
+  @ManyToOne(() => CareRequest, { deleteRule: 'cascade' })
+  request!: CareRequest;
+
+  /** The volunteer's community. */
+  @Property({ type: 'text' })
+  target!: string;
+
+  @Enum({ items: () => RelayStepKind, nativeEnumName: 'relay_step_kind' })
+  kind!: RelayStepKind;
+
+  @Property({ type: 'text' })
+  holdKey!: string;
+
+  /** What the volunteer's community needs to apply it. */
+  @Property({ type: JsonType })
+  body!: Record<string, unknown>;
+
+  @Enum({ items: () => RelayStepState, nativeEnumName: 'relay_step_state', default: RelayStepState.PENDING })
+  state: RelayStepState = RelayStepState.PENDING;
+
+  @Property({ type: JsonType, nullable: true })
+  outcome: Record<string, unknown> | null = null;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  settledAt: Date | null = null;
 }

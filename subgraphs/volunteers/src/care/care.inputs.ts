@@ -1,5 +1,5 @@
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '@lilong/kit';
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { CareKind, CareOutcome, TriageDecision, TripPurpose, Urgency } from './care.enums';
 
 @InputType()
@@ -255,4 +255,31 @@ export class StopCareSeriesInput {
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
   idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'A task to find borrowable volunteers for, as careRequest answered it.' })
+export class BorrowableTaskInput {
+  @Field(() => ID, { description: "The care request; its community's neighbours are asked." })
+  requestId!: string;
+
+  @Field(() => Float, { description: 'Where it starts (the household): latitude.' })
+  lat!: number;
+
+  @Field(() => Float)
+  lng!: number;
+
+  @Field()
+  windowStart!: Date;
+
+  @Field()
+  windowEnd!: Date;
+
+  @Field(() => CareKind)
+  kind!: CareKind;
+
+  @Field(() => Int, { defaultValue: 0 })
+  passengers!: number;
+
+  @Field({ defaultValue: false })
+  wheelchair!: boolean;
 }

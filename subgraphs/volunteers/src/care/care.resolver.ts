@@ -1,5 +1,6 @@
-import { forbidden, globalIdOf, isCommitteeOf, isSubdistrictStaff, localIdOf, requireInt, requireSignedIn, tryLocalId } from '@lilong/kit';
-import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden, globalIdOf, isCommitteeOf, isDispatcherOf, isSubdistrictStaff, localIdOf, requireInt, requireLatLng, requireSignedIn, tryLocalId } from '@lilong/kit';
+import { parseGlobalId } from '@lilong/schema';
+import { Arg, Ctx, Directive, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isDispatchOf, isVolunteerSelf } from '../access';
 import { Community } from '../community/community.type';
 import { Household } from '../household/household.type';
@@ -10,6 +11,7 @@ import { CareCommitment, CareEvent, CareRequest, CareSeries, CompoundZone, Proto
 import { CareKind, CareStatus, CommitmentState, OPEN_STATUSES, URGENCY_RANK } from './care.enums';
 import {
   AddShiftInput,
+  BorrowableTaskInput,
   CancelCareRequestInput,
   CareTaskInput,
   FinishCareTaskInput,
@@ -43,7 +45,7 @@ import {
 } from './care.service';
 import { CareCandidate, CandidateFactor, CareFiguresView } from './care.types';
 import { careFigures } from './figures';
-import { candidatesFor } from './matching';
+import { candidatesFor, matchTaskOf, type Candidate } from './matching';
 
 const MAX_LIST = 200;
 
@@ -72,6 +74,16 @@ export class CareRequestResolver {
   @FieldResolver(() => String, { description: 'Compound and building 小区楼号, e.g. "新华一村 8号楼": all a volunteer sees before the task is theirs.' })
   area(@Root() request: CareRequest): string {
     return request.place.area;
+  }
+
+  @FieldResolver(() => Float, { description: "Latitude of the household's compound gate (where the task starts), WGS-84." })
+  lat(@Root() request: CareRequest): number {
+    return request.place.lat;
+  }
+
+  @FieldResolver(() => Float, { description: "Longitude of the household's compound gate." })
+  lng(@Root() request: CareRequest): number {
+    return request.place.lng;
   }
 
   @FieldResolver(() => String, {
@@ -139,16 +151,30 @@ export class CareRequestResolver {
   ): Promise<CareCandidate[]> {
     requireCareDispatch(ctx);
     requireInt(first, 'first', 1, 50);
-    const found = await candidatesFor(ctx.em, ctx.community, request, first, new Date());
-    const volunteers = await ctx.loaders.volunteer.loadMany(found.map((c) => c.volunteerLocalId));
-    return found.map((c, i) => ({
-      volunteer: volunteers[i] as Volunteer,
-      community: c.community,
-      distanceMetres: c.distanceMetres,
-      tasksInHand: c.tasksInHand,
-      score: c.score,
-      reasons: c.reasons.map((r) => ({ factor: r.factor as CandidateFactor, metres: r.metres, detail: r.en, detailZh: r.zh })),
-    }));
+    return toCandidates(ctx, await candidatesFor(ctx.em, ctx.community, matchTaskOf(request), first, new Date()));
+  }
+
+  @Query(() => [CareCandidate], {
+    description:
+      "Volunteers of the task's neighbouring communities who could take it, best first, for the task's dispatch when its own community has none free: pass the task as careRequest answered it. Offer one with offerCareTask: their community holds them.",
+  })
+  @Directive('@fanout(sortBy: "score", order: "ASC", limitArg: "first", neighboursOf: "task.requestId")')
+  async borrowableVolunteers(
+    @Arg('task') task: BorrowableTaskInput,
+    @Arg('first', () => Int, { defaultValue: 10, description: '1-50.' }) first: number,
+    @Ctx() ctx: VolunteersContext,
+  ): Promise<CareCandidate[]> {
+    requireSignedIn(ctx.claims);
+    requireInt(first, 'first', 1, 50);
+    const origin = parseGlobalId(task.requestId, 'CareRequest', 'task.requestId').community;
+    if (origin === ctx.community) return [];
+    if (!isDispatcherOf(ctx.claims, origin) && !isCommitteeOf(ctx.claims, origin)) {
+      throw forbidden("volunteers are lent to the dispatch of the task's own community", '只有求助所在社区的调度员和居委会可以借调志愿者');
+    }
+    requireLatLng(task.lat, task.lng);
+    if (task.windowEnd.getTime() <= task.windowStart.getTime()) throw badInput('task.windowEnd', 'must be after the start.', '须晚于开始时间。');
+    const found = await candidatesFor(ctx.em, ctx.community, { ...task, passengers: requireInt(task.passengers, 'task.passengers', 0, 8) }, first, new Date());
+    return toCandidates(ctx, found);
   }
 
   @Query(() => CareRequest, { nullable: true, description: 'A care request: for its household, dispatch, and its volunteer.' })
@@ -378,4 +404,16 @@ function requireQueueReader(ctx: VolunteersContext): void {
   if (!isDispatchOf(ctx) && !isCommitteeOf(ctx.claims, ctx.community) && !isSubdistrictStaff(ctx.claims)) {
     throw forbidden("the care queue and figures are for the community's dispatch and committee, and sub-district staff", '求助队列和统计仅限本社区调度员、居委会和街道工作人员查看');
   }
+}
+
+async function toCandidates(ctx: VolunteersContext, found: Candidate[]): Promise<CareCandidate[]> {
+  const volunteers = await ctx.loaders.volunteer.loadMany(found.map((c) => c.volunteerLocalId));
+  return found.map((c, i) => ({
+    volunteer: volunteers[i] as Volunteer,
+    community: c.community,
+    distanceMetres: c.distanceMetres,
+    tasksInHand: c.tasksInHand,
+    score: c.score,
+    reasons: c.reasons.map((r) => ({ factor: r.factor as CandidateFactor, metres: r.metres, detail: r.en, detailZh: r.zh })),
+  }));
 }

@@ -5,7 +5,7 @@
  * `CareEvent` in the same transaction, so the household's view of the request is never ahead of or behind the
  * request itself.
  */
-import { badInput, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireText, SCHEDULER_ACTOR, type Place } from '@lilong/kit';
+import { badInput, failpoint, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireSignedIn, requireText, SCHEDULER_ACTOR, type Place } from '@lilong/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError, parseGlobalId } from '@lilong/schema';
@@ -21,7 +21,7 @@ import {
   requireCareDispatch,
   requireHouseholdOrDispatch,
 } from './care.access';
-import { CareEvent, CarePlace, CareRequest, CareSeries, CompoundZone, ProtocolStep, Shift, TaskStep } from './care.entity';
+import { CareEvent, CarePlace, CareRequest, CareSeries, CompoundZone, ProtocolStep, RelayStepKind, Shift, TaskStep } from './care.entity';
 import { CareKind, CareOutcome, CareStatus, CommitmentState, TriageDecision, Urgency } from './care.enums';
 import type {
   AddShiftInput,
@@ -57,6 +57,7 @@ import {
   type ProtocolStepDraft,
 } from './care.rules';
 import { endHold, takeHold } from './holds';
+import { queueStep } from './borrowing';
 
 const MINUTE = 60_000;
 
@@ -106,10 +107,26 @@ async function lockRequest(em: EntityManager, community: string, requestId: stri
 
 const holdKeyOf = (community: string, request: CareRequest) => `${careRequestId(community, request)}#${request.offerCount}`;
 
-/** Ends the volunteer's hold on the request's current offer, if it has one (the volunteer is of this community). */
-async function releaseVolunteer(em: EntityManager, community: string, request: CareRequest, state: CommitmentState.RELEASED | CommitmentState.DONE, reason: string, now: Date): Promise<void> {
+/**
+ * Ends the volunteer's hold on the request's current offer, if it has one: at once for a volunteer of this
+ * community; by a step for the relay to carry for a borrowed one (`ctx` is told, so the hub carries it now).
+ */
+async function releaseVolunteer(
+  em: EntityManager,
+  community: string,
+  request: CareRequest,
+  state: CommitmentState.RELEASED | CommitmentState.DONE,
+  reason: string,
+  now: Date,
+  ctx?: VolunteersContext,
+): Promise<void> {
   if (!request.volunteerId || request.offerCount === 0) return;
-  await endHold(em, holdKeyOf(community, request), state, reason, now);
+  if (parseGlobalId(request.volunteerId).community === community) {
+    await endHold(em, holdKeyOf(community, request), state, reason, now);
+    return;
+  }
+  queueStep(em, community, request, state === CommitmentState.DONE ? RelayStepKind.DONE : RelayStepKind.RELEASE, holdKeyOf(community, request), reason);
+  if (ctx?.relay) ctx.relay.stepsWaiting = true;
 }
 
 // ---- asking --------------------------------------------------------------------------------------------------------
@@ -137,12 +154,13 @@ export async function requestCare(ctx: VolunteersContext, input: RequestCareInpu
 }
 
 export async function cancelCareRequest(ctx: VolunteersContext, input: CancelCareRequestInput, now = new Date()): Promise<CareRequest> {
+  requireSignedIn(ctx.claims);
   const reason = input.reason == null ? null : requireText(input.reason, 'input.reason', 300);
   return idempotent(ctx, input.idempotencyKey, 'cancelCareRequest', input, CareRequest, async (em) => {
     const request = await lockRequest(em, ctx.community, input.requestId);
     const by = requireHouseholdOrDispatch(ctx, request.place.householdId);
     requireStep('cancel', request.status, input.requestId);
-    await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'cancelled', now);
+    await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'cancelled', now, ctx);
     request.statusReason = reason;
     request.offerExpiresAt = null;
     request.finishedAt = now;
@@ -196,47 +214,56 @@ export async function triageCareRequest(ctx: VolunteersContext, input: TriageCar
 export async function offerCareTask(ctx: VolunteersContext, input: OfferCareTaskInput, now = new Date()): Promise<CareRequest> {
   requireCareDispatch(ctx);
   const volunteer = parseGlobalId(input.volunteerId, 'Volunteer', 'input.volunteerId');
-  if (volunteer.community !== ctx.community) {
-    throw badInput(
-      'input.volunteerId',
-      `is a volunteer of ${volunteer.community}; offer tasks to volunteers of this community (${ctx.community}).`,
-      `属于社区 ${volunteer.community}；请派给本社区（${ctx.community}）的志愿者。`,
-    );
-  }
-  const volunteerLocalId = localIdOf(ctx.community, input.volunteerId, 'Volunteer', 'input.volunteerId');
+  const borrowed = volunteer.community !== ctx.community;
+  const volunteerLocalId = localIdOf(volunteer.community, input.volunteerId, 'Volunteer', 'input.volunteerId');
+  const globalVolunteerId = globalIdOf(volunteer.community, 'Volunteer', volunteerLocalId);
   const minutes = input.respondWithinMinutes == null ? null : requireInt(input.respondWithinMinutes, 'input.respondWithinMinutes', 1, 240);
-  return idempotent(ctx, input.idempotencyKey, 'offerCareTask', input, CareRequest, async (em) => {
+  const offered = await idempotent(ctx, input.idempotencyKey, 'offerCareTask', input, CareRequest, async (em) => {
     const request = await lockRequest(em, ctx.community, input.requestId);
     requireStep('offer', request.status, input.requestId);
-    const candidate = await em.findOne(Volunteer, { localId: volunteerLocalId });
-    if (!candidate) throw notFound('Volunteer', input.volunteerId);
-    const needs = needsOf(request);
-    const missing = needs.skills.filter((s) => !candidate.skills.includes(s));
-    if (missing.length > 0 || candidate.vehicleSeats < needs.seats) {
-      const label = needsLabel(needs);
-      throw badInput(
-        'input.volunteerId',
-        `cannot do this task: it needs ${label.en}; the volunteer ${missing.length > 0 ? `lacks ${missing.join(', ')}` : `has ${candidate.vehicleSeats} seat(s)`}.`,
-        `无法承担此任务：需要${label.zh}；该志愿者${missing.length > 0 ? `缺少${missing.map((s) => SKILL_ZH[s]).join('、')}` : `只有 ${candidate.vehicleSeats} 个座位`}。`,
-      );
-    }
     request.offerCount += 1;
-    const globalVolunteerId = globalIdOf(ctx.community, 'Volunteer', volunteerLocalId);
-    await takeHold(
-      em,
-      { volunteerLocalId, volunteerId: globalVolunteerId, taskId: careRequestId(ctx.community, request), holdKey: holdKeyOf(ctx.community, request), windowStart: request.windowStart, windowEnd: request.windowEnd },
-      now,
-    );
+    if (borrowed) {
+      // The volunteer's own community holds them (the relay carries the step there); until it confirms, the
+      // volunteer cannot accept, and a refusal puts the request back in the queue.
+      request.volunteerId = globalVolunteerId;
+      request.volunteerName = null;
+      request.holdPending = true;
+      queueStep(em, ctx.community, request, RelayStepKind.HOLD, holdKeyOf(ctx.community, request), 'offered');
+      if (ctx.relay) ctx.relay.stepsWaiting = true;
+    } else {
+      const candidate = await em.findOne(Volunteer, { localId: volunteerLocalId });
+      if (!candidate) throw notFound('Volunteer', input.volunteerId);
+      const needs = needsOf(request);
+      const missing = needs.skills.filter((s) => !candidate.skills.includes(s));
+      if (missing.length > 0 || candidate.vehicleSeats < needs.seats) {
+        const label = needsLabel(needs);
+        throw badInput(
+          'input.volunteerId',
+          `cannot do this task: it needs ${label.en}; the volunteer ${missing.length > 0 ? `lacks ${missing.join(', ')}` : `has ${candidate.vehicleSeats} seat(s)`}.`,
+          `无法承担此任务：需要${label.zh}；该志愿者${missing.length > 0 ? `缺少${missing.map((s) => SKILL_ZH[s]).join('、')}` : `只有 ${candidate.vehicleSeats} 个座位`}。`,
+        );
+      }
+      await takeHold(
+        em,
+        { volunteerLocalId, volunteerId: globalVolunteerId, taskId: careRequestId(ctx.community, request), holdKey: holdKeyOf(ctx.community, request), windowStart: request.windowStart, windowEnd: request.windowEnd },
+        now,
+      );
+      request.volunteerId = globalVolunteerId;
+      request.volunteerName = candidate.displayName;
+      request.holdPending = false;
+    }
     if (request.status === CareStatus.SUBMITTED) {
       request.triagedAt = now;
       move(em, request, CareStatus.QUEUED, ctx.claims.actor, 'dispatch', now, 'accepted as a task when offered');
     }
-    request.volunteerId = globalVolunteerId;
+    request.statusReason = null;
     request.offeredAt = now;
     request.offerExpiresAt = new Date(now.getTime() + (minutes ?? OFFER_TIMEOUT_MINUTES[request.urgency]) * MINUTE);
-    move(em, request, CareStatus.OFFERED, ctx.claims.actor, 'dispatch', now);
+    move(em, request, CareStatus.OFFERED, ctx.claims.actor, 'dispatch', now, borrowed ? `borrowed from ${volunteer.community}` : null);
     return request;
   });
+  if (borrowed) failpoint('offer:after-commit');
+  return offered;
 }
 
 /** The community's protocol for a kind of task: as configured, else the standard one. */
@@ -246,11 +273,19 @@ export async function protocolOf(em: EntityManager, kind: CareKind): Promise<Pro
 }
 
 export async function respondToCareOffer(ctx: VolunteersContext, input: RespondToCareOfferInput, now = new Date()): Promise<CareRequest> {
+  requireSignedIn(ctx.claims);
   const reason = input.reason == null ? null : requireText(input.reason, 'input.reason', 300);
   return idempotent(ctx, input.idempotencyKey, 'respondToCareOffer', input, CareRequest, async (em) => {
     const request = await lockRequest(em, ctx.community, input.requestId);
     requireAssignedVolunteer(ctx, request);
     requireStep('respond', request.status, input.requestId);
+    if (request.holdPending) {
+      throw lilongError(
+        'INVALID_TRANSITION',
+        { en: `The offer of ${input.requestId} waits for the volunteer's community to confirm the hold; try again in a moment.`, zh: `求助 ${input.requestId} 的派单正等待志愿者所在社区确认，请稍后再试。` },
+        { status: request.status, step: 'respond', waiting: true },
+      );
+    }
     if (request.offerExpiresAt && request.offerExpiresAt.getTime() <= now.getTime()) {
       throw lilongError(
         'INVALID_TRANSITION',
@@ -265,16 +300,19 @@ export async function respondToCareOffer(ctx: VolunteersContext, input: RespondT
       steps.forEach((step, i) => em.create(TaskStep, { request, position: i + 1, ...step }));
       move(em, request, CareStatus.ACCEPTED, ctx.claims.actor, 'volunteer', now);
     } else {
-      await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'declined', now);
+      await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'declined', now, ctx);
       request.offerExpiresAt = null;
       move(em, request, CareStatus.QUEUED, ctx.claims.actor, 'volunteer', now, reason ?? 'declined');
       request.volunteerId = null;
+      request.volunteerName = null;
+      request.holdPending = false;
     }
     return request;
   });
 }
 
 export async function startCareTask(ctx: VolunteersContext, input: CareTaskInput, now = new Date()): Promise<CareRequest> {
+  requireSignedIn(ctx.claims);
   return idempotent(ctx, input.idempotencyKey, 'startCareTask', input, CareRequest, async (em) => {
     const request = await lockRequest(em, ctx.community, input.requestId);
     requireAssignedVolunteer(ctx, request);
@@ -297,6 +335,7 @@ function protocolIncomplete(requestId: string, missing: TaskStep[], doing: strin
 }
 
 export async function tickProtocolStep(ctx: VolunteersContext, input: TickProtocolStepInput, now = new Date()): Promise<CareRequest> {
+  requireSignedIn(ctx.claims);
   return idempotent(ctx, input.idempotencyKey, 'tickProtocolStep', input, CareRequest, async (em) => {
     const request = await lockRequest(em, ctx.community, input.requestId);
     requireAssignedVolunteer(ctx, request);
@@ -315,6 +354,7 @@ export async function tickProtocolStep(ctx: VolunteersContext, input: TickProtoc
 }
 
 export async function finishCareTask(ctx: VolunteersContext, input: FinishCareTaskInput, now = new Date()): Promise<CareRequest> {
+  requireSignedIn(ctx.claims);
   const reason = input.reason == null || input.reason.trim() === '' ? null : requireText(input.reason, 'input.reason', 300);
   if (input.outcome === CareOutcome.FAILED && !reason) throw badInput('input.reason', 'say why the task could not be done.', '请说明未能完成的原因。');
   return idempotent(ctx, input.idempotencyKey, 'finishCareTask', input, CareRequest, async (em) => {
@@ -330,7 +370,7 @@ export async function finishCareTask(ctx: VolunteersContext, input: FinishCareTa
     } else {
       requireStep('fail', request.status, input.requestId);
     }
-    await releaseVolunteer(em, ctx.community, request, input.outcome === CareOutcome.DONE ? CommitmentState.DONE : CommitmentState.RELEASED, input.outcome === CareOutcome.DONE ? 'done' : 'failed', now);
+    await releaseVolunteer(em, ctx.community, request, input.outcome === CareOutcome.DONE ? CommitmentState.DONE : CommitmentState.RELEASED, input.outcome === CareOutcome.DONE ? 'done' : 'failed', now, ctx);
     request.finishedAt = now;
     request.statusReason = reason;
     const by: CareActorRole = isAssignedVolunteer(ctx.claims, request) ? 'volunteer' : 'dispatch';
@@ -358,6 +398,8 @@ export function expireCareOffers(community: string) {
           request.offerExpiresAt = null;
           move(tem, request, CareStatus.QUEUED, SCHEDULER_ACTOR, 'scheduler', now, 'offer not answered in time');
           request.volunteerId = null;
+          request.volunteerName = null;
+          request.holdPending = false;
         }
         return due.length;
       });
@@ -448,6 +490,7 @@ export async function startCareSeries(ctx: VolunteersContext, input: StartCareSe
 }
 
 export async function stopCareSeries(ctx: VolunteersContext, input: StopCareSeriesInput, now = new Date()): Promise<CareSeries> {
+  requireSignedIn(ctx.claims);
   const localId = localIdOf(ctx.community, input.seriesId, 'CareSeries', 'input.seriesId');
   return idempotent(ctx, input.idempotencyKey, 'stopCareSeries', input, CareSeries, async (em) => {
     const series = await em.findOne(CareSeries, { localId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
@@ -461,7 +504,7 @@ export async function stopCareSeries(ctx: VolunteersContext, input: StopCareSeri
       { lockMode: LockMode.PESSIMISTIC_WRITE },
     );
     for (const request of future) {
-      await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'series stopped', now);
+      await releaseVolunteer(em, ctx.community, request, CommitmentState.RELEASED, 'series stopped', now, ctx);
       request.offerExpiresAt = null;
       request.finishedAt = now;
       request.statusReason = 'series stopped';
@@ -507,6 +550,8 @@ export async function setCareProtocol(ctx: VolunteersContext, input: SetCareProt
   const steps = validateProtocol(input.steps);
   return ctx.em.transactional(async (t) => {
     const tem = t as EntityManager;
+    // One change of a kind's protocol at a time: two at once would both delete, then collide inserting.
+    await tem.getConnection().execute(`select pg_advisory_xact_lock(hashtext(?))`, [`care-protocol:${input.kind}`], 'all', tem.getTransactionContext());
     await tem.nativeDelete(ProtocolStep, { kind: input.kind });
     return steps.map((step, i) => tem.create(ProtocolStep, { kind: input.kind, position: i + 1, ...step }));
   });
@@ -517,12 +562,8 @@ export async function setCompoundZone(ctx: VolunteersContext, input: SetCompound
   const compoundId = requireIdInCommunity(ctx.community, input.compoundId, 'Compound', 'input.compoundId');
   const zone = requireZone(input.zone, 'input.zone');
   if (!(await ctx.places([compoundId])).has(compoundId)) throw notFound('Compound', compoundId);
-  return ctx.em.transactional(async (t) => {
-    const tem = t as EntityManager;
-    const row = (await tem.findOne(CompoundZone, { compoundId })) ?? tem.create(CompoundZone, { compoundId, zone });
-    row.zone = zone;
-    return row;
-  });
+  // An upsert: two first zonings of one compound at once must not collide on its key.
+  return ctx.em.upsert(CompoundZone, { compoundId, zone });
 }
 
 const MAX_SHIFT_MS = 16 * 60 * MINUTE;

@@ -49,8 +49,13 @@ interface Row {
 
 const km = (m: number) => (m / 1000).toFixed(1);
 
+/** What matching needs of a task: where it starts, when, and what it needs (a request of this or another community). */
+export type MatchTask = Pick<CareRequest, 'kind' | 'passengers' | 'wheelchair' | 'windowStart' | 'windowEnd'> & { lat: number; lng: number };
+
+export const matchTaskOf = (request: CareRequest): MatchTask => ({ ...request, kind: request.kind, passengers: request.passengers, wheelchair: request.wheelchair, windowStart: request.windowStart, windowEnd: request.windowEnd, lat: request.place.lat, lng: request.place.lng });
+
 /** Candidates for `task`, best first, at most `first`; `now` decides who is on duty for a task that starts soon. */
-export async function candidatesFor(em: EntityManager, community: string, task: CareRequest, first: number, now: Date): Promise<Candidate[]> {
+export async function candidatesFor(em: EntityManager, community: string, task: MatchTask, first: number, now: Date): Promise<Candidate[]> {
   const needs = needsOf(task);
   const onDutyCounts = task.windowStart.getTime() <= now.getTime() + ON_DUTY_LEAD_MS;
   const rows: Row[] = await em.getConnection().execute(
@@ -75,7 +80,7 @@ export async function candidatesFor(em: EntityManager, community: string, task: 
      order by distance + ? * in_hand, id
       limit ?`,
     [
-      task.place.lat, task.place.lng,
+      task.lat, task.lng,
       task.windowStart, task.windowEnd,
       `{${needs.skills.join(',')}}`, needs.seats,
       onDutyCounts,
