@@ -80,14 +80,15 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); hostile (the hostile corpus against npm start)',
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); hostile (the hostile corpus against npm start)',
     run: async ([name = 'federation', iterations, ...rest]) => {
       if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
       if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
       if (name === 'load') return (require('../bench/load') as typeof import('../bench/load')).benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
       if (name === 'access') return (require('../bench/access') as typeof import('../bench/access')).benchAccess(Number(iterations ?? 6));
+      if (name === 'care') return (require('../bench/care') as typeof import('../bench/care')).benchCare(Number(iterations ?? 200));
       if (name === 'hostile') return (require('../bench/hostile') as typeof import('../bench/hostile')).benchHostile();
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, hostile`);
+      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, hostile`);
       return 2;
     },
   },
