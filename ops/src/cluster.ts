@@ -53,7 +53,7 @@ export interface ClusterOptions {
   trust?: Partial<TrustConfig>;
   /** More hub public keys the nodes trust besides the hub's own (a key rollover: the next hub key). */
   extraHubPublicKeys?: KeyObject[];
-  /** How often the hub's relay sweeps every community for steps, in ms. @default 2000 */
+  /** How often the hub's relay sweeps every community for steps, in ms. @default 2000; 0 (off) without background work */
   relayIntervalMs?: number;
 }
 
@@ -140,7 +140,8 @@ export class TestCluster {
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
         ...this.options.protection,
         link: { timeoutMs: this.options.timeoutMs ?? 2000, failureThreshold: 3, openMs: this.options.breakerOpenMs ?? 300 },
-        relay: { intervalMs: this.options.relayIntervalMs ?? 2000, batch: 20 },
+        // Where SQL statements are counted (no background work), the relay sweeps only when a node asks it to.
+        relay: { intervalMs: this.options.relayIntervalMs ?? (this.options.background === false ? 0 : 2000), batch: 20 },
       },
       { directory: new Directory(entries), logger: quietLogger, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },
     );
