@@ -251,6 +251,26 @@ describe('dispatch races and time-outs', () => {
   });
 });
 
+describe('shifts', () => {
+  it('a volunteer off duty but on a shift covering the window is a candidate, the shift named as the reason', async () => {
+    const scheduled = { urgency: 'SCHEDULED', windowStart: new Date(Date.now() + 26 * 3600_000).toISOString(), windowEnd: new Date(Date.now() + 27 * 3600_000).toISOString() };
+    const id = await ask(household, resident, scheduled);
+    const onShift = await volunteer('值班的老林', offset(gate, 150), { available: false });
+    const without = await must(cluster.query(`query($id: ID!) { careRequest(id: $id) { candidates(first: 50) { volunteer { id } } } }`, { id }, dispatcher));
+    expect(without.careRequest.candidates.map((c: any) => c.volunteer.id)).not.toContain(onShift.id);
+    const shift = await must(
+      cluster.query(`mutation($i: AddShiftInput!) { addShift(input: $i) { id startsAt endsAt } }`, { i: { volunteerId: onShift.id, startsAt: new Date(Date.now() + 25 * 3600_000).toISOString(), endsAt: new Date(Date.now() + 29 * 3600_000).toISOString() } }, onShift.token),
+    );
+    const withShift = await must(cluster.query(`query($id: ID!) { careRequest(id: $id) { candidates(first: 50) { volunteer { id } reasons { factor detail } } } }`, { id }, dispatcher));
+    const found = withShift.careRequest.candidates.find((c: any) => c.volunteer.id === onShift.id);
+    expect(found.reasons.find((r: any) => r.factor === 'AVAILABILITY').detail).toMatch(/^on shift .* covering the window$/);
+    // Another volunteer may not change their shifts.
+    const stranger = await volunteer('别人', offset(gate, 900), { available: false });
+    expect(code(await cluster.query(`mutation($i: RemoveShiftInput!) { removeShift(input: $i) }`, { i: { volunteerId: onShift.id, shiftId: shift.addShift.id } }, stranger.token))).toBe('FORBIDDEN');
+    expect((await must(cluster.query(`mutation($i: RemoveShiftInput!) { removeShift(input: $i) }`, { i: { volunteerId: onShift.id, shiftId: shift.addShift.id } }, onShift.token))).removeShift).toBe(true);
+  });
+});
+
 describe('a dialysis series', () => {
   it('creates each trip a week ahead, in the queue, and stopping it cancels the trips to come', async () => {
     const now = new Date();

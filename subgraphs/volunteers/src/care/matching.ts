@@ -43,8 +43,9 @@ interface Row {
   vehicle_seats: number;
   distance: number;
   in_hand: string | number;
-  shift_start: Date | null;
-  shift_end: Date | null;
+  /** Raw rows keep timestamps as the driver gives them (a string here). */
+  shift_start: Date | string | null;
+  shift_end: Date | string | null;
 }
 
 const km = (m: number) => (m / 1000).toFixed(1);
@@ -98,7 +99,7 @@ export async function candidatesFor(em: EntityManager, community: string, task: 
         ? { factor: 'WORKLOAD', metres: 0, en: 'no other task in hand', zh: '手头没有其他任务' }
         : { factor: 'WORKLOAD', metres: tasksInHand * WORKLOAD_METRES, en: `${tasksInHand} other task(s) in hand (+${km(tasksInHand * WORKLOAD_METRES)} km)`, zh: `手头另有 ${tasksInHand} 个任务（+${km(tasksInHand * WORKLOAD_METRES)} 公里）` },
       row.shift_start
-        ? { factor: 'AVAILABILITY', metres: 0, en: `on shift ${row.shift_start.toISOString()} to ${row.shift_end!.toISOString()}, covering the window`, zh: `值班时段覆盖任务时间` }
+        ? { factor: 'AVAILABILITY', metres: 0, en: `on shift ${new Date(row.shift_start).toISOString()} to ${new Date(row.shift_end!).toISOString()}, covering the window`, zh: `值班时段覆盖任务时间` }
         : { factor: 'AVAILABILITY', metres: 0, en: 'on duty now, and the task starts within two hours', zh: '当前在岗，任务两小时内开始' },
       {
         factor: 'SKILLS',
