@@ -12,7 +12,7 @@ import { DEMO_ISSUER, demoHubGrants, demoSubject } from './demo-people';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
 import { killPostgres, postmasterPid, stopLeftoverPostgres, stopPostgres } from './pg-process';
 import { isAlive, readRunState, removeRunState, writeJsonAtomically, type RunState } from './run-state';
-import { DEMO_COMMUNITIES, seedCommunity, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
+import { DEMO_COMMUNITIES, seedCommunity, seedDemoBorrowing, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
 import { Supervisor, type SupervisorEvent } from './supervisor';
 
 export interface StartOptions {
@@ -75,7 +75,13 @@ async function prepareDemoOrders(communities: { code: string; url: string }[]): 
       opened.push(orms);
       ormsByCommunity.set(c.code, Object.fromEntries(orms) as SeedOrms);
     }
-    return await seedDemoOrders(ormsByCommunity);
+    const lines = await seedDemoOrders(ormsByCommunity);
+    try {
+      lines.push(...(await seedDemoBorrowing(ormsByCommunity, DEMO_ISSUER)));
+    } catch (error) {
+      lines.push(`demo borrowed volunteer not seeded 未能生成跨社区借调: ${(error as Error).message}`);
+    }
+    return lines;
   } catch (error) {
     return [`demo group orders not seeded 未能生成演示团购: ${(error as Error).message}`];
   } finally {

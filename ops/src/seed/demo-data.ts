@@ -3,7 +3,11 @@
  *
  * `DEMO_COMMUNITIES` is a sub-district modelled on Shanghai's Xinhua Road sub-district (新华路街道, Changning): the
  * street names are the area's, but every compound, lane number, shop, product, household and volunteer here is
- * invented for the demo. Nothing in this file describes real people or real businesses.
+ * invented for the demo. Nothing in this file describes real people or real businesses. Its volunteer fleet (38, by
+ * the nicknames teams use) has bases spread around the compounds, shifts from the demo's "now" into the next days,
+ * and the communities' care requests 求助 stand at every step of the workflow: waiting for triage, queued, one offered,
+ * one accepted, one done, exactly one emergency open, and a dialysis series. Hospitals are named as residents name
+ * the city's public hospitals; the patients and prescriptions are invented.
  *
  * `TEST_COMMUNITIES` is a small fixture (alpha, beta, gamma) for integration tests; its shapes and distances are
  * chosen so that cross-community search and "nearest shops" orderings are known in advance (see the notes on it).
@@ -13,7 +17,7 @@
  */
 import { CompoundKind, Tenure } from '@lilong/groups';
 import { ShopKind } from '@lilong/shops';
-import { Skill } from '@lilong/volunteers';
+import { CareKind, Skill, TripPurpose, Urgency } from '@lilong/volunteers';
 
 /** A household by its address inside the community: `[compoundKey, building, unit, room]`; unit '' where none. */
 export type DemoHouseholdRef = [compoundKey: string, building: string, unit: string, room: string];
@@ -38,6 +42,8 @@ export interface DemoCompound {
   lat: number;
   lng: number;
   households: DemoHousehold[];
+  /** Dispatch zone 片区 its care requests fall in (set as dispatch would, with setCompoundZone); none if absent. */
+  zone?: string;
 }
 
 export interface DemoGroup {
@@ -83,6 +89,81 @@ export interface DemoVolunteer {
   compound: string;
   /** Their household, if they registered it; must be in `compound`. */
   home?: DemoHouseholdRef;
+  /**
+   * Where they set out from, in metres north and east of their compound's gate (at most 1 km). Without it the seed
+   * spreads the community's volunteers 150-400 m around their gates, each in another direction (`demoVolunteerBase`).
+   */
+  baseOffset?: { north: number; east: number };
+  /** Shifts 值班时段 dispatch enters for them when the demo is seeded. */
+  shifts?: DemoShift[];
+}
+
+/**
+ * A shift: `'now'`, from the hour before seeding for eight hours (covering the demo's "now"); or a later day's
+ * window, `day` days after the seeding day (1 = tomorrow), from and to "HH:MM" Shanghai time.
+ */
+export type DemoShift = 'now' | { day: number; from: string; to: string };
+
+/** Who asks for care: someone of the household, the helper it delegated care requests to (代办), or dispatch taking a call. */
+export type DemoAsker = 'household' | 'helper' | 'dispatch';
+
+/**
+ * How far a demo care request got by the time of seeding; every step is taken through the care services, spread
+ * evenly between asking and seeding. QUEUED: triaged; OFFERED: offered to `volunteer`, not yet answered; ACCEPTED:
+ * accepted by `volunteer`, `ticked` protocol steps ticked; DONE: accepted, under way, every step ticked, done.
+ */
+export type DemoCareProgress = 'SUBMITTED' | 'QUEUED' | 'OFFERED' | 'ACCEPTED' | 'DONE';
+
+export interface DemoCareRequest {
+  household: DemoHouseholdRef;
+  askedBy: DemoAsker;
+  /** How long before seeding it was asked, in minutes (at most 600). */
+  askedMinutesAgo: number;
+  kind: CareKind;
+  /** Medical trips only. */
+  purpose?: TripPurpose;
+  /** The pharmacy or hospital (pick-ups and trips). */
+  destination?: string;
+  /** Medicine pick-ups: one medicine per line. */
+  prescriptions?: string[];
+  urgency: Urgency;
+  /**
+   * TODAY: `{ hours }` from when it was asked (cut at the end of that Shanghai day). SCHEDULED: `{ day, at, hours }`, `day` days after the seeding day
+   * (1-29), starting at "HH:MM" Shanghai time. EMERGENCY: none (now and the next two hours).
+   */
+  window?: { hours: number } | { day: number; at: string; hours: number };
+  passengers?: number;
+  wheelchair?: boolean;
+  returnTrip?: boolean;
+  contactPhone?: string;
+  notes?: string;
+  progress: DemoCareProgress;
+  /** OFFERED, ACCEPTED, DONE: the volunteer's display name (of this community). */
+  volunteer?: string;
+  /** ACCEPTED: how many protocol steps the volunteer has ticked, in order. */
+  ticked?: number;
+  /** OFFERED: minutes the volunteer has to answer, 1-240; the offer must still be open at seeding. */
+  respondWithinMinutes?: number;
+}
+
+/** A recurring medical trip (startCareSeries), started shortly before seeding and running `weeks` weeks from the seeding day. */
+export interface DemoCareSeries {
+  household: DemoHouseholdRef;
+  askedBy: DemoAsker;
+  askedMinutesAgo: number;
+  purpose: TripPurpose;
+  destination: string;
+  /** ISO weekdays, 1 = Monday. */
+  weekdays: number[];
+  /** "HH:MM", Shanghai. */
+  startTime: string;
+  durationMinutes: number;
+  weeks: number;
+  passengers?: number;
+  wheelchair?: boolean;
+  returnTrip?: boolean;
+  contactPhone?: string;
+  notes?: string;
 }
 
 export interface DemoCommunity {
@@ -100,6 +181,9 @@ export interface DemoCommunity {
   groups: DemoGroup[];
   shops: DemoShop[];
   volunteers: DemoVolunteer[];
+  /** Care requests 求助 replayed through the care services when the community is seeded (the demo only). */
+  care?: DemoCareRequest[];
+  careSeries?: DemoCareSeries[];
 }
 
 const { OWNER, TENANT, OTHER } = Tenure;
@@ -113,6 +197,25 @@ function hh(building: string, unit: string, room: string, tenure: Tenure): DemoH
 function pr(name: string, unit: string, priceFen: number, packSize: number, onHand: number): DemoProduct {
   return { name, unit, priceFen, packSize, onHand };
 }
+
+/** A volunteer row, written compactly: name, skills, seats, zone, available now, compound, home, then shifts and the rest. */
+function vo(
+  displayName: string,
+  skills: Skill[],
+  vehicleSeats: number,
+  zone: string,
+  available: boolean,
+  compound: string,
+  home?: DemoHouseholdRef,
+  more: Pick<DemoVolunteer, 'shifts' | 'baseOffset'> = {},
+): DemoVolunteer {
+  return { displayName, skills, vehicleSeats, zone, available, compound, ...(home ? { home } : {}), ...more };
+}
+
+/** A shift `day` days after seeding, "HH:MM" to "HH:MM" Shanghai time. */
+const shift = (day: number, from: string, to: string): DemoShift => ({ day, from, to });
+/** The mornings of the next `days` days, 07:00-12:00: dialysis trips (07:30-11:30) fall in them. */
+const mornings = (days: number): DemoShift[] => Array.from({ length: days }, (_, i) => shift(i + 1, '07:00', '12:00'));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Demo sub-district: four residents' committees around Xinhua Road, spread over about 2 km.
@@ -130,6 +233,7 @@ const XINHUA_1: DemoCommunity = {
   compounds: [
     {
       key: 'xinhua-329',
+      zone: 'A片',
       name: '新华路 329 弄',
       kind: CompoundKind.LANE_HOUSES,
       address: '新华路 329 弄',
@@ -148,6 +252,7 @@ const XINHUA_1: DemoCommunity = {
     },
     {
       key: 'xinhua-garden',
+      zone: 'A片',
       name: '新华苑',
       kind: CompoundKind.COMMODITY_HOUSING,
       address: '新华路 365 弄',
@@ -168,6 +273,7 @@ const XINHUA_1: DemoCommunity = {
     },
     {
       key: 'dingxi-village',
+      zone: 'B片',
       name: '定西新村',
       kind: CompoundKind.OLD_PUBLIC_HOUSING,
       address: '定西路 1100 弄',
@@ -188,6 +294,7 @@ const XINHUA_1: DemoCommunity = {
     {
       // People living behind and above the shops on the street: easy to leave off every list.
       key: 'xinhua-shopfront',
+      zone: 'A片',
       name: '新华路沿街商铺住户（400-436 号）',
       kind: CompoundKind.SHOPFRONT_DWELLINGS,
       address: '新华路 400-436 号',
@@ -264,6 +371,7 @@ const XINHUA_1: DemoCommunity = {
       available: true,
       compound: 'xinhua-329',
       home: ['xinhua-329', '3', '', '前楼'],
+      shifts: ['now'],
     },
     {
       displayName: '小李',
@@ -282,6 +390,7 @@ const XINHUA_1: DemoCommunity = {
       available: false,
       compound: 'dingxi-village',
       home: ['dingxi-village', '5', '', '302'],
+      shifts: [shift(1, '08:30', '12:30')],
     },
     {
       displayName: '张医生',
@@ -299,6 +408,74 @@ const XINHUA_1: DemoCommunity = {
       available: false,
       compound: 'xinhua-garden',
       home: ['xinhua-garden', '3', '1', '401'],
+      shifts: [shift(1, '07:30', '15:30')],
+    },
+    vo('老周', [Skill.DRIVER, Skill.WHEELCHAIR, Skill.ESCORT], 5, 'B片', false, 'dingxi-village', ['dingxi-village', '6', '', '401'], { shifts: mornings(2) }),
+    vo('沈阿姨', [Skill.MEDICINE_PICKUP, Skill.CARE], 0, 'A片', true, 'xinhua-329', ['xinhua-329', '11', '', '前厢房'], { shifts: ['now'] }),
+    vo('小顾', [Skill.DRIVER, Skill.MEDICINE_PICKUP, Skill.DELIVERY], 4, 'A片', true, 'xinhua-garden', ['xinhua-garden', '2', '2', '903']),
+    vo('胡师傅', [Skill.DRIVER], 3, 'B片', false, 'dingxi-village', ['dingxi-village', '12', '2', '201'], { shifts: [shift(1, '13:00', '20:00')] }),
+    vo('阿珍', [Skill.MEDICINE_PICKUP, Skill.ESCORT], 0, 'A片', true, 'xinhua-shopfront', ['xinhua-shopfront', '410', '', '阁楼']),
+  ],
+  care: [
+    {
+      // This morning's first task, from the call to the medicine handed back.
+      household: ['xinhua-329', '11', '', '后楼'],
+      askedBy: 'household',
+      askedMinutesAgo: 200,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '华山医院门诊药房',
+      prescriptions: ['苯磺酸氨氯地平片 5mg×7片 ×4盒', '缬沙坦胶囊 80mg×7粒 ×4盒'],
+      urgency: Urgency.TODAY,
+      window: { hours: 6 },
+      progress: 'DONE',
+      volunteer: '王师傅',
+    },
+    {
+      household: ['xinhua-garden', '3', '1', '1202'],
+      askedBy: 'household',
+      askedMinutesAgo: 20,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '新华街道社区卫生服务中心药房',
+      prescriptions: ['门冬胰岛素注射液 300单位 ×5支', '血糖试纸 50片 ×1盒', '一次性针头 ×1盒'],
+      urgency: Urgency.TODAY,
+      window: { hours: 5 },
+      notes: '胰岛素需冷藏，请带保温袋',
+      progress: 'SUBMITTED',
+    },
+    {
+      household: ['xinhua-329', '15', '', '三层阁'],
+      askedBy: 'household',
+      askedMinutesAgo: 140,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '同仁医院门诊药房',
+      prescriptions: ['阿托伐他汀钙片 20mg×7片 ×4盒', '单硝酸异山梨酯缓释片 40mg×24片 ×1盒'],
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '09:00', hours: 3 },
+      progress: 'QUEUED',
+    },
+    {
+      household: ['dingxi-village', '12', '1', '102'],
+      askedBy: 'household',
+      askedMinutesAgo: 95,
+      kind: CareKind.MEDICAL_TRIP,
+      purpose: TripPurpose.CHEMOTHERAPY,
+      destination: '复旦大学附属肿瘤医院（徐汇院区）',
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '08:00', hours: 4 },
+      passengers: 2,
+      notes: '第三次化疗，女儿陪同；化疗后体虚怕冷，回程请慢开',
+      progress: 'QUEUED',
+    },
+    {
+      // The one emergency: an old man alone, the ambulance forty minutes away. Dispatch took the call.
+      household: ['xinhua-shopfront', '426', '', '阁楼'],
+      askedBy: 'dispatch',
+      askedMinutesAgo: 6,
+      kind: CareKind.URGENT_HELP,
+      urgency: Urgency.EMERGENCY,
+      passengers: 1,
+      notes: '独居老人来电：胸闷气短。120 排队约 40 分钟，需先送同仁医院急诊；阁楼楼梯陡',
+      progress: 'SUBMITTED',
     },
   ],
 };
@@ -313,6 +490,7 @@ const XINHUA_2: DemoCommunity = {
   compounds: [
     {
       key: 'anshun-lane',
+      zone: 'A片',
       name: '安顺里',
       kind: CompoundKind.LANE_HOUSES,
       address: '安顺路 215 弄',
@@ -330,6 +508,7 @@ const XINHUA_2: DemoCommunity = {
     },
     {
       key: 'xinhua-2-village',
+      zone: 'B片',
       name: '新华二村',
       kind: CompoundKind.OLD_PUBLIC_HOUSING,
       address: '新华路 119 弄',
@@ -352,6 +531,7 @@ const XINHUA_2: DemoCommunity = {
     {
       // A long-term rental apartment building: registered as a business, its tenants forgotten by the committee.
       key: 'yujian-apartments',
+      zone: 'A片',
       name: '寓见新华长租公寓',
       kind: CompoundKind.LONG_TERM_RENTAL,
       address: '新华路 160 号',
@@ -462,6 +642,65 @@ const XINHUA_2: DemoCommunity = {
       available: true,
       compound: 'xinhua-2-village',
     },
+    vo('吴师傅', [Skill.DRIVER, Skill.WHEELCHAIR], 4, 'B片', true, 'xinhua-2-village', ['xinhua-2-village', '2', '', '104'], { shifts: ['now'] }),
+    vo('小邱', [Skill.MEDICINE_PICKUP, Skill.DELIVERY], 0, 'A片', true, 'yujian-apartments', ['yujian-apartments', 'A', '', '0212']),
+    vo('范阿姨', [Skill.MEDICINE_PICKUP, Skill.CARE], 0, 'B片', false, 'xinhua-2-village', ['xinhua-2-village', '7', '', '102'], { shifts: [shift(1, '08:00', '12:00')] }),
+    vo('老金', [Skill.DRIVER, Skill.ESCORT], 6, 'A片', false, 'anshun-lane', ['anshun-lane', '14', '', '101'], { shifts: [shift(2, '08:00', '16:00')] }),
+    vo('小唐', [Skill.DRIVER], 2, 'A片', true, 'yujian-apartments', undefined, { shifts: ['now'] }),
+  ],
+  care: [
+    {
+      // The household offline (代办): its neighbour, the helper it delegated care requests to, asked.
+      household: ['anshun-lane', '2', '', '前楼'],
+      askedBy: 'helper',
+      askedMinutesAgo: 55,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '新华路大药房（新华路 121 号）',
+      prescriptions: ['硝苯地平控释片 30mg×7片 ×4盒', '阿司匹林肠溶片 100mg×30片 ×1盒'],
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '09:00', hours: 2 },
+      notes: '老人不用手机，医保卡在代办邻居处',
+      progress: 'QUEUED',
+    },
+    {
+      household: ['yujian-apartments', 'A', '', '0415'],
+      askedBy: 'household',
+      askedMinutesAgo: 35,
+      kind: CareKind.MEDICAL_TRIP,
+      purpose: TripPurpose.PRENATAL_CHECK,
+      destination: '国际和平妇幼保健院',
+      urgency: Urgency.SCHEDULED,
+      window: { day: 2, at: '09:00', hours: 3 },
+      passengers: 2,
+      notes: '孕 32 周产检，丈夫陪同',
+      progress: 'OFFERED',
+      volunteer: '刘师傅',
+      respondWithinMinutes: 240,
+    },
+    {
+      household: ['xinhua-2-village', '1', '', '202'],
+      askedBy: 'household',
+      askedMinutesAgo: 45,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '新华路大药房（新华路 121 号）',
+      prescriptions: ['二甲双胍缓释片 0.5g×30片 ×2盒', '布洛芬缓释胶囊 0.3g×20粒 ×1盒'],
+      urgency: Urgency.TODAY,
+      window: { hours: 5 },
+      progress: 'ACCEPTED',
+      volunteer: '老马',
+      ticked: 2,
+    },
+    {
+      household: ['anshun-lane', '6', '', '二楼'],
+      askedBy: 'dispatch',
+      askedMinutesAgo: 30,
+      kind: CareKind.URGENT_HELP,
+      urgency: Urgency.TODAY,
+      window: { hours: 3 },
+      passengers: 2,
+      notes: '老人昨夜摔倒，腿痛不能走，意识清楚；120 暂无车辆，需送同仁医院急诊（非危重），家属陪同',
+      progress: 'QUEUED',
+    },
   ],
 };
 
@@ -475,6 +714,7 @@ const FAHUA: DemoCommunity = {
   compounds: [
     {
       key: 'fahua-lane',
+      zone: 'A片',
       name: '法华里',
       kind: CompoundKind.LANE_HOUSES,
       address: '法华镇路 522 弄',
@@ -493,6 +733,7 @@ const FAHUA: DemoCommunity = {
     },
     {
       key: 'fahua-court',
+      zone: 'A片',
       name: '法华苑',
       kind: CompoundKind.COMMODITY_HOUSING,
       address: '法华镇路 600 弄',
@@ -512,6 +753,7 @@ const FAHUA: DemoCommunity = {
     },
     {
       key: 'xingfu-youth',
+      zone: 'B片',
       name: '幸福路青年公寓',
       kind: CompoundKind.LONG_TERM_RENTAL,
       address: '幸福路 137 号',
@@ -531,6 +773,7 @@ const FAHUA: DemoCommunity = {
     {
       // A former factory's staff dormitory: neither commodity housing nor public housing.
       key: 'textile-dorm',
+      zone: 'B片',
       name: '原纺机厂职工宿舍',
       kind: CompoundKind.OTHER,
       address: '法华镇路 470 号',
@@ -603,6 +846,7 @@ const FAHUA: DemoCommunity = {
       available: true,
       compound: 'fahua-court',
       home: ['fahua-court', '2', '1', '2101'],
+      shifts: [shift(1, '13:00', '19:00')],
     },
     {
       displayName: '小吴',
@@ -612,6 +856,7 @@ const FAHUA: DemoCommunity = {
       available: true,
       compound: 'xingfu-youth',
       home: ['xingfu-youth', '1', '', '408'],
+      shifts: [shift(1, '09:00', '15:00')],
     },
     {
       displayName: '何阿姨',
@@ -630,6 +875,65 @@ const FAHUA: DemoCommunity = {
       available: false,
       compound: 'fahua-lane',
     },
+    // 陆师傅 drives the dialysis mornings of the whole week ahead (the series' trips are created a week ahead).
+    vo('陆师傅', [Skill.DRIVER, Skill.WHEELCHAIR, Skill.ESCORT], 4, 'A片', true, 'fahua-lane', ['fahua-lane', '8', '', '二楼前厢房'], { shifts: mornings(7) }),
+    vo('毛阿姨', [Skill.MEDICINE_PICKUP, Skill.CARE], 0, 'A片', true, 'fahua-lane', ['fahua-lane', '12', '', '201'], { shifts: ['now'] }),
+    vo('小冯', [Skill.DRIVER, Skill.MEDICINE_PICKUP], 4, 'B片', false, 'xingfu-youth', ['xingfu-youth', '1', '', '302'], { shifts: [shift(1, '18:00', '22:00')] }),
+    vo('戴师傅', [Skill.DRIVER, Skill.WHEELCHAIR], 3, 'B片', false, 'textile-dorm', ['textile-dorm', '1', '', '305'], { shifts: mornings(3) }),
+    vo('小宋', [Skill.ESCORT, Skill.TRANSLATION], 0, 'B片', true, 'xingfu-youth', ['xingfu-youth', '1', '', '601']),
+  ],
+  care: [
+    {
+      household: ['fahua-court', '1', '1', '1203'],
+      askedBy: 'household',
+      askedMinutesAgo: 8,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '华山医院门诊药房',
+      prescriptions: ['左甲状腺素钠片 50μg×100片 ×1盒'],
+      urgency: Urgency.TODAY,
+      window: { hours: 6 },
+      progress: 'SUBMITTED',
+    },
+    {
+      household: ['xingfu-youth', '1', '', '512'],
+      askedBy: 'household',
+      askedMinutesAgo: 15,
+      kind: CareKind.MEDICAL_TRIP,
+      purpose: TripPurpose.MENTAL_HEALTH,
+      destination: '上海市精神卫生中心（宛平南路）',
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '14:00', hours: 3 },
+      passengers: 1,
+      notes: '复诊配药；请在楼下等候，不必上楼',
+      progress: 'SUBMITTED',
+    },
+    {
+      household: ['textile-dorm', '1', '', '103'],
+      askedBy: 'household',
+      askedMinutesAgo: 70,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '同仁医院门诊药房',
+      prescriptions: ['瑞舒伐他汀钙片 10mg×7片 ×4盒', '碳酸钙D3片 600mg×60片 ×1瓶'],
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '10:00', hours: 4 },
+      progress: 'QUEUED',
+    },
+  ],
+  careSeries: [
+    {
+      household: ['fahua-lane', '16', '', '前楼'],
+      askedBy: 'household',
+      askedMinutesAgo: 90,
+      purpose: TripPurpose.DIALYSIS,
+      destination: '华山医院血液净化中心',
+      weekdays: [1, 3, 5],
+      startTime: '07:30',
+      durationMinutes: 240,
+      weeks: 8,
+      passengers: 1,
+      wheelchair: true,
+      notes: '坐轮椅，石库门楼梯窄，需协助下楼；透析后乏力，请慢行',
+    },
   ],
 };
 
@@ -643,6 +947,7 @@ const PANYU: DemoCommunity = {
   compounds: [
     {
       key: 'panyu-381',
+      zone: 'A片',
       name: '番禺路 381 弄',
       kind: CompoundKind.LANE_HOUSES,
       address: '番禺路 381 弄',
@@ -662,6 +967,7 @@ const PANYU: DemoCommunity = {
     },
     {
       key: 'panyu-village',
+      zone: 'A片',
       name: '番禺新村',
       kind: CompoundKind.OLD_PUBLIC_HOUSING,
       address: '番禺路 222 弄',
@@ -680,6 +986,7 @@ const PANYU: DemoCommunity = {
     },
     {
       key: 'yunhai-garden',
+      zone: 'B片',
       name: '云海苑',
       kind: CompoundKind.COMMODITY_HOUSING,
       address: '淮海西路 570 弄',
@@ -697,6 +1004,7 @@ const PANYU: DemoCommunity = {
     },
     {
       key: 'panyu-shopfront',
+      zone: 'A片',
       name: '番禺路沿街商铺住户（300-338 号）',
       kind: CompoundKind.SHOPFRONT_DWELLINGS,
       address: '番禺路 300-338 号',
@@ -805,6 +1113,49 @@ const PANYU: DemoCommunity = {
       compound: 'panyu-381',
       home: ['panyu-381', '4', '', '客堂间'],
     },
+    vo('邵师傅', [Skill.DRIVER, Skill.WHEELCHAIR, Skill.ESCORT], 4, 'B片', true, 'yunhai-garden', ['yunhai-garden', '1', '1', '1001'], { shifts: ['now', shift(1, '08:00', '14:00')] }),
+    vo('俞阿姨', [Skill.MEDICINE_PICKUP], 0, 'A片', true, 'panyu-village', ['panyu-village', '3', '', '503']),
+    vo('小汤', [Skill.DRIVER, Skill.DELIVERY, Skill.MEDICINE_PICKUP], 4, 'A片', false, 'panyu-shopfront', ['panyu-shopfront', '302', '', '阁楼'], { shifts: [shift(1, '09:00', '17:00')] }),
+    vo('老曹', [Skill.DRIVER], 6, 'B片', false, 'yunhai-garden', undefined, { shifts: [shift(2, '07:00', '13:00')] }),
+    vo('小姚', [Skill.ESCORT, Skill.MEDICINE_PICKUP], 0, 'B片', true, 'panyu-village', ['panyu-village', '8', '', '306']),
+  ],
+  care: [
+    {
+      household: ['panyu-village', '11', '', '104'],
+      askedBy: 'household',
+      askedMinutesAgo: 12,
+      kind: CareKind.MEDICINE_PICKUP,
+      destination: '番禺路药房（番禺路 310 号）',
+      prescriptions: ['二甲双胍缓释片 0.5g×30片 ×2盒', '阿卡波糖片 50mg×30片 ×2盒'],
+      urgency: Urgency.TODAY,
+      window: { hours: 4 },
+      progress: 'SUBMITTED',
+    },
+    {
+      household: ['yunhai-garden', '3', '2', '2202'],
+      askedBy: 'household',
+      askedMinutesAgo: 120,
+      kind: CareKind.MEDICAL_TRIP,
+      purpose: TripPurpose.INJURY,
+      destination: '上海市第六人民医院骨科',
+      urgency: Urgency.SCHEDULED,
+      window: { day: 1, at: '10:00', hours: 3 },
+      passengers: 2,
+      wheelchair: true,
+      notes: '股骨骨折术后复查，坐轮椅，老伴陪同',
+      progress: 'QUEUED',
+    },
+    {
+      household: ['panyu-381', '17', '', '灶披间'],
+      askedBy: 'dispatch',
+      askedMinutesAgo: 25,
+      kind: CareKind.URGENT_HELP,
+      urgency: Urgency.TODAY,
+      window: { hours: 3 },
+      passengers: 2,
+      notes: '片区停电，老人在家用制氧机，备用电池只够两小时；需送往女儿家（虹桥路），带上制氧机',
+      progress: 'SUBMITTED',
+    },
   ],
 };
 
@@ -820,6 +1171,8 @@ export const DEMO_COMMUNITIES: DemoCommunity[] = [XINHUA_1, XINHUA_2, FAHUA, PAN
 //     gamma 丝苗大米 5kg 3900 < alpha 东北大米 5kg 4500 < beta 五常大米 5kg 6800  (cheapest first ≠ code order).
 //   Each community has one available DRIVER (seats >= 1) and one unavailable non-driver.
 //   Together the six compounds cover every CompoundKind. Neighbours: alpha–beta, beta–gamma (not alpha–gamma).
+//   Volunteers' bases are given as offsets from their compound gate (`baseOffset`, metres north and east), so a
+//   test computes their distances with `demoVolunteerBase`. No compound zones, shifts or care requests are seeded.
 // ---------------------------------------------------------------------------------------------------------------
 
 const ALPHA: DemoCommunity = {
@@ -879,6 +1232,7 @@ const ALPHA: DemoCommunity = {
       available: true,
       compound: 'alpha-lane',
       home: ['alpha-lane', '1', '', '201'],
+      baseOffset: { north: 150, east: 0 },
     },
     {
       displayName: '小甲',
@@ -887,6 +1241,7 @@ const ALPHA: DemoCommunity = {
       zone: 'A片',
       available: false,
       compound: 'alpha-court',
+      baseOffset: { north: 0, east: -200 },
     },
   ],
 };
@@ -948,6 +1303,7 @@ const BETA: DemoCommunity = {
       available: true,
       compound: 'beta-village',
       home: ['beta-village', '3', '', '101'],
+      baseOffset: { north: -120, east: 90 },
     },
     {
       displayName: '小乙',
@@ -957,6 +1313,7 @@ const BETA: DemoCommunity = {
       available: false,
       compound: 'beta-dorm',
       home: ['beta-dorm', '1', '', '203'],
+      baseOffset: { north: 200, east: 0 },
     },
   ],
 };
@@ -1018,6 +1375,7 @@ const GAMMA: DemoCommunity = {
       available: true,
       compound: 'gamma-apartments',
       home: ['gamma-apartments', 'A', '', '0405'],
+      baseOffset: { north: 0, east: 250 },
     },
     {
       displayName: '小丙',
@@ -1026,6 +1384,7 @@ const GAMMA: DemoCommunity = {
       zone: 'A片',
       available: false,
       compound: 'gamma-shopfront',
+      baseOffset: { north: -150, east: -150 },
     },
   ],
 };

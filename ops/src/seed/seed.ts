@@ -1,18 +1,20 @@
 /**
  * Seeds one community node's three domain schemas from a `DemoCommunity`.
  *
- * Order: groups (compounds, households, mutual-aid groups), then shops (shops, products), then volunteers; each domain
- * in one transaction, so a failure leaves nothing half-seeded inside that domain. Cross-domain references are global
- * IDs made from the groups rows' fresh local IDs. Idempotent: a node whose groups schema already holds a compound is
- * left alone.
+ * Order: groups (compounds, households, mutual-aid groups), then shops (shops, products), then volunteers (each with
+ * a base near their compound), then the people with roles, then care (zones, shifts, care requests and series,
+ * through the care services: care.ts); each step in one transaction, so a failure leaves nothing half-seeded
+ * inside it. Cross-domain references are global IDs made from the groups rows' fresh local IDs. Idempotent: a node
+ * whose groups schema already holds a compound is left alone.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { Compound, CompoundKind, DelegationScopeEnum, Group, Household, MembershipKind, recordDelegation, recordMembership } from '@lilong/groups';
 import { DEMO_ISSUER, demoSubject, type DemoRelation } from '../demo-people';
 import { formatGlobalId, isCommunityCode } from '@lilong/schema';
 import { haversineMeters, Product, Shop } from '@lilong/shops';
-import { Skill, Volunteer } from '@lilong/volunteers';
-import type { DemoCommunity, DemoHouseholdRef } from './demo-data';
+import { DEFAULT_PROTOCOLS, Skill, Urgency, Volunteer } from '@lilong/volunteers';
+import { ACCEPTED_OFFER_MINUTES, careSteps, seedCommunityCare, stepMinutesAgo } from './care';
+import type { DemoCommunity, DemoHouseholdRef, DemoVolunteer } from './demo-data';
 
 /**
  * The node's three domain ORMs, connected and migrated. A type alias with `MikroORM<any>` (rather than an interface
@@ -39,9 +41,14 @@ export interface SeedSummary {
   shops: number;
   products: number;
   volunteers: number;
+  /** Volunteers' shifts 值班时段. */
+  shifts: number;
   /** People with a role in the community's records (memberships), and delegations (代办). */
   people: number;
   delegations: number;
+  /** Care requests 求助 (a series' trips included) and recurring trips 定期就医. */
+  careRequests: number;
+  careSeries: number;
   /** The node already had compounds, so nothing was inserted. */
   skipped: boolean;
 }
@@ -54,6 +61,41 @@ const MAX_PACK_SIZE = 10_000;
 const MAX_ON_HAND = 1_000_000;
 /** A shop "stands in" its compound: further than this from the compound gate is a data mistake. */
 const MAX_SHOP_TO_COMPOUND_METERS = 500;
+/** A volunteer sets out from near home: a base further than this from their compound gate is a data mistake. */
+const MAX_BASE_FROM_COMPOUND_METERS = 1000;
+const MAX_SHIFT_HOURS = 16;
+const MAX_CARE_WINDOW_HOURS = 12;
+/** How long before seeding a demo request may have been asked: its steps are spread over this time. */
+const MAX_ASKED_MINUTES_AGO = 600;
+
+/** Metres per degree of latitude on earthdistance's sphere (radius 6,378,168 m), the one matching measures on. */
+const METRES_PER_DEGREE = (6_378_168 * Math.PI) / 180;
+
+/**
+ * Where the `index`-th volunteer of a community sets out from, without a `baseOffset` in the data: 150-400 m from
+ * their compound gate, each one turned by the golden angle from the one before, so that bases spread around the
+ * gates instead of stacking on them. Metres north and east.
+ */
+export function defaultBaseOffset(index: number): { north: number; east: number } {
+  const angle = (index * 137.508 * Math.PI) / 180;
+  const metres = 150 + ((index * 97) % 251);
+  return { north: Math.round(metres * Math.cos(angle)), east: Math.round(metres * Math.sin(angle)) };
+}
+
+/** A volunteer's base 出发点 as the seed stores it: their compound gate moved by their offset (deterministic). */
+export function demoVolunteerBase(data: DemoCommunity, volunteer: DemoVolunteer): { lat: number; lng: number } {
+  const compound = data.compounds.find((c) => c.key === volunteer.compound);
+  if (!compound) throw new Error(`${data.code}: volunteer ${volunteer.displayName}: no compound ${volunteer.compound}`);
+  const offset = volunteer.baseOffset ?? defaultBaseOffset(data.volunteers.indexOf(volunteer));
+  const round = (degrees: number) => Math.round(degrees * 1e7) / 1e7;
+  return {
+    lat: round(compound.lat + offset.north / METRES_PER_DEGREE),
+    lng: round(compound.lng + offset.east / (METRES_PER_DEGREE * Math.cos((compound.lat * Math.PI) / 180))),
+  };
+}
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 const refKey = (compound: string, building: string, unit: string, room: string) => [compound, building, unit, room].join('\u0000');
 const refLabel = (ref: DemoHouseholdRef) => `${ref[0]} ${[ref[1], ref[2], ref[3]].filter((p) => p !== '').join('-')}`;
@@ -130,8 +172,13 @@ export function demoCommunityProblems(data: DemoCommunity): string[] {
     }
   }
 
+  for (const c of data.compounds) if (c.zone !== undefined) text(c.zone, `compound ${c.key} zone`, 20);
+
+  const volunteers = new Map<string, DemoVolunteer>();
   for (const v of data.volunteers) {
     const who = `volunteer ${v.displayName}`;
+    if (volunteers.has(v.displayName)) p(`${who} is listed twice (care requests name volunteers by their display name)`);
+    volunteers.set(v.displayName, v);
     text(v.displayName, `${who} displayName`, 30);
     text(v.zone, `${who} zone`, 20);
     int(v.vehicleSeats, `${who} vehicleSeats`, 0, MAX_VEHICLE_SEATS);
@@ -141,7 +188,61 @@ export function demoCommunityProblems(data: DemoCommunity): string[] {
     if (v.skills.includes(Skill.DRIVER) && v.vehicleSeats < 1) p(`${who} is a DRIVER without seats`);
     if (!compounds.has(v.compound)) p(`${who}: no compound ${v.compound}`);
     else if (v.home) checkHome(v.home, v.compound, who);
+    if (v.baseOffset) {
+      const { north, east } = v.baseOffset;
+      if (!Number.isFinite(north) || !Number.isFinite(east) || Math.hypot(north, east) > MAX_BASE_FROM_COMPOUND_METERS) {
+        p(`${who}: base offset is not within ${MAX_BASE_FROM_COMPOUND_METERS} m of the compound gate`);
+      }
+    }
+    for (const s of v.shifts ?? []) {
+      if (s === 'now') continue;
+      const what = `${who} shift on day ${s.day}`;
+      int(s.day, `${what}: day`, 1, 14);
+      if (!TIME.test(s.from) || !TIME.test(s.to)) p(`${what}: times must be "HH:MM"`);
+      else if (s.to <= s.from) p(`${what} ends before it starts`);
+      else if (minutesOf(s.to) - minutesOf(s.from) > MAX_SHIFT_HOURS * 60) p(`${what} is longer than ${MAX_SHIFT_HOURS} hours`);
+    }
   }
+
+  (data.care ?? []).forEach((r, n) => {
+    const who = `care request ${n + 1} (${r.kind} for ${refLabel(r.household)})`;
+    if (!households.has(refKey(...r.household))) p(`${who}: household ${refLabel(r.household)} does not exist`);
+    int(r.askedMinutesAgo, `${who} askedMinutesAgo`, 0, MAX_ASKED_MINUTES_AGO);
+    const w = r.window;
+    if (r.urgency === Urgency.EMERGENCY && w) p(`${who}: an emergency has no window (now and the next two hours)`);
+    if (r.urgency === Urgency.TODAY && (!w || 'day' in w)) p(`${who}: a request for today gives { hours } from its asking`);
+    if (r.urgency === Urgency.SCHEDULED) {
+      if (!w || !('day' in w)) p(`${who}: a scheduled request gives { day, at, hours }`);
+      else {
+        int(w.day, `${who} window day`, 1, 29);
+        if (!TIME.test(w.at)) p(`${who}: window time "${w.at}" is not "HH:MM"`);
+      }
+    }
+    if (w && !(w.hours > 0 && w.hours <= MAX_CARE_WINDOW_HOURS)) p(`${who}: window of ${w.hours} hours is not 0-${MAX_CARE_WINDOW_HOURS}`);
+    const assigned = r.progress === 'OFFERED' || r.progress === 'ACCEPTED' || r.progress === 'DONE';
+    if (assigned && !r.volunteer) p(`${who} is ${r.progress} but names no volunteer`);
+    if (!assigned && r.volunteer) p(`${who} is ${r.progress} and names a volunteer`);
+    if (r.volunteer && !volunteers.has(r.volunteer)) p(`${who}: no volunteer ${r.volunteer}`);
+    if (r.ticked !== undefined) {
+      if (r.progress !== 'ACCEPTED') p(`${who}: only an ACCEPTED request gives ticked steps (a DONE one has them all)`);
+      int(r.ticked, `${who} ticked`, 0, DEFAULT_PROTOCOLS[r.kind].length);
+    }
+    if (r.respondWithinMinutes !== undefined && r.progress !== 'OFFERED') p(`${who}: only an OFFERED request gives respondWithinMinutes`);
+    const steps = careSteps(r);
+    const offered = steps.indexOf('offer');
+    if (r.progress === 'OFFERED') {
+      int(r.respondWithinMinutes ?? 0, `${who} respondWithinMinutes`, 1, 240);
+      if (stepMinutesAgo(r, offered) >= (r.respondWithinMinutes ?? 0)) p(`${who}: the offer would have expired before seeding`);
+    } else if (offered >= 0 && stepMinutesAgo(r, offered) - stepMinutesAgo(r, offered + 1) >= ACCEPTED_OFFER_MINUTES) {
+      p(`${who}: asked too long ago: its steps are over ${ACCEPTED_OFFER_MINUTES} minutes apart, the offer would expire before it is accepted`);
+    }
+  });
+  (data.careSeries ?? []).forEach((s, n) => {
+    const who = `care series ${n + 1} (${s.purpose} for ${refLabel(s.household)})`;
+    if (!households.has(refKey(...s.household))) p(`${who}: household ${refLabel(s.household)} does not exist`);
+    int(s.askedMinutesAgo, `${who} askedMinutesAgo`, 0, MAX_ASKED_MINUTES_AGO);
+    int(s.weeks, `${who} weeks`, 1, 25);
+  });
   return problems;
 }
 
@@ -172,7 +273,9 @@ export function demoSubDistrictProblems(communities: DemoCommunity[]): string[] 
  * with `code`. Does nothing, and says `skipped: true`, if the groups schema already holds any compound.
  */
 export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity, issuer = DEMO_ISSUER): Promise<SeedSummary> {
-  const summary: SeedSummary = { community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, people: 0, delegations: 0, skipped: false };
+  const summary: SeedSummary = {
+    community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, shifts: 0, people: 0, delegations: 0, careRequests: 0, careSeries: 0, skipped: false,
+  };
   if (!isCommunityCode(code)) throw new Error(`seed: "${code}" is not a community code`);
   const problems = demoCommunityProblems(data);
   if (problems.length > 0) throw new Error(`seed: the data for ${code} cannot be seeded:\n  ${problems.join('\n  ')}`);
@@ -233,10 +336,11 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   summary.shops = data.shops.length;
   summary.products = data.shops.reduce((n, s) => n + s.products.length, 0);
 
-  // volunteers: living in the compounds just made, homes as household global IDs.
+  // volunteers: living in the compounds just made, homes as household global IDs, setting out from near home.
   const volunteerRows = await fork(orms.volunteers).transactional(async (em) => {
     const volunteerRows: Volunteer[] = [];
     for (const v of data.volunteers) {
+      const base = demoVolunteerBase(data, v);
       volunteerRows.push(em.create(Volunteer, {
         displayName: v.displayName,
         skills: [...v.skills],
@@ -245,6 +349,8 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
         available: v.available,
         compoundId: compoundId(v.compound),
         homeHouseholdId: v.home ? formatGlobalId(code, 'Household', householdRows.get(refKey(...v.home))!.localId) : null,
+        baseLat: base.lat,
+        baseLng: base.lng,
         activeTasks: 0,
         updatedAt: now,
         createdAt: now,
@@ -284,17 +390,39 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
     const households = [...householdRows.values()].filter((h) => !leaders.has(h.localId));
     const offline = households.find((h) => served.has(h.compound.localId)) ?? households[0];
     let delegations = 0;
+    let helped: { householdId: string; subject: string } | null = null;
     if (offline) {
       const hid = id('Household', offline.localId);
       const helper = { issuer, subject: demoSubject('helper-for', hid) };
-      await recordDelegation(em as never, code, offline.localId, helper, [DelegationScopeEnum.GROUP_ORDERS, DelegationScopeEnum.CARE_REQUESTS], '演示数据：老人电话同意，由邻居代办 (demo: consent by phone)', now, new Date(now.getTime() + 30 * 86_400_000), 'seed', now);
+      // Consented to the day before, so that the helper's demo care request (asked before seeding) falls in it.
+      const consentedAt = new Date(now.getTime() - 86_400_000);
+      await recordDelegation(em as never, code, offline.localId, helper, [DelegationScopeEnum.GROUP_ORDERS, DelegationScopeEnum.CARE_REQUESTS], '演示数据：老人电话同意，由邻居代办 (demo: consent by phone)', consentedAt, new Date(now.getTime() + 30 * 86_400_000), 'seed', consentedAt);
       delegations += 1;
+      helped = { householdId: hid, subject: helper.subject };
     }
     await em.flush();
-    return { subjects: subjects.size + delegations, delegations };
+    return { subjects: subjects.size + delegations, delegations, helped };
   });
   summary.people = people.subjects;
   summary.delegations = people.delegations;
+
+  // volunteers again: care, through the care services, as the people just recorded (the demo's data only).
+  const care = await seedCommunityCare(
+    orms,
+    code,
+    data,
+    {
+      compounds: new Map([...compoundRows.keys()].map((key) => [key, compoundId(key)])),
+      households: new Map([...householdRows].map(([key, h]) => [key, formatGlobalId(code, 'Household', h.localId)])),
+      volunteers: new Map(data.volunteers.map((v, i) => [v.displayName, formatGlobalId(code, 'Volunteer', volunteerRows[i]!.localId)])),
+      helped: people.helped,
+    },
+    issuer,
+    now,
+  );
+  summary.shifts = care.shifts;
+  summary.careRequests = care.requests;
+  summary.careSeries = care.series;
 
   return summary;
 }
@@ -309,8 +437,11 @@ export function seedSummaryLine(summary: SeedSummary): string {
     [summary.shops, 'shops', '商户'],
     [summary.products, 'products', '商品'],
     [summary.volunteers, 'volunteers', '志愿者'],
+    [summary.shifts, 'shifts', '值班时段'],
     [summary.people, 'people with roles', '登记身份的人'],
     [summary.delegations, 'delegations', '代办授权'],
+    [summary.careRequests, 'care requests', '求助'],
+    [summary.careSeries, 'care series', '定期就医'],
   ];
   return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
 }

@@ -17,7 +17,24 @@ import { VolunteerResolver } from './volunteer/volunteer.resolver';
 export { Volunteer } from './volunteer/volunteer.entity';
 export { Skill } from './volunteer/skill';
 export * from './care/care.enums';
-export { expireCareOffers, extendCareSeries } from './care/care.service';
+export {
+  addShift,
+  cancelCareRequest,
+  expireCareOffers,
+  extendCareSeries,
+  finishCareTask,
+  offerCareTask,
+  requestCare,
+  respondToCareOffer,
+  setCompoundZone,
+  startCareSeries,
+  startCareTask,
+  tickProtocolStep,
+  triageCareRequest,
+} from './care/care.service';
+export { addDays, endOfShanghaiDay, shanghaiDay } from './care/care.rules';
+export { relayHooks } from './care/borrowing';
+export { RelayStep } from './care/care.entity';
 export { CareRequest, CareSeries, CareCommitment } from './care/care.entity';
 export { candidateScore, DEFAULT_PROTOCOLS, WORKLOAD_METRES } from './care/care.rules';
 export type { VolunteersLoaders, VolunteersContext } from './loaders';

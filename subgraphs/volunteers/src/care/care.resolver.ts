@@ -379,7 +379,7 @@ export class CommunityCareResolver {
     requireInt(first, 'first', 1, MAX_LIST);
     requireQueueReader(ctx);
     const where: Record<string, unknown> = { status: { $in: [CareStatus.SUBMITTED, CareStatus.QUEUED, CareStatus.OFFERED] } };
-    if (zone !== null) where.zone = zone === '' ? null : zone;
+    if (zone != null) where.zone = zone === '' ? null : zone;
     const open = await ctx.em.find(CareRequest, where, { limit: 1000 });
     return open.sort(byUrgencyThenAge).slice(0, first);
   }
