@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { signAssertion, signingKey, type Caller, type Identity } from '@lilong/kit';
-import { committedSchema, createHub, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
+import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, type Caller, type Identity } from '@lilong/kit';
+import { committedSchema, createHub, DEFAULT_REQUEST_BUDGET, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
 import { MembershipKind, recordMembership } from '@lilong/groups';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
 import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
@@ -53,6 +53,13 @@ export interface ClusterOptions {
   trust?: Partial<TrustConfig>;
   /** More hub public keys the nodes trust besides the hub's own (a key rollover: the next hub key). */
   extraHubPublicKeys?: KeyObject[];
+  /**
+   * How long one mutation may take end to end, in ms, for tests of correctness under a load that one test machine
+   * serves slowly (hundreds of concurrent writes with hub, nodes and client on one core): the hub's wait for a
+   * node and its budget, and the nodes' budget, wait for a connection and write statement timeout. What such a test
+   * checks is the outcome, never the time (benchmarks measure that). @default the production defaults (15 s at the hub)
+   */
+  mutationTimeoutMs?: number;
   /** How often the hub's relay sweeps every community for steps, in ms. @default 2000; 0 (off) without background work */
   relayIntervalMs?: number;
 }
@@ -139,7 +146,13 @@ export class TestCluster {
         ...committedSchema(),
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
         ...this.options.protection,
-        link: { timeoutMs: this.options.timeoutMs ?? 2000, failureThreshold: 3, openMs: this.options.breakerOpenMs ?? 300 },
+        link: {
+          timeoutMs: this.options.timeoutMs ?? 2000,
+          failureThreshold: 3,
+          openMs: this.options.breakerOpenMs ?? 300,
+          ...(this.options.mutationTimeoutMs ? { mutationTimeoutMs: this.options.mutationTimeoutMs } : {}),
+        },
+        ...(this.options.mutationTimeoutMs && !this.options.protection?.budget ? { budget: { ...DEFAULT_REQUEST_BUDGET, mutationMs: this.options.mutationTimeoutMs + 15_000 } } : {}),
         // Where SQL statements are counted (no background work), the relay sweeps only when a node asks it to.
         relay: { intervalMs: this.options.relayIntervalMs ?? (this.options.background === false ? 0 : 2000), batch: 20 },
       },
@@ -149,9 +162,19 @@ export class TestCluster {
     await this.hub.links.verifyAll();
   }
 
+  /** The nodes' limits when mutations may take longer here (see ClusterOptions.mutationTimeoutMs). */
+  private slowMutationLimits() {
+    const ms = this.options.mutationTimeoutMs;
+    if (!ms) return {};
+    return {
+      requestLimits: { ...DEFAULT_REQUEST_LIMITS, mutationMs: ms + 5000 },
+      databaseLimits: { ...DEFAULT_DATABASE_LIMITS, acquireTimeoutMs: ms, writeStatementTimeoutMs: ms },
+    };
+  }
+
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port, host: '127.0.0.1' },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port, host: '127.0.0.1', ...this.slowMutationLimits() },
       { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
