@@ -216,13 +216,7 @@ export class TestCluster {
    */
   async runAsProcess(code: string, env: Record<string, string> = {}): Promise<NodeProcess> {
     if (this.nodes.has(code)) await this.stopNode(code);
-    const running = this.processOf.get(code);
-    if (running && running.exitCode === null && running.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        running.once('exit', () => resolve());
-        running.kill('SIGKILL');
-      });
-    }
+    await this.killProcessOf(code);
     const child = spawn(process.execPath, ['-r', NODE_REGISTER, NODE_MAIN], {
       env: {
         ...process.env,
@@ -262,15 +256,19 @@ export class TestCluster {
     return { child, exited };
   }
 
+  /** SIGKILLs the community's node process, if one runs (see `runAsProcess`), and waits until it is gone. */
+  private async killProcessOf(code: string): Promise<void> {
+    const running = this.processOf.get(code);
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  }
+
   /** Starts the community's node again on the same port and database. */
   async restartNode(code: string): Promise<void> {
-    const running = this.processOf.get(code);
-    if (running && running.exitCode === null && running.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        running.once('exit', () => resolve());
-        running.kill('SIGKILL');
-      });
-    }
+    await this.killProcessOf(code);
     await this.startNode(code, this.ports.get(code)!);
   }
 

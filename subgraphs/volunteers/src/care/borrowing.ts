@@ -18,12 +18,12 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseGlobalId } from '@lilong/schema';
 import { GraphQLError } from 'graphql';
-import { SKILL_ZH, type Skill } from '../volunteer/skill';
+import type { Skill } from '../volunteer/skill';
 import { Volunteer } from '../volunteer/volunteer.entity';
 import { CareEvent, CareRequest, RelayStep, RelayStepKind, RelayStepState } from './care.entity';
 import { CareStatus, CommitmentState } from './care.enums';
-import { needsOf } from './care.rules';
-import { endHold, takeHold } from './holds';
+import { needsOf, shortfallOf } from './care.rules';
+import { endHold, holdKeyOf, takeHold } from './holds';
 
 /** What a HOLD step carries to the volunteer's community. */
 interface HoldBody {
@@ -91,13 +91,13 @@ export const relayHooks: RelayHooks = {
         }
         const volunteer = await tem.findOne(Volunteer, { localId: volunteerLocalId });
         if (!volunteer) return { ok: false, code: 'NOT_FOUND', message: `No volunteer ${body.volunteerId}.`, messageZh: `没有志愿者 ${body.volunteerId}。` } as RelayOutcome;
-        const missing = body.skills.filter((s) => !volunteer.skills.includes(s));
-        if (missing.length > 0 || volunteer.vehicleSeats < body.seats) {
+        const shortfall = shortfallOf(volunteer, { skills: body.skills, seats: body.seats });
+        if (shortfall) {
           return {
             ok: false,
             code: 'BAD_USER_INPUT',
-            message: `Volunteer ${body.volunteerId} cannot take the task: ${missing.length > 0 ? `lacks ${missing.join(', ')}` : `has ${volunteer.vehicleSeats} seat(s) for ${body.seats}`}.`,
-            messageZh: `志愿者 ${body.volunteerId} 无法承担此任务：${missing.length > 0 ? `缺少${missing.map((s) => SKILL_ZH[s]).join('、')}` : `只有 ${volunteer.vehicleSeats} 个座位，需 ${body.seats} 个`}。`,
+            message: `Volunteer ${body.volunteerId} cannot take the task: ${shortfall.en}.`,
+            messageZh: `志愿者 ${body.volunteerId} 无法承担此任务：${shortfall.zh}。`,
           } as RelayOutcome;
         }
         await takeHold(
@@ -139,7 +139,7 @@ async function settleIn(tem: EntityManager, community: string, stepId: number, o
     if (step.kind !== RelayStepKind.HOLD) return;
     const request = await tem.findOne(CareRequest, { localId: step.request.localId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     if (!request) return;
-    const current = request.holdPending && `${globalIdOf(community, 'CareRequest', request.localId)}#${request.offerCount}` === step.holdKey;
+    const current = request.holdPending && holdKeyOf(community, request) === step.holdKey;
     if (outcome.ok) {
       const name = (outcome as { volunteerName?: unknown }).volunteerName;
       if (typeof name === 'string') request.volunteerName = name;

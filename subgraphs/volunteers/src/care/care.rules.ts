@@ -183,6 +183,14 @@ export function needsOf(task: { kind: CareKind; passengers: number; wheelchair: 
   return { skills, seats: task.kind === CareKind.MEDICINE_PICKUP ? 0 : Math.max(1, task.passengers) };
 }
 
+/** What a volunteer lacks for a task's needs, in words ("lacks DRIVER", "has 2 seat(s)"); undefined when suited. */
+export function shortfallOf(volunteer: { skills: readonly Skill[]; vehicleSeats: number }, needs: TaskNeeds): { en: string; zh: string } | undefined {
+  const missing = needs.skills.filter((s) => !volunteer.skills.includes(s));
+  if (missing.length > 0) return { en: `lacks ${missing.join(', ')}`, zh: `缺少${missing.map((s) => SKILL_ZH[s]).join('、')}` };
+  if (volunteer.vehicleSeats < needs.seats) return { en: `has ${volunteer.vehicleSeats} seat(s) for ${needs.seats}`, zh: `只有 ${volunteer.vehicleSeats} 个座位，需 ${needs.seats} 个` };
+  return undefined;
+}
+
 export function needsLabel(needs: TaskNeeds): { en: string; zh: string } {
   return {
     en: needs.skills.join(' + ') + (needs.seats > 0 ? `, ${needs.seats} seat(s)` : ''),

@@ -13,7 +13,6 @@ import type { VolunteersContext } from '../loaders';
 import { isDispatchOf, requireSelfOrDispatch } from '../access';
 import { Volunteer } from '../volunteer/volunteer.entity';
 import { requireIdInCommunity, requireZone } from '../volunteer/volunteer.rules';
-import { SKILL_ZH } from '../volunteer/skill';
 import {
   actsForHousehold,
   isAssignedVolunteer,
@@ -44,6 +43,7 @@ import {
   needsLabel,
   needsOf,
   OFFER_TIMEOUT_MINUTES,
+  shortfallOf,
   requireDay,
   requirePhone,
   requireStep,
@@ -56,7 +56,7 @@ import {
   validateProtocol,
   type ProtocolStepDraft,
 } from './care.rules';
-import { endHold, takeHold } from './holds';
+import { endHold, holdKeyOf, takeHold } from './holds';
 import { queueStep } from './borrowing';
 
 const MINUTE = 60_000;
@@ -105,7 +105,6 @@ async function lockRequest(em: EntityManager, community: string, requestId: stri
   return request;
 }
 
-const holdKeyOf = (community: string, request: CareRequest) => `${careRequestId(community, request)}#${request.offerCount}`;
 
 /**
  * Ends the volunteer's hold on the request's current offer, if it has one: at once for a volunteer of this
@@ -234,14 +233,10 @@ export async function offerCareTask(ctx: VolunteersContext, input: OfferCareTask
       const candidate = await em.findOne(Volunteer, { localId: volunteerLocalId });
       if (!candidate) throw notFound('Volunteer', input.volunteerId);
       const needs = needsOf(request);
-      const missing = needs.skills.filter((s) => !candidate.skills.includes(s));
-      if (missing.length > 0 || candidate.vehicleSeats < needs.seats) {
+      const shortfall = shortfallOf(candidate, needs);
+      if (shortfall) {
         const label = needsLabel(needs);
-        throw badInput(
-          'input.volunteerId',
-          `cannot do this task: it needs ${label.en}; the volunteer ${missing.length > 0 ? `lacks ${missing.join(', ')}` : `has ${candidate.vehicleSeats} seat(s)`}.`,
-          `无法承担此任务：需要${label.zh}；该志愿者${missing.length > 0 ? `缺少${missing.map((s) => SKILL_ZH[s]).join('、')}` : `只有 ${candidate.vehicleSeats} 个座位`}。`,
-        );
+        throw badInput('input.volunteerId', `cannot do this task: it needs ${label.en}; the volunteer ${shortfall.en}.`, `无法承担此任务：需要${label.zh}；该志愿者${shortfall.zh}。`);
       }
       await takeHold(
         em,

@@ -4,12 +4,17 @@
  * the second sees the first's hold and is refused with VOLUNTEER_BUSY. Every change of a hold keeps the volunteer's
  * `activeTasks` (their workload) equal to their HELD holds.
  */
+import { globalIdOf } from '@lilong/kit';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError } from '@lilong/schema';
 import { Volunteer } from '../volunteer/volunteer.entity';
 import { CareCommitment } from './care.entity';
 import { CommitmentState } from './care.enums';
+
+/** The key of a request's current offer's hold: `<request's global ID>#<offer number>`. */
+export const holdKeyOf = (community: string, request: { localId: number; offerCount: number }): string =>
+  `${globalIdOf(community, 'CareRequest', request.localId)}#${request.offerCount}`;
 
 export interface HoldRequest {
   volunteerLocalId: number;

@@ -53,7 +53,15 @@ const km = (m: number) => (m / 1000).toFixed(1);
 /** What matching needs of a task: where it starts, when, and what it needs (a request of this or another community). */
 export type MatchTask = Pick<CareRequest, 'kind' | 'passengers' | 'wheelchair' | 'windowStart' | 'windowEnd'> & { lat: number; lng: number };
 
-export const matchTaskOf = (request: CareRequest): MatchTask => ({ ...request, kind: request.kind, passengers: request.passengers, wheelchair: request.wheelchair, windowStart: request.windowStart, windowEnd: request.windowEnd, lat: request.place.lat, lng: request.place.lng });
+export const matchTaskOf = (request: CareRequest): MatchTask => ({
+  kind: request.kind,
+  passengers: request.passengers,
+  wheelchair: request.wheelchair,
+  windowStart: request.windowStart,
+  windowEnd: request.windowEnd,
+  lat: request.place.lat,
+  lng: request.place.lng,
+});
 
 /** Candidates for `task`, best first, at most `first`; `now` decides who is on duty for a task that starts soon. */
 export async function candidatesFor(em: EntityManager, community: string, task: MatchTask, first: number, now: Date): Promise<Candidate[]> {
