@@ -37,6 +37,11 @@ export interface HubConfig {
   budget?: RequestBudget;
   /** Operation limits and rate limits on; off only to measure what they cost (LILONG_GUARD=off). @default true */
   guard?: boolean;
+  /**
+   * The address people reach the hub at (LILONG_PUBLIC_URL), for links printed on paper: a notice's QR code opens
+   * its verifier there. @default the address the hub listens on
+   */
+  publicUrl?: string;
 }
 
 /** The hub's protective settings at their defaults, for callers that build a config by hand. */
@@ -87,9 +92,20 @@ function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes
  * LILONG_TRUST (JSON: { "issuers": [...], "grants": [...] }, see auth/bearer.ts) or LILONG_TRUST_FILE, LILONG_TIMEOUT_MS,
  * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
  * LILONG_MAX_ALIASES, LILONG_MAX_DIRECTIVES, LILONG_MAX_SELECTIONS, LILONG_MAX_COST, LILONG_MAX_FANOUT_REQUESTS,
- * the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
+ * LILONG_PUBLIC_URL, the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
  * request budgets LILONG_QUERY_BUDGET_MS, LILONG_MUTATION_BUDGET_MS. A bad value stops start-up naming the variable.
  */
+function publicUrlFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    throw new HubConfigError(`LILONG_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+}
+
 export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const directoryPath = env.LILONG_DIRECTORY;
   if (!directoryPath) throw new HubConfigError('LILONG_DIRECTORY must name the directory file (JSON)');
@@ -102,6 +118,7 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
   }
   return {
     port: intFrom(env, 'PORT', 4000, 0, 65535),
+    publicUrl: publicUrlFrom(env.LILONG_PUBLIC_URL),
     host: env.HOST ?? '127.0.0.1',
     directoryPath,
     hubPrivateKey: readKey(env, 'LILONG_HUB_PRIVATE_KEY', privateKeyFromPem),

@@ -16,6 +16,7 @@ import { buildHubSubgraph } from './directory/hub-subgraph';
 import { communityStatusInAnswer } from './directory/status-in-answer';
 import { serveExplorer } from './explorer/explorer';
 import { serveGraphQL } from './guard/graphql-endpoint';
+import { isVerifierPath, serveVerifier } from './verifier/verifier';
 import { OperationGuard } from './guard/operation-guard';
 import { CallerRateLimiter } from './guard/rate-limit';
 import { CommunityLinks } from './routing/community-links';
@@ -66,7 +67,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     void links.verifyAll();
   });
   const relay = new Relay(directory, links, log, config.relay ?? DEFAULT_RELAY_OPTIONS);
-  const hubSchema = buildHubSubgraph(directory, links);
+  let listeningUrl = `http://localhost:${config.port}`;
+  const hubSchema = buildHubSubgraph(directory, links, { publicUrl: () => config.publicUrl ?? listeningUrl });
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {
@@ -123,6 +125,10 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', communities }));
       return;
     }
+    if (path !== undefined && isVerifierPath(path)) {
+      serveVerifier(req, res, directory);
+      return;
+    }
     if (path === '/' || path?.startsWith('/explorer')) {
       serveExplorer(req, res);
       return;
@@ -143,6 +149,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           const { port } = http.address() as AddressInfo;
+          listeningUrl = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
           resolve(`http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
         });
       }),

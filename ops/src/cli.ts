@@ -53,6 +53,10 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
       }
     },
   },
+  'verify-notice': {
+    help: 'check a notice or digest (file, --text or stdin; a QR code\'s link too) against --keys <notice-keys.json> (offline) or --hub <url>: genuine, published by whom and when, or why not; --help',
+    run: async (args) => (require('./verify-notice') as typeof import('./verify-notice')).verifyNotice(args),
+  },
   generate: {
     help: 'regenerate the committed subgraph SDL and supergraph from the code',
     run: async () => {
@@ -67,7 +71,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async ([domain]) => {
       const adminUrl = process.env.DATABASE_URL;
       if (!domain || !adminUrl) {
-        console.error('usage: DATABASE_URL=postgres://... npm run migration -- <groups|shops|volunteers>');
+        console.error('usage: DATABASE_URL=postgres://... npm run migration -- <groups|shops|volunteers|info>');
         return 2;
       }
       const { createMigration } = require('./migrations') as typeof import('./migrations');

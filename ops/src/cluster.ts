@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, type Caller, type Identity } from '@lilong/kit';
+import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, publishedNoticeKey, documentSigner, type Caller, type Identity } from '@lilong/kit';
 import { committedSchema, createHub, DEFAULT_REQUEST_BUDGET, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
 import { MembershipKind, recordMembership } from '@lilong/groups';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
@@ -15,6 +15,9 @@ const NODE_REGISTER = path.join(REPO_ROOT, 'ops/register.js');
 const NODE_MAIN = path.join(REPO_ROOT, 'subgraphs/node/src/main.ts');
 import { seedCommunity, TEST_COMMUNITIES, type DemoCommunity } from './seed';
 import { DemoIdentityProvider, type MintOptions } from './demo-idp';
+
+/** Test notice keys are valid from long before any test's clock, so back-dated fixtures verify. */
+const NOTICE_KEYS_VALID_FROM = '2020-01-01T00:00:00Z';
 
 /** The test identity provider's issuer; its seeded people are named as in demo-people.ts (`demo:leader-of:...`). */
 export const TEST_ISSUER = 'lilong-test-idp';
@@ -94,6 +97,8 @@ export class TestCluster {
   private readonly processes = new Set<ChildProcess>();
   private readonly processOf = new Map<string, ChildProcess>();
   private readonly hubKey = generateKeyPairSync('ed25519');
+  /** Each community's notice key (private): its node signs with it, the directory lists its public half. */
+  readonly noticeKeys = new Map<string, KeyObject>();
   /** The test identity provider (real HTTP, its JWKS fetched by the hub). */
   idp!: DemoIdentityProvider;
 
@@ -114,18 +119,20 @@ export class TestCluster {
     this.idp = await DemoIdentityProvider.start({ issuer: ISSUER });
     const entries: CommunityEntry[] = [];
     for (const community of this.communities) {
+      this.noticeKeys.set(community.code, generateKeyPairSync('ed25519').privateKey);
       const db = scratchName(`lilong_t_${community.code.replace(/-/g, '_')}`);
       const url = await createDatabase(this.adminUrl, db);
       this.databases.set(community.code, url);
       const node = await this.startNode(community.code, 0);
       const orms = Object.fromEntries([...node.subgraphs].map(([name, s]) => [name, s.orm])) as Parameters<typeof seedCommunity>[0];
-      await seedCommunity(orms, community.code, community, ISSUER);
+      await seedCommunity(orms, community.code, community, ISSUER, await documentSigner(this.noticeKeys.get(community.code)!));
       entries.push({
         code: community.code,
         name: community.name,
         nameEn: community.nameEn,
         url: `http://127.0.0.1:${this.ports.get(community.code)}`,
         neighbours: community.neighbours,
+        noticeKeys: [await publishedNoticeKey(this.noticeKeys.get(community.code)!, NOTICE_KEYS_VALID_FROM)],
         status: 'active',
       });
     }
@@ -174,7 +181,7 @@ export class TestCluster {
 
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port, host: '127.0.0.1', ...this.slowMutationLimits() },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', ...this.slowMutationLimits() },
       { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -189,7 +196,7 @@ export class TestCluster {
    */
   async replica(code: string): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], port: 0, host: '127.0.0.1' },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port: 0, host: '127.0.0.1' },
       { logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -223,6 +230,7 @@ export class TestCluster {
         LILONG_COMMUNITY: code,
         DATABASE_URL: this.databases.get(code)!,
         LILONG_HUB_PUBLIC_KEY: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])].map((k) => k.export({ type: 'spki', format: 'pem' }).toString()).join(''),
+        LILONG_NOTICE_KEY: this.noticeKeys.get(code)!.export({ type: 'pkcs8', format: 'pem' }).toString(),
         PORT: String(this.ports.get(code)),
         HOST: '127.0.0.1',
         DATABASE_POOL_SIZE: '3',

@@ -1,12 +1,12 @@
-import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createLogger, migrateDomain, openDomainOrm, type Logger } from '@lilong/kit';
+import { createLogger, documentSigner, migrateDomain, openDomainOrm, publishedNoticeKey, type Logger } from '@lilong/kit';
 import type { CommunityEntry } from '@lilong/gateway';
 import { DOMAIN_MODULES } from '@lilong/node';
 import { createDatabase, databaseExists, withDatabase } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
-import { demoIdpKeyFile, ensureKeyPair } from './keys';
+import { demoIdpKeyFile, ensureKeyPair, readPrivateKey } from './keys';
 import { DemoIdentityProvider, mintWithKeyFile } from './demo-idp';
 import { DEMO_ISSUER, demoHubGrants, demoSubject } from './demo-people';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
@@ -39,12 +39,12 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const shown = (file: string) => path.relative(process.cwd(), file) || '.';
 
 /** Creates, migrates and seeds a demo community's database (idempotent: existing data is kept). */
-async function prepareCommunity(adminUrl: string, community: DemoCommunity): Promise<{ url: string; line: string }> {
+async function prepareCommunity(adminUrl: string, community: DemoCommunity, noticeKeyFile: string): Promise<{ url: string; line: string }> {
   const name = databaseName(community.code);
   const url = (await databaseExists(adminUrl, name)) ? withDatabase(adminUrl, name) : await createDatabase(adminUrl, name);
   const orms = await openCommunityOrms(url);
   try {
-    const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community);
+    const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community, undefined, await documentSigner(readPrivateKey(noticeKeyFile)));
     return { url, line: seedSummaryLine(summary) };
   } finally {
     await Promise.all(orms.map(([, orm]) => orm.close()));
@@ -199,6 +199,9 @@ export async function start(options: StartOptions): Promise<void> {
   }
   if (options.reset) rmSync(PG_DATA_DIR, { recursive: true, force: true });
   const hubKeys = ensureKeyPair(KEYS_DIR, 'hub');
+  // Each community's notice key: its node signs notices and digests, the directory publishes the public half,
+  // valid from when the key was made.
+  const noticeKeyFiles = DEMO_COMMUNITIES.map((c) => ensureKeyPair(KEYS_DIR, `notice-${c.code}`));
   // The demo identity provider: a real JWKS over HTTP from the launcher, so the hub verifies tokens as it would a
   // real OpenID Connect provider's (fetched, cached, refetched on an unknown key ID).
   const idpKeyFile = demoIdpKeyFile(KEYS_DIR);
@@ -332,7 +335,7 @@ export async function start(options: StartOptions): Promise<void> {
     }
     if (stopping) return;
     log.info('postgres started', { ms: Date.now() - began });
-    const prepared = await Promise.all(DEMO_COMMUNITIES.map((c) => prepareCommunity(pg!.adminUrl, c)));
+    const prepared = await Promise.all(DEMO_COMMUNITIES.map((c, i) => prepareCommunity(pg!.adminUrl, c, noticeKeyFiles[i]!.privateKey)));
     log.info('communities prepared', { ms: Date.now() - began });
     const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
     log.info('demo orders prepared', { ms: Date.now() - began });
@@ -353,18 +356,21 @@ export async function start(options: StartOptions): Promise<void> {
             LILONG_COMMUNITY: c.code,
             DATABASE_URL: prepared[i]!.url,
             LILONG_HUB_PUBLIC_KEY_FILE: hubKeys.publicKey,
+            LILONG_NOTICE_KEY_FILE: noticeKeyFiles[i]!.privateKey,
             PORT: String(port),
             HOST: host,
           }),
         }),
       ),
     );
+    const noticeKeys = await Promise.all(noticeKeyFiles.map((f) => publishedNoticeKey(readPrivateKey(f.privateKey), statSync(f.privateKey).mtime.toISOString())));
     const directory: CommunityEntry[] = DEMO_COMMUNITIES.map((c, i) => ({
       code: c.code,
       name: c.name,
       nameEn: c.nameEn,
       url: nodeUrls[i]!,
       neighbours: c.neighbours,
+      noticeKeys: [noticeKeys[i]!],
       status: 'active',
     }));
     writeDirectory(directory);

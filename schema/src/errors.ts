@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   VOLUNTEER_BUSY: 'The volunteer already holds a task in that window, or was just given one by another dispatcher; `extensions.volunteerId` names them.',
   PROTOCOL_INCOMPLETE:
     'A step of the protective protocol is missing: ticked out of order, or a required step not ticked before the task is marked done; `extensions.missing` lists the positions.',
+  SIGNING_UNAVAILABLE:
+    "The community's node has no notice signing key configured (LILONG_NOTICE_KEY), so it cannot publish signed notices or digests; its operator must give it one.",
   INTERNAL_SERVER_ERROR: 'An unexpected failure; it is logged with the request.',
   BAD_REQUEST: 'The HTTP request is not a GraphQL request the hub can read: wrong method, content type, body or headers.',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax; `locations` points at the spot.',

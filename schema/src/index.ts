@@ -3,3 +3,4 @@ export * from './ids';
 export * from './routing';
 export * from './subgraphs';
 export * from './paths';
+export * from './signed';

@@ -32,6 +32,7 @@ export const FEDERATION_IMPORTS = [
   '@provides',
   '@composeDirective',
   '@interfaceObject',
+  '@inaccessible',
 ] as const;
 
 /** The schema-level header every Lilong subgraph SDL starts with. */

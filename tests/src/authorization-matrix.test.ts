@@ -31,6 +31,7 @@ const MATRIX = `
   addCompound          U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
   createGroup          U    A   F    F    F     F     F     F   F    F    A    F     F    F     F    F
   registerHousehold    U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
+  recordCompoundSurvey U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
   grantMembership      U    F   F    A    F     F     F     F   F    F    A    F     F    F     F    F
   revokeMembership     U    F   F    A    F     F     F     F   F    F    A    F     F    F     F    F
   issueHouseholdCode   U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
@@ -71,6 +72,7 @@ const MATRIX = `
   stopCareSeries       U    A   F    F    F     F     F     F   A    F    A    F     F    F     A    F
   addShift             U    F   F    F    F     F     F     A   A    F    A    F     F    F     F    F
   removeShift          U    F   F    F    F     F     F     A   A    F    A    F     F    F     F    F
+  publishNotice        U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
 `;
 // openPool, lead2: a group leader of any community may propose a pool at any shop; the merchant then accepts or declines it.
 // claimHousehold: anyone signed in who holds a household's one-time code (from its door notice) may claim it, a
@@ -90,6 +92,10 @@ const MATRIX = `
 // finishCareTask, disp and comm: A, for outcome FAILED (as called here: dispatch records a failure the volunteer
 //   reported by phone). Marking a task DONE is the assigned volunteer's alone (care.service.ts, finishCareTask).
 // addShift, removeShift, vol: A: a volunteer keeps their own shifts (access.ts, requireSelfOrDispatch).
+// recordCompoundSurvey, info and subd: F. Information officers and sub-district staff read the coverage report
+//   (Community.coverage, kit's watchesOver) but the surveys are the committee's own record of where it looked.
+// publishNotice: the committee's alone (info/access.ts, requireCommittee); info (the information officer) publishes
+//   digests and answers questions, never a signed committee notice: F. comm2 is the committee of another community.
 
 /** The matrix as rows: each mutation's expected outcome per caller kind. Malformed rows throw, naming the line. */
 function readMatrix(text: string): Map<string, Record<CallerKind, Outcome>> {

@@ -4,10 +4,12 @@
  * the next days), care requests at every step (waiting, queued, one offered, one accepted, one done, exactly one
  * emergency open) and a dialysis series with its trips; then the demo orders and pools, seeded through the shops
  * services: two pools across communities, one at its minimum and one a pack short, each accepted by its merchant,
- * their quantities the orders' sign-ups.
+ * their quantities the orders' sign-ups; and the coverage report over it all: the rental apartment and shopfront
+ * compounds without a group, the households no group order reached, the kinds never surveyed.
  */
 import { CareKind, Skill, TripPurpose } from '@lilong/volunteers';
-import { DEMO_BORROWING, DEMO_COMMUNITIES, demoVolunteerBase, seedCommunity, seedDemoBorrowing, seedDemoOrders, type SeedOrms } from '../../ops/src/seed';
+import { SURVEYED_KINDS } from '@lilong/groups';
+import { DEMO_BORROWING, DEMO_COMMUNITIES, DEMO_POOLS, DEMO_STANDALONE_ORDERS, demoVolunteerBase, seedCommunity, seedDemoBorrowing, seedDemoOrders, type SeedOrms } from '../../ops/src/seed';
 import { TEST_ISSUER, TestCluster, type GraphQLAnswer } from './support/cluster';
 
 let cluster: TestCluster;
@@ -332,5 +334,97 @@ describe('the demo borrowed volunteer', () => {
     expect((await zones(borrower)).reduce((n: number, z: { borrowedIn: number }) => n + z.borrowedIn, 0)).toBe(1);
     expect((await zones(lender)).reduce((n: number, z: { lentOut: number }) => n + z.lentOut, 0)).toBe(1);
     expect(await seedDemoBorrowing(new Map(DEMO_COMMUNITIES.map((c) => [c.code, ormsOf(c.code)])), TEST_ISSUER)).toEqual(['demo borrowed volunteer: already present, seeding skipped 已有跨社区借调，跳过初始化']);
+  });
+});
+
+const COVERAGE = `{ communities { code coverage(days: 7) {
+  compoundsWithoutGroup { compound { id name kind households { id } } householdCount householdsNotReached }
+  householdsNotReached { householdId address tenure compound { name kind } }
+  counts { households reached notReached byTenure { tenure households reached } }
+  kindsNeverSurveyed surveys { kind found surveyedBy } reachCountedFrom { code } } } }`;
+
+describe('the demo coverage report', () => {
+  const coverage = async () => new Map(((await must(cluster.query(COVERAGE, {}, staff))).communities as any[]).map((c) => [c.code, c.coverage]));
+
+  it('finds the rental apartment and the shopfronts without a group, their owners and tenants unreached, and the kinds never surveyed', async () => {
+    const reports = await coverage();
+    expect([...reports.keys()]).toEqual(CODES);
+    const without = [...reports].flatMap(([code, r]) => r.compoundsWithoutGroup.map((c: any) => [code, c.compound.kind, c.compound.name, c.householdCount, c.householdsNotReached]));
+    expect(without).toEqual(
+      expect.arrayContaining([
+        ['fahua', 'LONG_TERM_RENTAL', '幸福路青年公寓', 8, 8],
+        ['xinhua-1', 'SHOPFRONT_DWELLINGS', '新华路沿街商铺住户（400-436 号）', 5, 5],
+        ['panyu', 'SHOPFRONT_DWELLINGS', '番禺路沿街商铺住户（300-338 号）', 4, 4],
+      ]),
+    );
+    // Their households are on the list by address, owners and tenants alike.
+    const shopfronts = [...reports.values()].flatMap((r) => r.householdsNotReached.filter((h: any) => h.compound.kind === 'SHOPFRONT_DWELLINGS'));
+    expect(new Set(shopfronts.map((h: any) => h.tenure))).toEqual(new Set(['OWNER', 'TENANT', 'OTHER']));
+    expect(shopfronts.map((h: any) => h.address)).toEqual(expect.arrayContaining(['402-店后间', '418-二楼']));
+
+    // Reached: every household that signed up in the demo's group orders, counted in its own community wherever the
+    // shop was (新华苑's households signed up at a fahua supermarket, 329 弄's at a xinhua-2 café).
+    const signedUp = new Map<string, Set<string>>();
+    const orders = [...DEMO_POOLS.flatMap((p) => p.orders.map((o) => ({ group: o.group, homes: o.signUps.map((s) => s.home) }))), ...DEMO_STANDALONE_ORDERS.map((o) => ({ group: o.group, homes: o.signUps.map((s) => s.home) }))];
+    for (const { group, homes } of orders) {
+      const set = signedUp.get(group.community) ?? new Set<string>();
+      for (const home of homes) set.add(`${group.name}/${home.join('-')}`);
+      signedUp.set(group.community, set);
+    }
+    for (const data of DEMO_COMMUNITIES) {
+      const r = reports.get(data.code);
+      const households = data.compounds.reduce((n, c) => n + c.households.length, 0);
+      expect([data.code, r.counts.households, r.counts.reached]).toEqual([data.code, households, signedUp.get(data.code)?.size ?? 0]);
+      expect(r.counts.notReached).toBe(households - r.counts.reached);
+      expect(r.householdsNotReached).toHaveLength(r.counts.notReached);
+      expect(r.reachCountedFrom.map((c: any) => c.code)).toEqual([...CODES].sort());
+      // The kinds never surveyed are those the demo's committee left out (OTHER is never asked for).
+      const surveyed = new Set((data.surveys ?? []).map((s) => s.kind));
+      expect([data.code, r.kindsNeverSurveyed]).toEqual([data.code, SURVEYED_KINDS.filter((k) => !surveyed.has(k))]);
+      expect(r.surveys).toHaveLength(data.surveys?.length ?? 0);
+      for (const s of r.surveys) expect(s.surveyedBy).toBe('seed');
+    }
+    expect(reports.get('xinhua-1').kindsNeverSurveyed).toEqual(['LONG_TERM_RENTAL', 'SHOPFRONT_DWELLINGS']);
+    expect(reports.get('panyu').kindsNeverSurveyed).toEqual(['LONG_TERM_RENTAL']);
+    expect(reports.get('xinhua-1').householdsNotReached.map((h: any) => h.address)).not.toContain('2-1-1502');
+  });
+
+  it('drops a compound from the report once a group is started for it', async () => {
+    const before = await coverage();
+    const find = (code: string, name: string) => before.get(code).compoundsWithoutGroup.find((c: any) => c.compound.name === name).compound;
+    for (const compound of [find('fahua', '幸福路青年公寓'), find('xinhua-1', '新华路沿街商铺住户（400-436 号）')]) {
+      await must(
+        cluster.query(
+          `mutation($i: CreateGroupInput!) { createGroup(input: $i) { id } }`,
+          { i: { compoundId: compound.id, name: `${compound.name}互助群`, leaderHouseholdId: compound.households[0].id } },
+          staff,
+        ),
+      );
+    }
+    const after = await coverage();
+    expect(after.get('fahua').compoundsWithoutGroup.map((c: any) => c.compound.name)).not.toContain('幸福路青年公寓');
+    expect(after.get('xinhua-1').compoundsWithoutGroup.map((c: any) => c.compound.name)).not.toContain('新华路沿街商铺住户（400-436 号）');
+    expect(after.get('panyu').compoundsWithoutGroup.map((c: any) => c.compound.name)).toContain('番禺路沿街商铺住户（300-338 号）');
+    // A group alone reaches nobody yet: its households stay on the list until they sign up.
+    expect(after.get('fahua').counts).toEqual(before.get('fahua').counts);
+  });
+});
+
+describe('the demo notices', () => {
+  it('are signed by each community, genuine through the hub, the corrected one superseded by its correction', async () => {
+    for (const code of CODES) {
+      const data = await must(
+        cluster.query(`query($c: String!) { community(code: $c) { name notices(current: false) { id title category supersedes { id } supersededBy { id } scope { wholeCommunity } verification { genuine inForce reason messageZh } } } }`, { c: code }),
+      );
+      const notices = data.community.notices as any[];
+      expect([code, notices.length]).toEqual([code, 4]);
+      for (const n of notices) expect([code, n.title, n.verification.genuine]).toEqual([code, n.title, true]);
+      const corrected = notices.find((n) => n.supersededBy !== null);
+      const correction = notices.find((n) => n.supersedes !== null);
+      expect(corrected.verification).toMatchObject({ inForce: false, reason: 'SUPERSEDED' });
+      expect(correction).toMatchObject({ supersedes: { id: corrected.id }, verification: { inForce: true, reason: 'GENUINE' } });
+      expect(correction.verification.messageZh).toContain(data.community.name);
+      expect(notices.some((n) => !n.scope.wholeCommunity)).toBe(true);
+    }
   });
 });

@@ -93,7 +93,7 @@ describe('a community that answers badly', () => {
     const code = `broken-${what.split(' ')[0]}`;
     const url = await fakeNode(handler as import('node:http').RequestListener);
     const entries = [...cluster.hub.directory.list()];
-    cluster.hub.directory.replace([...entries, { code, name: '故障社区', url, neighbours: [], status: 'active' }]);
+    cluster.hub.directory.replace([...entries, { code, name: '故障社区', url, neighbours: [], noticeKeys: [], status: 'active' }]);
     try {
       const began = Date.now();
       const answer = await cluster.query(`{ communities { code compounds { name } } }`);

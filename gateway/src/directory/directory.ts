@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { isCommunityCode } from '@lilong/schema';
+import { isCommunityCode, type PublishedKey } from '@lilong/schema';
 
 export type DirectoryStatus = 'active' | 'suspended';
 
@@ -12,8 +12,12 @@ export interface CommunityEntry {
   nameEn?: string;
   /** Base URL of the community's node, e.g. `http://10.0.3.7:4100`. */
   url: string;
-  /** PEM public key the committee signs notices with. */
-  publicKey?: string;
+  /**
+   * The public keys the community's node signs notices and digests with (Ed25519 JWKs), each with its validity and,
+   * once it must no longer be trusted, when it was revoked. Several during a rotation: the old one stays listed,
+   * with `validUntil`, so what it signed stays genuine.
+   */
+  noticeKeys: PublishedKey[];
   /** Communities it may borrow volunteers from. */
   neighbours: string[];
   /** `suspended` keeps the entry listed but sends it nothing. */
@@ -58,7 +62,7 @@ export function parseDirectory(text: string, source = 'directory'): CommunityEnt
       name: String(raw?.name),
       nameEn: typeof raw?.nameEn === 'string' ? raw.nameEn : undefined,
       url,
-      publicKey: typeof raw?.publicKey === 'string' ? raw.publicKey : undefined,
+      noticeKeys: parseNoticeKeys(raw?.noticeKeys, `${at}.noticeKeys`, problems),
       neighbours: Array.isArray(neighbours) ? (neighbours as string[]) : [],
       status: status as DirectoryStatus,
     };
@@ -68,6 +72,44 @@ export function parseDirectory(text: string, source = 'directory'): CommunityEnt
   }
   if (problems.length > 0) throw new DirectoryError(problems.join('\n'));
   return entries;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseNoticeKeys(raw: unknown, at: string, problems: string[]): PublishedKey[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`${at} must be a list of keys`);
+    return [];
+  }
+  const keys: PublishedKey[] = [];
+  raw.forEach((k: Record<string, unknown> | null, i) => {
+    const here = `${at}[${i}]`;
+    const jwk = k?.jwk as Record<string, unknown> | undefined;
+    const instant = (name: string, required: boolean): string | null => {
+      const v = k?.[name];
+      if (v === undefined || v === null) {
+        if (required) problems.push(`${here}.${name} is required (an ISO 8601 instant)`);
+        return null;
+      }
+      if (typeof v !== 'string' || !ISO_INSTANT.test(v) || Number.isNaN(Date.parse(v))) {
+        problems.push(`${here}.${name} must be an ISO 8601 instant, got ${JSON.stringify(v)}`);
+        return null;
+      }
+      return v;
+    };
+    if (typeof k?.kid !== 'string' || k.kid === '') problems.push(`${here}.kid is required`);
+    if (!jwk || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(jwk.x)) {
+      problems.push(`${here}.jwk must be an Ed25519 public JWK { kty: "OKP", crv: "Ed25519", x }`);
+    }
+    const validFrom = instant('validFrom', true);
+    const validUntil = instant('validUntil', false);
+    const revokedAt = instant('revokedAt', false);
+    if (typeof k?.kid === 'string' && jwk && typeof jwk.x === 'string' && validFrom) {
+      keys.push({ kid: k.kid, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, validFrom, validUntil, revokedAt });
+    }
+  });
+  return keys;
 }
 
 /**

@@ -7,7 +7,9 @@
  * the nicknames teams use) has bases spread around the compounds, shifts from the demo's "now" into the next days,
  * and the communities' care requests 求助 stand at every step of the workflow: waiting for triage, queued, one offered,
  * one accepted, one done, exactly one emergency open, and a dialysis series. Hospitals are named as residents name
- * the city's public hospitals; the patients and prescriptions are invented.
+ * the city's public hospitals; the patients and prescriptions are invented. For the coverage report 不漏一户, a
+ * long-term rental apartment (fahua) and two rows of shopfront dwellings (xinhua-1, panyu) have households, owners
+ * and tenants, and no group; committees have surveyed for some kinds of compound and not for others.
  *
  * `TEST_COMMUNITIES` is a small fixture (alpha, beta, gamma) for integration tests; its shapes and distances are
  * chosen so that cross-community search and "nearest shops" orderings are known in advance (see the notes on it).
@@ -184,6 +186,19 @@ export interface DemoCommunity {
   /** Care requests 求助 replayed through the care services when the community is seeded (the demo only). */
   care?: DemoCareRequest[];
   careSeries?: DemoCareSeries[];
+  /**
+   * Surveys 摸排 the committee recorded for kinds of compound (recordCompoundSurvey's rule, surveyOf). The demo
+   * leaves some kinds unsurveyed in every community, so the coverage report has something to say.
+   */
+  surveys?: DemoSurvey[];
+}
+
+/** A survey of the community for one kind of compound, `daysAgo` days before seeding (0-60), by committee staff. */
+export interface DemoSurvey {
+  kind: CompoundKind;
+  found: number;
+  note?: string;
+  daysAgo: number;
 }
 
 const { OWNER, TENANT, OTHER } = Tenure;
@@ -308,6 +323,13 @@ const XINHUA_1: DemoCommunity = {
         hh('436', '', '店后间', TENANT),
       ],
     },
+  ],
+  // Lanes, estates and old housing walked; nobody has yet looked for rental apartments, nor behind the shopfronts (the
+  // shopfront dwellings on the list were registered when a resident asked, not by a survey).
+  surveys: [
+    { kind: CompoundKind.LANE_HOUSES, found: 1, daysAgo: 20 },
+    { kind: CompoundKind.COMMODITY_HOUSING, found: 1, daysAgo: 20 },
+    { kind: CompoundKind.OLD_PUBLIC_HOUSING, found: 1, note: '定西新村含 5、6、12 号楼', daysAgo: 19 },
   ],
   groups: [
     { name: '329 弄互助群', compound: 'xinhua-329', leader: ['xinhua-329', '7', '', '201'] },
@@ -553,6 +575,11 @@ const XINHUA_2: DemoCommunity = {
       ],
     },
   ],
+  surveys: [
+    { kind: CompoundKind.LANE_HOUSES, found: 1, daysAgo: 12 },
+    // Two rental buildings found, one registered: the committee can see one is still missing.
+    { kind: CompoundKind.LONG_TERM_RENTAL, found: 2, note: '问了两家中介：寓见新华已登记，新华路 188 号另一栋待登记', daysAgo: 3 },
+  ],
   groups: [
     { name: '安顺里邻里群', compound: 'anshun-lane', leader: ['anshun-lane', '6', '', '客堂间'] },
     // A tenant runs the apartment building's group.
@@ -789,6 +816,11 @@ const FAHUA: DemoCommunity = {
       ],
     },
   ],
+  // The youth apartments were registered when their tenants called the hotline; no survey of rentals yet.
+  surveys: [
+    { kind: CompoundKind.LANE_HOUSES, found: 1, daysAgo: 15 },
+    { kind: CompoundKind.COMMODITY_HOUSING, found: 1, daysAgo: 15 },
+  ],
   groups: [{ name: '法华里团购群', compound: 'fahua-lane', leader: ['fahua-lane', '12', '', '101'] }],
   shops: [
     {
@@ -1017,6 +1049,12 @@ const PANYU: DemoCommunity = {
         hh('338', '', '阁楼', OTHER),
       ],
     },
+  ],
+  surveys: [
+    { kind: CompoundKind.LANE_HOUSES, found: 1, daysAgo: 10 },
+    { kind: CompoundKind.OLD_PUBLIC_HOUSING, found: 1, daysAgo: 10 },
+    { kind: CompoundKind.COMMODITY_HOUSING, found: 1, daysAgo: 10 },
+    { kind: CompoundKind.SHOPFRONT_DWELLINGS, found: 1, note: '番禺路 300-338 号沿街逐户敲门', daysAgo: 2 },
   ],
   groups: [
     { name: '番禺新村互助群', compound: 'panyu-village', leader: ['panyu-village', '3', '', '402'] },

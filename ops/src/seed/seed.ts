@@ -1,19 +1,21 @@
 /**
  * Seeds one community node's three domain schemas from a `DemoCommunity`.
  *
- * Order: groups (compounds, households, mutual-aid groups), then shops (shops, products), then volunteers (each with
+ * Order: groups (compounds, households, mutual-aid groups, the committee's surveys), then shops (shops, products), then volunteers (each with
  * a base near their compound), then the people with roles, then care (zones, shifts, care requests and series,
  * through the care services: care.ts); each step in one transaction, so a failure leaves nothing half-seeded
  * inside it. Cross-domain references are global IDs made from the groups rows' fresh local IDs. Idempotent: a node
  * whose groups schema already holds a compound is left alone.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { Compound, CompoundKind, DelegationScopeEnum, Group, Household, MembershipKind, recordDelegation, recordMembership } from '@lilong/groups';
+import { Compound, CompoundKind, DelegationScopeEnum, Group, Household, MembershipKind, recordDelegation, recordMembership, surveyOf, writeCompoundSurvey } from '@lilong/groups';
 import { DEMO_ISSUER, demoSubject, type DemoRelation } from '../demo-people';
 import { formatGlobalId, isCommunityCode } from '@lilong/schema';
 import { haversineMeters, Product, Shop } from '@lilong/shops';
 import { DEFAULT_PROTOCOLS, Skill, Urgency, Volunteer } from '@lilong/volunteers';
 import { ACCEPTED_OFFER_MINUTES, careSteps, seedCommunityCare, stepMinutesAgo } from './care';
+import { seedCommunityNotices } from './notices';
+import type { DocumentSigner } from '@lilong/kit';
 import type { DemoCommunity, DemoHouseholdRef, DemoVolunteer } from './demo-data';
 
 /**
@@ -27,6 +29,7 @@ export type SeedOrms = {
   groups: AnyOrm;
   shops: AnyOrm;
   volunteers: AnyOrm;
+  info: AnyOrm;
 };
 
 /** A fresh EntityManager of a domain's ORM (never its global one), typed. */
@@ -49,6 +52,10 @@ export interface SeedSummary {
   /** Care requests 求助 (a series' trips included) and recurring trips 定期就医. */
   careRequests: number;
   careSeries: number;
+  /** Surveys 摸排 of the community for kinds of compound. */
+  surveys: number;
+  /** Committee notices 居委通知, signed (none without the node's notice key). */
+  notices: number;
   /** The node already had compounds, so nothing was inserted. */
   skipped: boolean;
 }
@@ -67,6 +74,8 @@ const MAX_SHIFT_HOURS = 16;
 const MAX_CARE_WINDOW_HOURS = 12;
 /** How long before seeding a demo request may have been asked: its steps are spread over this time. */
 const MAX_ASKED_MINUTES_AGO = 600;
+/** How long before seeding a demo survey may have been made. */
+const MAX_SURVEY_DAYS_AGO = 60;
 
 /** Metres per degree of latitude on earthdistance's sphere (radius 6,378,168 m), the one matching measures on. */
 const METRES_PER_DEGREE = (6_378_168 * Math.PI) / 180;
@@ -237,6 +246,15 @@ export function demoCommunityProblems(data: DemoCommunity): string[] {
       p(`${who}: asked too long ago: its steps are over ${ACCEPTED_OFFER_MINUTES} minutes apart, the offer would expire before it is accepted`);
     }
   });
+  (data.surveys ?? []).forEach((s, n) => {
+    const who = `survey ${n + 1} (${String(s.kind)})`;
+    try {
+      surveyOf({ kind: s.kind, found: s.found, note: s.note ?? null }, 'seed', new Date());
+    } catch (error) {
+      p(`${who}: ${(error as Error).message}`);
+    }
+    int(s.daysAgo, `${who} daysAgo`, 0, MAX_SURVEY_DAYS_AGO);
+  });
   (data.careSeries ?? []).forEach((s, n) => {
     const who = `care series ${n + 1} (${s.purpose} for ${refLabel(s.household)})`;
     if (!households.has(refKey(...s.household))) p(`${who}: household ${refLabel(s.household)} does not exist`);
@@ -272,9 +290,13 @@ export function demoSubDistrictProblems(communities: DemoCommunity[]): string[] 
  * Inserts a community's demo data into its node's three (connected, migrated) domain schemas. Global IDs are made
  * with `code`. Does nothing, and says `skipped: true`, if the groups schema already holds any compound.
  */
-export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity, issuer = DEMO_ISSUER): Promise<SeedSummary> {
+/**
+ * Seeds a community's demo data through the domains' own rules; `signer` is the community's notice key (its
+ * notices are signed as its node would sign them; without a key none are seeded).
+ */
+export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity, issuer = DEMO_ISSUER, signer?: DocumentSigner): Promise<SeedSummary> {
   const summary: SeedSummary = {
-    community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, shifts: 0, people: 0, delegations: 0, careRequests: 0, careSeries: 0, skipped: false,
+    community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, shifts: 0, people: 0, delegations: 0, careRequests: 0, careSeries: 0, surveys: 0, notices: 0, skipped: false,
   };
   if (!isCommunityCode(code)) throw new Error(`seed: "${code}" is not a community code`);
   const problems = demoCommunityProblems(data);
@@ -301,12 +323,17 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
     for (const g of data.groups) {
       groupRows.push(em.create(Group, { name: g.name, compound: compoundRows.get(g.compound)!, leader: householdRows.get(refKey(...g.leader))!, createdAt: now }));
     }
+    // The committee's surveys, through the rule recordCompoundSurvey uses.
+    for (const survey of data.surveys ?? []) {
+      writeCompoundSurvey(em as never, surveyOf({ kind: survey.kind, found: survey.found, note: survey.note ?? null }, 'seed', new Date(now.getTime() - survey.daysAgo * 86_400_000)));
+    }
     await em.flush();
     return { compoundRows, householdRows, groupRows };
   });
   summary.compounds = compoundRows.size;
   summary.households = householdRows.size;
   summary.groups = data.groups.length;
+  summary.surveys = data.surveys?.length ?? 0;
 
   const compoundId = (key: string) => formatGlobalId(code, 'Compound', compoundRows.get(key)!.localId);
 
@@ -424,6 +451,12 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   summary.careRequests = care.requests;
   summary.careSeries = care.series;
 
+  // info: the committee's notices, signed with the community's key.
+  if (signer) {
+    const first = data.compounds[0]!;
+    summary.notices = await seedCommunityNotices(orms, code, data.name, compoundId(first.key), first.name, signer, issuer);
+  }
+
   return summary;
 }
 
@@ -434,6 +467,7 @@ export function seedSummaryLine(summary: SeedSummary): string {
     [summary.compounds, 'compounds', '小区'],
     [summary.households, 'households', '户'],
     [summary.groups, 'groups', '互助群'],
+    [summary.surveys, 'surveys', '摸排记录'],
     [summary.shops, 'shops', '商户'],
     [summary.products, 'products', '商品'],
     [summary.volunteers, 'volunteers', '志愿者'],
@@ -442,6 +476,7 @@ export function seedSummaryLine(summary: SeedSummary): string {
     [summary.delegations, 'delegations', '代办授权'],
     [summary.careRequests, 'care requests', '求助'],
     [summary.careSeries, 'care series', '定期就医'],
+    [summary.notices, 'signed notices', '签名通知'],
   ];
   return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
 }

@@ -16,6 +16,9 @@ import { CommunityMembershipsResolver, DelegationResolver, HouseholdDelegationsR
 import { rolesFor } from './membership/roles';
 import { placesOf } from './household/places';
 import { migrations } from './migrations';
+import { CommunityCoverageResolver, CompoundSurveyResolver } from './coverage/coverage.resolver';
+import { CompoundSurvey } from './coverage/survey.entity';
+import type { OrderReach } from './coverage/reach.types';
 
 export { Compound, CompoundKind } from './compound/compound.entity';
 export { Household, Tenure } from './household/household.entity';
@@ -25,6 +28,9 @@ export { Delegation, DelegationScopeEnum } from './membership/delegation.entity'
 export { recordDelegation, recordMembership } from './membership/membership.service';
 export { rolesFor } from './membership/roles';
 export { placesOf } from './household/places';
+export { CompoundSurvey } from './coverage/survey.entity';
+export { surveyOf, writeCompoundSurvey } from './coverage/survey.service';
+export { coverageOf, MAX_COVERAGE_DAYS, SURVEYED_KINDS } from './coverage/coverage.rules';
 
 /**
  * The `groups` domain: the committee's records of the community: compounds, households (addresses), mutual-aid
@@ -32,9 +38,9 @@ export { placesOf } from './household/places';
  */
 export const groupsSubgraph: SubgraphModule<GroupsLoaders> = {
   name: 'groups',
-  resolvers: [CompoundResolver, HouseholdResolver, GroupResolver, CommunityResolver, MembershipResolver, DelegationResolver, HouseholdDelegationsResolver, CommunityMembershipsResolver],
+  resolvers: [CompoundResolver, HouseholdResolver, GroupResolver, CommunityResolver, MembershipResolver, DelegationResolver, HouseholdDelegationsResolver, CommunityMembershipsResolver, CommunityCoverageResolver, CompoundSurveyResolver],
   orphanedTypes: [Community],
-  entities: [Compound, Household, Group, Membership, Delegation, HouseholdCode, IdempotencyRecord],
+  entities: [Compound, Household, Group, Membership, Delegation, HouseholdCode, CompoundSurvey, IdempotencyRecord],
   migrations,
   createLoaders: (em) => createGroupsLoaders(em),
   rolesFor: (em, community, identity) => rolesFor(em, community, identity),
@@ -44,7 +50,8 @@ export const groupsSubgraph: SubgraphModule<GroupsLoaders> = {
     Household: ({ id }, ctx) => load(ctx.loaders.household, tryLocalId(ctx.community, id, 'Household')),
     Group: ({ id }, ctx) => load(ctx.loaders.group, tryLocalId(ctx.community, id, 'Group')),
     Delegation: ({ id }, ctx) => load(ctx.loaders.delegation, tryLocalId(ctx.community, id, 'Delegation')),
-    Community: ({ code }) => ({ code }),
+    // With Community.coverage asked for, the hub adds what the shops of every community answered (@requires).
+    Community: ({ code, orderReach }) => ({ code, orderReach: (orderReach as OrderReach[] | null | undefined) ?? null }),
   },
 };
 

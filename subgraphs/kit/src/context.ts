@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Claims } from './auth/claims';
-import type { PlaceLookup } from './module';
+import type { NewsLookup, PlaceLookup } from './module';
+import type { DocumentSigner } from './signing';
 
 /**
  * What every resolver of a community node sees, built fresh for each request: a forked EntityManager (never the
@@ -21,6 +22,10 @@ export interface SubgraphContext<Loaders = unknown> {
   signal: AbortSignal;
   /** Where this community's households and compounds are (read from the domain that keeps them, outside any transaction). */
   places: PlaceLookup;
+  /** What happened in the community's other domains in a period, for digests (read outside any transaction). */
+  news?: NewsLookup;
+  /** The community's notice key, when the node has one (LILONG_NOTICE_KEY); without it nothing can be published. */
+  signer?: DocumentSigner;
   /** Set `stepsWaiting` when the request queued steps for the hub's relay to carry to other communities. */
   relay?: { stepsWaiting: boolean };
 }

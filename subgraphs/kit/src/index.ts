@@ -21,3 +21,4 @@ export * from './log-limiter';
 export * from './auth/replay-cache';
 export * from './scheduler';
 export * from './failpoint';
+export * from './signing';

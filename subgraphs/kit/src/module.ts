@@ -5,6 +5,7 @@ import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { ShardedSubgraphName } from '@lilong/schema';
 import type { SubgraphContext } from './context';
 import type { Identity, Role } from './auth/claims';
+import type { DocumentSigner } from './signing';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ClassType = Function;
@@ -46,7 +47,33 @@ export interface SubgraphModule<Loaders = unknown> {
   startBackground?(context: BackgroundContext): () => Promise<void>;
   /** Steps across communities, carried by the hub's relay (RELAY_PATH). */
   relay?: RelayHooks;
+  /** What happened in this domain in a period that residents should hear of (an information officer's digest). */
+  news?(em: EntityManager, community: string, period: NewsPeriod): Promise<NewsItem[]>;
 }
+
+/** A period of time, `from` exclusive, `to` inclusive. */
+export interface NewsPeriod {
+  from: Date;
+  to: Date;
+}
+
+/**
+ * One thing worth telling residents, as a domain words it for a digest: a group order formed or failed, a pool
+ * close to its minimum, stock running low, care tasks done. The officer edits the draft before publishing it.
+ */
+export interface NewsItem {
+  /** A stable kind, e.g. `GROUP_ORDER_FORMED`, `LOW_STOCK`, `CARE_DONE`. */
+  kind: string;
+  /** When it happened (or was seen, for a state such as low stock). */
+  at: Date;
+  /** The line as residents read it, in Chinese. */
+  text: string;
+  /** The record it is about (a global ID), if any. */
+  ref: string | null;
+}
+
+/** Every domain's news of a period but the asker's own, oldest first. */
+export type NewsLookup = (period: NewsPeriod) => Promise<NewsItem[]>;
 
 /**
  * Where a household or compound is, as the community's records say: what a care request is picked up at and what
@@ -100,6 +127,10 @@ export interface RelayHooks {
 
 export interface BackgroundContext {
   community: string;
+  /** The other domains' news (see NewsLookup). */
+  news?: NewsLookup;
+  /** The community's notice key, when the node has one. */
+  signer?: DocumentSigner;
   /** The domain's ORM; fork an EntityManager per unit of work. */
   orm: MikroORM<PostgreSqlDriver>;
   log: Logger;

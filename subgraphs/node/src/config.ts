@@ -5,6 +5,7 @@ import {
   DEFAULT_DOCUMENT_LIMITS,
   DEFAULT_REQUEST_LIMITS,
   publicKeysFromPem,
+  privateKeyFromPem,
   type DatabaseLimits,
   type DocumentLimits,
   type RequestLimits,
@@ -21,6 +22,11 @@ export interface NodeConfig {
    * assertion one of them signed are refused. Several during a hub key rollover: the old and the new.
    */
   hubPublicKeys: KeyObject[];
+  /**
+   * The community's Ed25519 notice key (private), which signs its notices and digests; the directory publishes its
+   * public half. Without one the node serves everything but publishing. LILONG_NOTICE_KEY(_FILE), PEM (PKCS#8).
+   */
+  noticeKey?: KeyObject;
   /** @default 0 (any free port) */
   port: number;
   /** @default "127.0.0.1" */
@@ -47,7 +53,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 /**
  * Node configuration from the environment: LILONG_COMMUNITY, DATABASE_URL, LILONG_HUB_PUBLIC_KEY (one PEM key, or
- * several one after the other during a hub key rollover) or LILONG_HUB_PUBLIC_KEY_FILE, PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
+ * several one after the other during a hub key rollover) or LILONG_HUB_PUBLIC_KEY_FILE, LILONG_NOTICE_KEY(_FILE), PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
  * LILONG_NODE_MUTATION_BUDGET_MS, LILONG_NODE_MAX_FIELDS; the document limits LILONG_NODE_MAX_TOKENS,
  * LILONG_NODE_MAX_DEPTH, LILONG_NODE_MAX_SELECTIONS; the database limits DATABASE_STATEMENT_TIMEOUT_MS,
  * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
@@ -70,6 +76,17 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     throw new ConfigError('LILONG_HUB_PUBLIC_KEY is not a valid PEM public key');
   }
   if (hubPublicKeys.length === 0) throw new ConfigError('LILONG_HUB_PUBLIC_KEY holds no PEM public key (-----BEGIN PUBLIC KEY-----)');
+  let noticePem = env.LILONG_NOTICE_KEY;
+  if (!noticePem && env.LILONG_NOTICE_KEY_FILE) noticePem = readFileSync(env.LILONG_NOTICE_KEY_FILE, 'utf8');
+  let noticeKey: KeyObject | undefined;
+  if (noticePem) {
+    try {
+      noticeKey = privateKeyFromPem(noticePem);
+    } catch {
+      throw new ConfigError('LILONG_NOTICE_KEY is not a valid PEM private key');
+    }
+    if (noticeKey.asymmetricKeyType !== 'ed25519') throw new ConfigError('LILONG_NOTICE_KEY must be an Ed25519 private key');
+  }
   const port = Number(env.PORT ?? 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
   const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
@@ -81,6 +98,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     community,
     databaseUrl,
     hubPublicKeys,
+    noticeKey,
     port,
     host: env.HOST ?? '127.0.0.1',
     poolSize,

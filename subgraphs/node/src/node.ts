@@ -10,6 +10,8 @@ import {
   communityOfRole,
   type Role,
   type PlaceLookup,
+  type NewsLookup,
+  documentSigner,
   type RemoteStep,
   type RelayOutcome,
   RELAY_PATH,
@@ -41,10 +43,11 @@ import {
 import { groupsSubgraph } from '@lilong/groups';
 import { shopsSubgraph } from '@lilong/shops';
 import { volunteersSubgraph } from '@lilong/volunteers';
+import { infoSubgraph } from '@lilong/info';
 import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { NodeConfig } from './config';
 
-export const DOMAIN_MODULES: readonly SubgraphModule<any>[] = [groupsSubgraph, shopsSubgraph, volunteersSubgraph];
+export const DOMAIN_MODULES: readonly SubgraphModule<any>[] = [groupsSubgraph, shopsSubgraph, volunteersSubgraph, infoSubgraph];
 
 interface ServedSubgraph {
   module: SubgraphModule<any>;
@@ -92,6 +95,21 @@ export async function createCommunityNode(config: NodeConfig, options: Community
   const subgraphs = new Map<ShardedSubgraphName, ServedSubgraph>();
   const stopBackground: (() => Promise<void>)[] = [];
   const routes = new Map<string, ServedSubgraph>();
+  const signer = config.noticeKey ? await documentSigner(config.noticeKey) : undefined;
+  // Every domain's news of a period, for the information officer's digest; a domain that fails leaves its part out.
+  const news: NewsLookup = async (period) => {
+    const parts = await Promise.all(
+      [...subgraphs.values()]
+        .filter((s) => s.module.news)
+        .map((s) =>
+          s.module.news!(s.orm.em.fork() as never, config.community, period).catch((error: unknown) => {
+            log.error('news of a domain could not be read; the digest goes without it', error);
+            return [];
+          }),
+        ),
+    );
+    return parts.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
+  };
   try {
     for (const module of DOMAIN_MODULES) {
       const onQuery = options.onQuery;
@@ -115,7 +133,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       await served.server.start();
       routes.set(subgraphPath(module.name), served);
       if (module.startBackground && options.background !== false) {
-        stopBackground.push(module.startBackground({ community: config.community, orm, log }));
+        stopBackground.push(module.startBackground({ community: config.community, orm, log, news, signer }));
       }
     }
   } catch (error) {
@@ -272,6 +290,8 @@ export async function createCommunityNode(config: NodeConfig, options: Community
             claims,
             signal: budget.signal,
             places,
+            news,
+            signer,
             relay: { stepsWaiting: false },
           } satisfies SubgraphContext<unknown>;
         });

@@ -28,6 +28,7 @@ import { Pool, PoolEntry, PoolEntryChange } from './pool/pool.entity';
 import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResolver } from './pool/pool.resolver';
 import { closeDuePools } from './pool/pool.service';
 import { StockSearchResolver } from './search/search.resolver';
+import { CommunityReachResolver } from './reach/reach.resolver';
 import { Delegation, HelperAction } from './helper/helper-action.entity';
 import { DelegationActionsResolver, HelperActionResolver, HouseholdHelperActionsResolver } from './helper/helper-action.resolver';
 
@@ -68,6 +69,7 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     HelperActionResolver,
     DelegationActionsResolver,
     HouseholdHelperActionsResolver,
+    CommunityReachResolver,
   ],
   orphanedTypes: [Community, Compound, Group, Household, Delegation],
   entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, HelperAction, IdempotencyRecord],

@@ -6,6 +6,7 @@ import { Shop } from './shop/shop.entity';
 import { StockChange } from './stock/stock-change.entity';
 import { createOrderLoaders } from './order/order.loaders';
 import { createPoolLoaders } from './pool/pool.loaders';
+import { createReachLoader } from './reach/reach.service';
 
 const BY_NAME = { name: 'asc', localId: 'asc' } as const;
 
@@ -23,6 +24,8 @@ export function createShopsLoaders(em: EntityManager) {
     ...createPoolLoaders(em),
     shop,
     product,
+    /** Households of each asked community that this node's group orders reached (Community.orderReach). */
+    reachByCommunity: createReachLoader(em),
     productsByShop: loaderByParent(em, Product, 'shop', BY_NAME),
     /** Keyed by the compound's global ID (a text column, not a relation). */
     shopsByCompound: loaderByKey(em, Shop, 'compoundId', { orderBy: BY_NAME }),

@@ -49,6 +49,17 @@ export const CASES: Record<string, MutationCase> = {
     inputType: 'RegisterHouseholdInput',
     input: (w) => ({ compoundId: w.compoundId, building: 'R', room: `${seq()}`, tenure: 'OWNER' }),
   },
+  publishNotice: {
+    target: 'a notice of alpha to the whole community',
+    inputType: 'PublishNoticeInput',
+    select: '{ id verified }',
+    input: () => ({ community: 'alpha', category: 'OTHER', title: `矩阵通知 ${seq()}`, body: '核验用通知。' }),
+  },
+  recordCompoundSurvey: {
+    target: 'a survey of alpha for long-term rental apartments',
+    inputType: 'RecordCompoundSurveyInput',
+    input: () => ({ community: 'alpha', kind: 'LONG_TERM_RENTAL', found: seq() % 5, note: '矩阵摸排' }),
+  },
   grantMembership: {
     target: 'DEPUTY of the group, for a new person',
     inputType: 'GrantMembershipInput',

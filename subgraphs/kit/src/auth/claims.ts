@@ -119,6 +119,19 @@ export function isSubdistrictStaff(claims: Claims): boolean {
 }
 
 /**
+ * Who watches over a community as a whole (its coverage report: who is being missed): its committee staff and
+ * information officers, and sub-district staff, who watch every community. The one rule for every domain that
+ * serves part of that view (groups: the report; shops: which households group orders reached).
+ */
+export function watchesOver(claims: Claims, community: string): boolean {
+  return (
+    isSubdistrictStaff(claims) ||
+    isCommitteeOf(claims, community) ||
+    rolesOf(claims, 'info_officer').some((r) => r.community === community)
+  );
+}
+
+/**
  * The household roles through which the caller may act for `householdId` in `scope`: their own residency, or a
  * helper's delegation for that scope. `undefined` when neither.
  */
