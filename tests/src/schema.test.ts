@@ -13,6 +13,7 @@ it('the committed subgraph SDL and supergraph are what the code generates', asyn
     'sdl/groups.graphql',
     'sdl/shops.graphql',
     'sdl/volunteers.graphql',
+    'sdl/info.graphql',
     'sdl/hub.graphql',
     'supergraph.graphql',
   ]);
