@@ -1,8 +1,8 @@
-import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { nodeEd25519 } from '@lilong/kit/src/ed25519';
 // The two pure modules alone, not the schema's or the gateway's index: this command must not load GraphQL, the ORM
 // or any subgraph, and must give the same verdict as the hub and the page (same code).
-import { readVerifierInput, shanghaiTime, type Ed25519Verify, type KeyDirectory, type SignedDocument, type Verdict } from '@lilong/schema/src/signed';
+import { readVerifierInput, shanghaiTime, type KeyDirectory, type SignedDocument, type Verdict } from '@lilong/schema/src/signed';
 import { CannotCheck, checkText, hubLookup, NOT_CHECKED_OFFLINE, type Check } from '@lilong/gateway/src/verifier/check';
 
 export const VERIFY_NOTICE_HELP = `npm run verify-notice -- [<file> | --text <text>] (--keys <notice-keys.json> | --hub <url>) [options]
@@ -67,7 +67,6 @@ export function parseVerifyArgs(args: string[]): Arguments {
 }
 
 /** Node's Ed25519 (the same check as WebCrypto's in the page). */
-export const nodeEd25519: Ed25519Verify = async (jwk, data, signature) => verify(null, data, createPublicKey({ key: { ...jwk }, format: 'jwk' }), signature);
 
 /** Runs the command; resolves with its exit code. `out`/`err` are for the verdict and for problems. */
 export async function verifyNotice(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {

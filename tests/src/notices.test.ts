@@ -5,7 +5,7 @@
  * and it leaves the current list); a notice changed in the node's database, and one whose key the directory
  * revoked, are reported as such by the hub. Then who may publish, and bad input.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { nodeEd25519 as ed25519 } from '@lilong/kit';
 import { keyDirectoryOf } from '@lilong/gateway/src/directory/notice-keys';
 import { readVerifierInput, verifySignedDocument, type SignedDocument } from '@lilong/schema';
 import { TestCluster, type GraphQLAnswer } from './support/cluster';
@@ -38,8 +38,6 @@ function publish(input: Record<string, unknown>, token = committee) {
 async function readNotice(id: string, token?: string) {
   return (await must(cluster.query(`query($id: ID!) { notice(id: $id) { ${NOTICE_FIELDS} } }`, { id }, token))).notice;
 }
-
-const ed25519 = async (jwk: object, data: Uint8Array, sig: Uint8Array) => verify(null, data, createPublicKey({ key: jwk as never, format: 'jwk' }), sig);
 
 beforeAll(async () => {
   cluster = await TestCluster.start({ background: false });

@@ -1,5 +1,5 @@
-import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { base64urlEncode, canonicalBytes, SIGNED_FORMAT, type Ed25519Verify, type PublishedKey, type SignedDocument, type SignedPayload } from '@lilong/schema';
+import { createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { base64urlEncode, canonicalBytes, SIGNED_FORMAT, type PublishedKey, type SignedDocument, type SignedPayload } from '@lilong/schema';
 import { keyIdOf } from './auth/keys';
 
 /**
@@ -29,5 +29,4 @@ export async function publishedNoticeKey(key: KeyObject, validFrom: string): Pro
   return { kid: await keyIdOf(publicKey), jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, validFrom, validUntil: null, revokedAt: null };
 }
 
-/** Ed25519 verification with Node's crypto, for `verifySignedDocument` (the browser uses WebCrypto instead). */
-export const nodeEd25519: Ed25519Verify = async (jwk, data, signature) => verify(null, data, createPublicKey({ key: jwk, format: 'jwk' }), signature);
+export { nodeEd25519 } from './ed25519';
