@@ -73,6 +73,14 @@ const MATRIX = `
   addShift             U    F   F    F    F     F     F     A   A    F    A    F     F    F     F    F
   removeShift          U    F   F    F    F     F     F     A   A    F    A    F     F    F     F    F
   publishNotice        U    F   F    F    F     F     F     F   F    F    A    F     F    F     F    F
+  askQuestion          U    A   F    F    F     F     F     F   F    F    F    F     F    F     A    F
+  answerQuestion       U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  mergeQuestion        U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  closeQuestion        U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  setDigestInterval    U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  draftDigest          U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  updateDigestDraft    U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  publishDigest        U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
 `;
 // openPool, lead2: a group leader of any community may propose a pool at any shop; the merchant then accepts or declines it.
 // claimHousehold: anyone signed in who holds a household's one-time code (from its door notice) may claim it, a
@@ -96,6 +104,10 @@ const MATRIX = `
 //   (Community.coverage, kit's watchesOver) but the surveys are the committee's own record of where it looked.
 // publishNotice: the committee's alone (info/access.ts, requireCommittee); info (the information officer) publishes
 //   digests and answers questions, never a signed committee notice: F. comm2 is the committee of another community.
+// askQuestion: only a resident of the household, or a helper the committee recorded for it (any delegation: asking a
+//   question is no errand), asks for it (info/question/question.service.ts, askingAs); staff ask for no household: F.
+// answerQuestion ... publishDigest: the community's information officers and committee staff (info/access.ts,
+//   requireInformationStaff); sub-district staff watch but do not answer or publish: F.
 
 /** The matrix as rows: each mutation's expected outcome per caller kind. Malformed rows throw, naming the line. */
 function readMatrix(text: string): Map<string, Record<CallerKind, Outcome>> {

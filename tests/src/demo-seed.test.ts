@@ -428,3 +428,35 @@ describe('the demo notices', () => {
     }
   });
 });
+
+describe('the demo Q&A and digest', () => {
+  it('has open and answered questions by address, a merged duplicate, and a first digest that tells the answers, genuine through the hub', async () => {
+    for (const code of CODES) {
+      const data = await must(
+        cluster.query(
+          `query($c: String!) { community(code: $c) {
+            open: questions(status: OPEN) { id text askedFrom address waitedMinutes }
+            answered: questions(status: ANSWERED) { id text answer answeredBy askedCount }
+            merged: questions(status: MERGED) { mergedInto { id } }
+            digests { id publishedBy items { kind ref } verified verification { reason } }
+          } }`,
+          { c: code },
+        ),
+      );
+      const { open, answered, merged, digests } = data.community;
+      expect([code, open.length, answered.length, merged.length]).toEqual([code, 1, 2, 1]);
+      // Shown by where it was asked from; the household's door is not shown to an anonymous reader.
+      expect(open[0].askedFrom).not.toBe('');
+      expect(open[0].address).toBeNull();
+      const withDuplicate = answered.find((q: any) => q.askedCount === 2);
+      expect(merged[0].mergedInto).toEqual({ id: withDuplicate.id });
+      expect(answered.every((q: any) => q.answeredBy === '信息员 Information officer')).toBe(true);
+      expect([code, digests.length]).toEqual([code, 1]);
+      const [digest] = digests;
+      expect(digest).toMatchObject({ verified: true, verification: { reason: 'GENUINE' } });
+      const told = digest.items.filter((i: any) => i.kind === 'QUESTION_ANSWERED').map((i: any) => i.ref);
+      expect(told.sort()).toEqual(answered.map((q: any) => q.id).sort());
+      expect(digest.items.filter((i: any) => i.kind === 'NOTICE_PUBLISHED')).toHaveLength(4);
+    }
+  });
+});

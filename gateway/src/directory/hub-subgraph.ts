@@ -99,6 +99,20 @@ type Notice @key(fields: "id") {
   qrSvg: String! @requires(fields: "signedDocument")
 }
 
+"""A digest's standing as the hub checks it, like a notice's; a draft has no signature, so no verdict."""
+type Digest @key(fields: "id") {
+  id: ID!
+  signedDocument: String @external
+  """The hub's verdict on the published digest's signature; null for a draft."""
+  verification: Verification @requires(fields: "signedDocument")
+  """Genuine (a digest is never superseded); false for a draft."""
+  verified: Boolean! @requires(fields: "signedDocument")
+  """The verifier page's link for this digest (what its QR code carries); null for a draft."""
+  verifierLink: String @requires(fields: "signedDocument")
+  """The QR code of verifierLink, as an SVG document; null for a draft."""
+  qrSvg: String @requires(fields: "signedDocument")
+}
+
 type Query {
   """Every community of the sub-district, in directory order."""
   communities: [Community!]!
@@ -108,7 +122,7 @@ type Query {
 
 interface SignedRepresentation {
   id: string;
-  signedDocument?: string;
+  signedDocument?: string | null;
   supersededByDocument?: string | null;
 }
 
@@ -150,6 +164,7 @@ export function buildHubSubgraph(directory: Directory, links: CommunityLinks, op
     const doc = documentOf(record.signedDocument);
     return doc ? verifierLink(options.publicUrl(), doc) : `${options.publicUrl()}/verify`;
   };
+  const qrOf = (record: SignedRepresentation): Promise<string> => QRCode.toString(linkOf(record), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   const view = (entry: CommunityEntry) => ({ ...entry, __entry: entry });
   const byCode = (code: string) => {
     const entry = directory.get(code);
@@ -175,7 +190,14 @@ export function buildHubSubgraph(directory: Directory, links: CommunityLinks, op
           verification: async (record: SignedRepresentation) => ({ ...(await verdictOf(record)), checkedAt: new Date().toISOString() }),
           verified: async (record: SignedRepresentation) => (await verdictOf(record)).inForce,
           verifierLink: (record: SignedRepresentation) => linkOf(record),
-          qrSvg: (record: SignedRepresentation) => QRCode.toString(linkOf(record), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+          qrSvg: (record: SignedRepresentation) => qrOf(record),
+        },
+        Digest: {
+          __resolveReference: (representation: SignedRepresentation) => representation,
+          verification: async (record: SignedRepresentation) => (record.signedDocument ? { ...(await verdictOf(record)), checkedAt: new Date().toISOString() } : null),
+          verified: async (record: SignedRepresentation) => (record.signedDocument ? (await verdictOf(record)).inForce : false),
+          verifierLink: (record: SignedRepresentation) => (record.signedDocument ? linkOf(record) : null),
+          qrSvg: (record: SignedRepresentation) => (record.signedDocument ? qrOf(record) : null),
         },
       } as never,
     },

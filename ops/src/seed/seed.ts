@@ -15,6 +15,7 @@ import { haversineMeters, Product, Shop } from '@lilong/shops';
 import { DEFAULT_PROTOCOLS, Skill, Urgency, Volunteer } from '@lilong/volunteers';
 import { ACCEPTED_OFFER_MINUTES, careSteps, seedCommunityCare, stepMinutesAgo } from './care';
 import { seedCommunityNotices } from './notices';
+import { seedCommunityQuestions } from './questions';
 import type { DocumentSigner } from '@lilong/kit';
 import type { DemoCommunity, DemoHouseholdRef, DemoVolunteer } from './demo-data';
 
@@ -56,6 +57,9 @@ export interface SeedSummary {
   surveys: number;
   /** Committee notices 居委通知, signed (none without the node's notice key). */
   notices: number;
+  /** Residents' questions 问答 (answered, merged and open ones) and published digests 信息简报 (none without the key). */
+  questions: number;
+  digests: number;
   /** The node already had compounds, so nothing was inserted. */
   skipped: boolean;
 }
@@ -296,7 +300,7 @@ export function demoSubDistrictProblems(communities: DemoCommunity[]): string[] 
  */
 export async function seedCommunity(orms: SeedOrms, code: string, data: DemoCommunity, issuer = DEMO_ISSUER, signer?: DocumentSigner): Promise<SeedSummary> {
   const summary: SeedSummary = {
-    community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, shifts: 0, people: 0, delegations: 0, careRequests: 0, careSeries: 0, surveys: 0, notices: 0, skipped: false,
+    community: code, compounds: 0, households: 0, groups: 0, shops: 0, products: 0, volunteers: 0, shifts: 0, people: 0, delegations: 0, careRequests: 0, careSeries: 0, surveys: 0, notices: 0, questions: 0, digests: 0, skipped: false,
   };
   if (!isCommunityCode(code)) throw new Error(`seed: "${code}" is not a community code`);
   const problems = demoCommunityProblems(data);
@@ -455,6 +459,9 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   if (signer) {
     const first = data.compounds[0]!;
     summary.notices = await seedCommunityNotices(orms, code, data.name, compoundId(first.key), first.name, signer, issuer);
+    // Then residents' questions, the officer's answers, and the first digest of all of it.
+    const asking = [...householdRows.values()].slice(0, 3).map((h) => formatGlobalId(code, 'Household', h.localId));
+    Object.assign(summary, await seedCommunityQuestions(orms, code, asking, signer, issuer));
   }
 
   return summary;
@@ -477,6 +484,8 @@ export function seedSummaryLine(summary: SeedSummary): string {
     [summary.careRequests, 'care requests', '求助'],
     [summary.careSeries, 'care series', '定期就医'],
     [summary.notices, 'signed notices', '签名通知'],
+    [summary.questions, 'questions', '居民提问'],
+    [summary.digests, 'signed digests', '签名简报'],
   ];
   return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
 }

@@ -42,6 +42,11 @@ const TYPE_ZH: Record<string, string> = {
   Volunteer: '志愿者',
   Membership: '身份登记',
   Delegation: '代办授权',
+  CareRequest: '求助',
+  Notice: '居委通知',
+  Question: '问题',
+  Digest: '信息简报',
+  CompoundSurvey: '小区摸排',
 };
 
 /** The Chinese name of an entity type, e.g. 商品 for Product; 记录 for a type without one. */

@@ -5,6 +5,7 @@ import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
 import { Compound } from './compound/compound.type';
 import { createShopsLoaders, type ShopsLoaders } from './loaders';
+import { shopsNews } from './news';
 import { migrations } from './migrations';
 import { Product } from './product/product.entity';
 import { ProductResolver } from './product/product.resolver';
@@ -89,6 +90,7 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     Delegation: (representation) => representation,
     Household: (representation) => representation,
   },
+  news: shopsNews,
   // Deadlines fire with nobody online: group orders first (they may feed pools), then pools.
   startBackground: (context) => startDeadlineScheduler(context, [closeDueGroupOrders(context.community), closeDuePools(context.community)]),
 };

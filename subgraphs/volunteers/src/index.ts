@@ -10,6 +10,7 @@ import { CompoundResolver } from './compound/compound.resolver';
 import { Compound } from './compound/compound.type';
 import { Household } from './household/household.type';
 import { createVolunteersLoaders, type VolunteersLoaders } from './loaders';
+import { volunteersNews } from './news';
 import { migrations } from './migrations';
 import { Volunteer } from './volunteer/volunteer.entity';
 import { VolunteerResolver } from './volunteer/volunteer.resolver';
@@ -70,6 +71,7 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
     Household: (representation) => representation,
     Community: ({ code }) => ({ code }),
   },
+  news: volunteersNews,
   relay: relayHooks,
   startBackground: (context) => startDeadlineScheduler(context, [expireCareOffers(context.community), extendCareSeries()]),
 };

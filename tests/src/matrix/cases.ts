@@ -337,7 +337,72 @@ export const CASES: Record<string, MutationCase> = {
     select: '',
     input: async (w) => ({ volunteerId: w.volunteerId, shiftId: await shift(w) }),
   },
+  // info: the Q&A list and digests (information officers and committee staff, info/access.ts)
+  askQuestion: {
+    target: 'a question for the household',
+    inputType: 'AskQuestionInput',
+    select: '{ id }',
+    input: (w) => ({ householdId: w.household.id, text: `矩阵问题 ${seq()}` }),
+  },
+  answerQuestion: {
+    target: 'a fresh open question of the household',
+    inputType: 'AnswerQuestionInput',
+    select: '{ status }',
+    input: async (w) => ({ questionId: await question(w), answer: '矩阵回答。' }),
+  },
+  mergeQuestion: {
+    target: 'a fresh open question of the household, into another fresh one',
+    inputType: 'MergeQuestionInput',
+    select: '{ status }',
+    input: async (w) => ({ questionId: await question(w), intoId: await question(w) }),
+  },
+  closeQuestion: {
+    target: 'a fresh open question of the household',
+    inputType: 'CloseQuestionInput',
+    select: '{ status }',
+    input: async (w) => ({ questionId: await question(w), reason: '矩阵关闭。' }),
+  },
+  setDigestInterval: {
+    target: "alpha's digest interval",
+    inputType: 'SetDigestIntervalInput',
+    select: '{ intervalMinutes }',
+    input: () => ({ community: 'alpha', minutes: 60 }),
+  },
+  draftDigest: {
+    target: "alpha's digest draft, made or refreshed",
+    inputType: 'DraftDigestInput',
+    select: '{ id }',
+    // One open draft per community: the digest cells share it, so they run one at a time.
+    serial: true,
+    input: () => ({ community: 'alpha' }),
+  },
+  updateDigestDraft: {
+    target: "alpha's open digest draft (made by the committee just before)",
+    inputType: 'UpdateDigestDraftInput',
+    select: '{ id }',
+    serial: true,
+    input: async (w) => ({ digestId: await digestDraft(w), title: `矩阵简报 ${seq()}` }),
+  },
+  publishDigest: {
+    target: "alpha's open digest draft (made by the committee just before)",
+    inputType: 'PublishDigestInput',
+    select: '{ id }',
+    serial: true,
+    input: async (w) => ({ digestId: await digestDraft(w) }),
+  },
 };
+
+/** A fresh open question, asked by the household's resident; returns its ID. */
+async function question(w: World): Promise<string> {
+  const data = await must(w.cluster.query(`mutation($i: AskQuestionInput!) { askQuestion(input: $i) { id } }`, { i: { householdId: w.household.id, text: `矩阵问题 ${seq()}` } }, w.tokens.resident));
+  return data.askQuestion.id;
+}
+
+/** Alpha's open digest draft, made (or refreshed) by the committee; returns its ID. */
+async function digestDraft(w: World): Promise<string> {
+  const data = await must(w.cluster.query(`mutation($i: DraftDigestInput!) { draftDigest(input: $i) { id } }`, { i: { community: 'alpha' } }, w.tokens.committee));
+  return data.draftDigest.id;
+}
 
 /** The GraphQL document of a mutation's cell. */
 export function documentOf(mutation: string, c: MutationCase): string {
