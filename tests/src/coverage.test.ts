@@ -6,9 +6,10 @@
  * not). Surveys decide which kinds were never surveyed. Then who may see it, bad input, the sub-district's view of
  * every community at once (SQL statements per node), and a community that is down.
  */
-import { TestCluster, type GraphQLAnswer } from './support/cluster';
+import { TestCluster } from './support/cluster';
 import { openOrder, signUp, withdraw } from './support/orders';
 import { leaderToken, lookUp, type CommunityInfo, type GroupInfo, type HouseholdInfo } from './support/sub-district';
+import { must, codeOf } from './support/answers';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -16,12 +17,6 @@ let beta: CommunityInfo;
 let committee: string;
 let rental: { id: string; households: HouseholdInfo[] };
 let shopfront: { id: string; households: HouseholdInfo[] };
-
-async function must(answer: Promise<GraphQLAnswer>): Promise<any> {
-  const a = await answer;
-  if (a.errors) throw new Error(JSON.stringify(a.errors));
-  return a.data;
-}
 
 const REPORT = `query($c: String!, $days: Int) { community(code: $c) { coverage(days: $days) {
   takenAt days reachedSince
@@ -36,8 +31,6 @@ const REPORT = `query($c: String!, $days: Int) { community(code: $c) { coverage(
 async function report(token = committee, days?: number, code = 'alpha') {
   return (await must(cluster.query(REPORT, { c: code, ...(days === undefined ? {} : { days }) }, token))).community.coverage;
 }
-
-const codeOf = (a: GraphQLAnswer) => a.errors?.[0]?.extensions?.code;
 
 async function addCompound(name: string, kind: string, households: [string, string, string][]) {
   const data = await must(

@@ -10,7 +10,8 @@
 import { CareKind, Skill, TripPurpose } from '@lilong/volunteers';
 import { SURVEYED_KINDS } from '@lilong/groups';
 import { DEMO_BORROWING, DEMO_COMMUNITIES, DEMO_POOLS, DEMO_STANDALONE_ORDERS, demoVolunteerBase, seedCommunity, seedDemoBorrowing, seedDemoOrders, type SeedOrms } from '../../ops/src/seed';
-import { TEST_ISSUER, TestCluster, type GraphQLAnswer } from './support/cluster';
+import { TEST_ISSUER, TestCluster } from './support/cluster';
+import { must } from './support/answers';
 
 let cluster: TestCluster;
 let lines: string[];
@@ -39,11 +40,6 @@ afterAll(async () => {
 });
 
 /** The answer's data; its errors, if any, fail the test. */
-async function must(answer: Promise<GraphQLAnswer>): Promise<any> {
-  const a = await answer;
-  if (a.errors) throw new Error(JSON.stringify(a.errors));
-  return a.data;
-}
 
 /** Great-circle metres on earthdistance's sphere (what matching measures with). */
 function metres(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {

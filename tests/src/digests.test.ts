@@ -5,19 +5,18 @@
  * the shared rule against the directory's keys, and a changed line does not. A published digest is never edited; a
  * draft is the information staff's alone. The node makes the next draft by itself once the interval has passed.
  */
-import { spawn } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
-import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keyDirectoryOf } from '@lilong/gateway/src/directory/notice-keys';
 import { draftDueDigests } from '@lilong/info';
 import type { NewsLookup } from '@lilong/kit';
 import { DIGEST_TYPE, readVerifierInput, verifySignedDocument, type DigestPayload, type SignedDocument } from '@lilong/schema';
-import { REPO_ROOT } from '../../ops/src/paths';
 import { TEST_COMMUNITIES } from '../../ops/src/seed';
-import { TestCluster, type GraphQLAnswer } from './support/cluster';
+import { TestCluster } from './support/cluster';
 import { join, openOrder, openPool, signUp } from './support/orders';
 import { leaderToken, lookUp, residentToken, stockedProduct, type CommunityInfo } from './support/sub-district';
+import { must, codeOf } from './support/answers';
+import { runLilong } from './support/commands';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -26,13 +25,6 @@ let committee: string;
 let resident: string;
 let officerOfBeta: string;
 
-async function must(answer: Promise<GraphQLAnswer>): Promise<any> {
-  const a = await answer;
-  if (a.errors) throw new Error(JSON.stringify(a.errors));
-  return a.data;
-}
-
-const codeOf = (a: GraphQLAnswer) => a.errors?.[0]?.extensions?.code;
 const ed25519 = async (jwk: object, data: Uint8Array, sig: Uint8Array) => verify(null, data, createPublicKey({ key: jwk as never, format: 'jwk' }), sig);
 
 const FIELDS = `id status title body items { kind text ref } periodFrom periodTo publishedAt publishedBy kid signature signedDocument community { code }`;
@@ -54,19 +46,6 @@ function newsOfAlpha(): NewsLookup {
     const parts = await Promise.all([...node.subgraphs.values()].filter((s) => s.module.news).map((s) => s.module.news!(s.orm.em.fork() as never, 'alpha', period)));
     return parts.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
   };
-}
-
-/** `npm run verify-notice`, as a person runs it (a child process), asynchronous so the hub in this process answers it. */
-function verifyNotice(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'ops/bin/lilong.js'), 'verify-notice', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 const infoEm = () => cluster.nodes.get('alpha')!.subgraphs.get('info')!.orm.em.fork() as unknown as EntityManager;
@@ -206,7 +185,7 @@ describe('a digest', () => {
     expect(checked.verification.messageZh).toContain(cluster.hub.directory.get('alpha')!.name);
     expect(checked.verifierLink).toContain('/verify#');
     // And without the hub's word: the command people run reads the QR code's link, fetches the digest and checks it.
-    const run = await verifyNotice(['--hub', cluster.url.replace(/\/graphql$/, ''), '--text', checked.verifierLink]);
+    const run = await runLilong('verify-notice', ['--hub', cluster.url.replace(/\/graphql$/, ''), '--text', checked.verifierLink]);
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(cluster.hub.directory.get('alpha')!.name) });
     digest = published;
   });

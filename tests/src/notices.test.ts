@@ -8,21 +8,14 @@
 import { nodeEd25519 as ed25519 } from '@lilong/kit';
 import { keyDirectoryOf } from '@lilong/gateway/src/directory/notice-keys';
 import { readVerifierInput, verifySignedDocument, type SignedDocument } from '@lilong/schema';
-import { TestCluster, type GraphQLAnswer } from './support/cluster';
+import { TestCluster } from './support/cluster';
 import { lookUp, residentToken, type CommunityInfo } from './support/sub-district';
+import { must, codeOf } from './support/answers';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
 let committee: string;
 let resident: string;
-
-async function must(answer: Promise<GraphQLAnswer>): Promise<any> {
-  const a = await answer;
-  if (a.errors) throw new Error(JSON.stringify(a.errors));
-  return a.data;
-}
-
-const codeOf = (a: GraphQLAnswer) => a.errors?.[0]?.extensions?.code;
 
 const NOTICE_FIELDS = `id title body category publishedAt publishedBy kid signature validFrom validUntil
   scope { wholeCommunity compounds { id name } } community { code name }

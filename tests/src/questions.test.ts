@@ -7,6 +7,7 @@
 import { TEST_COMMUNITIES } from '../../ops/src/seed';
 import { TestCluster, type GraphQLAnswer } from './support/cluster';
 import { lookUp, residentToken, type CommunityInfo, type HouseholdInfo } from './support/sub-district';
+import { must, codeOf } from './support/answers';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -18,14 +19,6 @@ let otherResident: string;
 let officer: string;
 let committee: string;
 let officerOfBeta: string;
-
-async function must(answer: Promise<GraphQLAnswer>): Promise<any> {
-  const a = await answer;
-  if (a.errors) throw new Error(JSON.stringify(a.errors));
-  return a.data;
-}
-
-const codeOf = (a: GraphQLAnswer) => a.errors?.[0]?.extensions?.code;
 
 const FIELDS = `id text status askedFrom address askedAt answer answeredAt answeredBy waitedMinutes askedCount closeReason mergedInto { id status } community { code }`;
 

@@ -25,6 +25,7 @@ import {
 } from '@lilong/schema';
 import { keyIdOf } from '@lilong/kit/src/auth/keys';
 import { REPO_ROOT } from '../../ops/src/paths';
+import { runLilong } from './support/commands';
 
 interface CommunityKey {
   privateKey: KeyObject;
@@ -62,25 +63,8 @@ function notice(n: number, changes: Partial<NoticePayload> = {}): NoticePayload 
   };
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The command as a user runs it; asynchronous, so the stand-in hub in this process keeps answering. */
-function verifyNotice(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'ops/bin/lilong.js'), 'verify-notice', ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const verifyNotice = (args: string[], stdin?: string) => runLilong('verify-notice', args, stdin);
 
 let dir: string;
 let alphaKey: CommunityKey;
