@@ -13,7 +13,7 @@ module.exports = {
   moduleNameMapper: {
     '^@lilong/schema$': '<rootDir>/schema/src/index.ts',
     '^@lilong/kit$': '<rootDir>/subgraphs/kit/src/index.ts',
-    '^@lilong/(groups|shops|volunteers|info|node)$': '<rootDir>/subgraphs/$1/src/index.ts',
+    '^@lilong/(groups|shops|volunteers|info|webhooks|node)$': '<rootDir>/subgraphs/$1/src/index.ts',
     '^@lilong/gateway$': '<rootDir>/gateway/src/index.ts',
     '^@lilong/ops$': '<rootDir>/ops/src/index.ts',
   },

@@ -18,7 +18,10 @@ import { serveExplorer } from './explorer/explorer';
 import { serveGraphQL } from './guard/graphql-endpoint';
 import { isVerifierPath, serveVerifier } from './verifier/verifier';
 import { OperationGuard } from './guard/operation-guard';
-import { CallerRateLimiter } from './guard/rate-limit';
+import { callerKey, CallerRateLimiter } from './guard/rate-limit';
+import { Followers } from './live/follower';
+import { LiveEvents, type LiveContext } from './live/live';
+import { sseHandler, webSocketServer } from './live/transports';
 import { CommunityLinks } from './routing/community-links';
 import { DEFAULT_RELAY_OPTIONS, Relay } from './relay/relay';
 import { readRoutingRules } from './routing/rules';
@@ -35,6 +38,8 @@ export interface Hub {
    * in a community's database (`npm run grant`, test fixtures) rather than through this hub.
    */
   forgetHomeCommunities(): void;
+  /** How many subscriptions are open now, over SSE and WebSocket together. */
+  openSubscriptions(): number;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -105,8 +110,39 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const homes = new HomeCommunities();
   const rolesElsewhere = (caller: Caller, mutation: boolean) => new RolesElsewhere(caller, mutation, homes, directory, links);
 
+  // Live events: one follower per community read by every subscriber; each event resolved through the normal path.
+  const followers = new Followers(links, log);
+  const live = new LiveEvents(followers, directory, log);
+  const budget = config.budget ?? DEFAULT_PROTECTION.budget;
+  const contextFor = (caller: Caller): LiveContext => ({
+    caller,
+    run: async (query, variables) => {
+      const response = await server.executeOperation(
+        { query, variables },
+        { contextValue: { caller, deadline: Date.now() + budget.queryMs, rolesElsewhere: caller.identity ? rolesElsewhere(caller, false) : undefined } },
+      );
+      if (response.body.kind !== 'single') return { errors: [{ message: 'Unexpected incremental answer.' }] };
+      return response.body.singleResult as never;
+    },
+  });
+  const liveOptions = {
+    live,
+    schema: () => apiSchema,
+    guard,
+    authenticate: (authorization: string | undefined) => bearer.verify(authorization),
+    contextFor,
+    rateLimit: (req: IncomingMessage, caller: Caller) => (config.guard === false ? Promise.resolve(0) : rateLimiter.take(callerKey(req, caller, rateLimits.trustProxy))),
+    log,
+  };
+  const sse = sseHandler(liveOptions);
+  const webSockets = webSocketServer(liveOptions);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === '/graphql/stream') {
+      await sse(req, res);
+      return;
+    }
     if (path === '/graphql') {
       const caller = await bearer.verify(req.headers.authorization);
       if (caller instanceof Error) {
@@ -117,7 +153,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
         serveExplorer(req, res);
         return;
       }
-      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget: config.budget ?? DEFAULT_PROTECTION.budget, caller, rolesElsewhere, onMembershipsChanged: () => homes.forgetAll(), enabled: config.guard !== false });
+      await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget, caller, rolesElsewhere, onMembershipsChanged: () => homes.forgetAll(), enabled: config.guard !== false });
       return;
     }
     if (path === '/healthz') {
@@ -138,12 +174,17 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
 
   const http = createServer({ maxHeaderSize: 32 * 1024, requestTimeout: 60_000, headersTimeout: 20_000 }, safeHandler(handle, log));
   answerClientErrors(http);
+  http.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+    if ((req.url ?? '/').split('?')[0] === '/graphql') webSockets.upgrade(req, socket, head);
+    else socket.destroy();
+  });
   return {
     http,
     directory,
     links,
     relay,
     forgetHomeCommunities: () => homes.forgetAll(),
+    openSubscriptions: () => live.openCount,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -155,6 +196,9 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       }),
     close: async () => {
       stopWatching();
+      live.close();
+      await webSockets.close();
+      await followers.stop();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeIdleConnections();

@@ -53,6 +53,10 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
       }
     },
   },
+  jobs: {
+    help: "a community node's failed jobs (deadlines, time-outs, digests): failed [--json] | replay <id> (DATABASE_URL); --help",
+    run: async (args) => (require('./jobs') as typeof import('./jobs')).jobsCommand(args, process.env.DATABASE_URL),
+  },
   'verify-notice': {
     help: 'check a notice or digest (file, --text or stdin; a QR code\'s link too) against --keys <notice-keys.json> (offline) or --hub <url>: genuine, published by whom and when, or why not; --help',
     run: async (args) => (require('./verify-notice') as typeof import('./verify-notice')).verifyNotice(args),
@@ -84,15 +88,16 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); hostile (the hostile corpus against npm start)',
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start)',
     run: async ([name = 'federation', iterations, ...rest]) => {
       if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
       if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
       if (name === 'load') return (require('../bench/load') as typeof import('../bench/load')).benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
       if (name === 'access') return (require('../bench/access') as typeof import('../bench/access')).benchAccess(Number(iterations ?? 6));
       if (name === 'care') return (require('../bench/care') as typeof import('../bench/care')).benchCare(Number(iterations ?? 200));
+      if (name === 'live') return (require('../bench/live') as typeof import('../bench/live')).benchLive(Number(iterations ?? 300), Number(rest[0] ?? 1000));
       if (name === 'hostile') return (require('../bench/hostile') as typeof import('../bench/hostile')).benchHostile();
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, hostile`);
+      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile`);
       return 2;
     },
   },

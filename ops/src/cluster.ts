@@ -21,6 +21,12 @@ const NOTICE_KEYS_VALID_FROM = '2020-01-01T00:00:00Z';
 
 /** The test identity provider's issuer; its seeded people are named as in demo-people.ts (`demo:leader-of:...`). */
 export const TEST_ISSUER = 'lilong-test-idp';
+/**
+ * Connections per domain pool of a test node: two jest workers each run a sub-district of up to four communities
+ * (and replicas) against one PostgreSQL with max_connections 100, and each node has five domains, its outbox and its
+ * job runner.
+ */
+const TEST_POOL_SIZE = 3;
 const ISSUER = TEST_ISSUER;
 /** The subject the test hub grants sub-district staff, and the client ID it grants a partner app. */
 export const TEST_SUBDISTRICT_SUBJECT = 'subdistrict-staff';
@@ -136,9 +142,18 @@ export class TestCluster {
         status: 'active',
       });
     }
+    this.entries = entries;
+    await this.startHub(0);
+  }
+
+  private entries: CommunityEntry[] = [];
+
+  /** Starts the hub (again) over the cluster's directory, on `port` (0: any free one). */
+  private async startHub(port: number): Promise<void> {
+    const entries = this.entries;
     this.hub = await createHub(
       {
-        port: 0,
+        port,
         host: '127.0.0.1',
         directoryPath: '(in memory)',
         hubPrivateKey: this.hubKey.privateKey,
@@ -169,6 +184,14 @@ export class TestCluster {
     await this.hub.links.verifyAll();
   }
 
+  /** Stops the hub and starts a new one on the same port (a hub restart: its memory is gone, the nodes stay). */
+  async restartHub(): Promise<void> {
+    const port = (this.hub.http.address() as AddressInfo).port;
+    this.hub.http.closeAllConnections();
+    await this.hub.close();
+    await this.startHub(port);
+  }
+
   /** The nodes' limits when mutations may take longer here (see ClusterOptions.mutationTimeoutMs). */
   private slowMutationLimits() {
     const ms = this.options.mutationTimeoutMs;
@@ -181,7 +204,7 @@ export class TestCluster {
 
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', ...this.slowMutationLimits() },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', poolSize: TEST_POOL_SIZE, ...this.slowMutationLimits() },
       { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -196,7 +219,7 @@ export class TestCluster {
    */
   async replica(code: string): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port: 0, host: '127.0.0.1' },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port: 0, host: '127.0.0.1', poolSize: TEST_POOL_SIZE },
       { logger: quietLogger, background: this.options.background },
     );
     await node.listen();

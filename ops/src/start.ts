@@ -1,7 +1,7 @@
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createLogger, documentSigner, migrateDomain, openDomainOrm, publishedNoticeKey, type Logger } from '@lilong/kit';
+import { createLogger, documentSigner, migrateDomain, openDomainOrm, openOutbox, publishedNoticeKey, type Logger } from '@lilong/kit';
 import type { CommunityEntry } from '@lilong/gateway';
 import { DOMAIN_MODULES } from '@lilong/node';
 import { createDatabase, databaseExists, withDatabase } from './db';
@@ -52,7 +52,9 @@ async function prepareCommunity(adminUrl: string, community: DemoCommunity, noti
 }
 
 /** A community database's three domain ORMs, connected and migrated; the caller closes them. */
-function openCommunityOrms(url: string) {
+async function openCommunityOrms(url: string) {
+  // The outbox first: the seed's changes write their events there, as the node's would.
+  await (await openOutbox({ databaseUrl: url })).close();
   return Promise.all(
     DOMAIN_MODULES.map(async (m) => {
       const orm = await openDomainOrm({ domain: m.name, databaseUrl: url, entities: m.entities, migrations: m.migrations, poolSize: 2 });

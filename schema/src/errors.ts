@@ -34,6 +34,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'The caller sent more requests than the hub allows per minute; retry after `extensions.retryAfterSeconds` (also the Retry-After header).',
   REQUEST_BUDGET_EXCEEDED:
     'The request ran past its time or size budget at the hub or a community node (`extensions.community`, `reason`); the parts not yet fetched are missing from the answer.',
+  EVENTS_PRUNED:
+    'On a subscription stream: events after the given `after` are older than the community keeps (7 days); the stream goes on from `extensions.oldest`.',
+  SUBSCRIBER_TOO_SLOW:
+    'On a subscription stream: the subscriber read slower than events came and over 1,000 results waited; the stream ends. Subscribe again with `after`: the last event ID received.',
   DATABASE_UNAVAILABLE:
     'A community node cannot reach its own database (down, restarting, or no connection free in time); `extensions.reason` says which. Through the hub: COMMUNITY_UNAVAILABLE with reason DATABASE_UNAVAILABLE.',
 } as const;

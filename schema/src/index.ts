@@ -4,3 +4,4 @@ export * from './routing';
 export * from './subgraphs';
 export * from './paths';
 export * from './signed';
+export * from './events';

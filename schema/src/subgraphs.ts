@@ -1,5 +1,5 @@
 /** The domain subgraphs every community node serves, each once in composition. */
-export const SHARDED_SUBGRAPHS = ['groups', 'shops', 'volunteers', 'info'] as const;
+export const SHARDED_SUBGRAPHS = ['groups', 'shops', 'volunteers', 'info', 'webhooks'] as const;
 export type ShardedSubgraphName = (typeof SHARDED_SUBGRAPHS)[number];
 
 /** The hub's own in-process subgraph: the directory of communities. */

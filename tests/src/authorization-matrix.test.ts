@@ -81,6 +81,12 @@ const MATRIX = `
   draftDigest          U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
   updateDigestDraft    U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
   publishDigest        U    F   F    F    F     F     F     F   F    A    A    F     F    F     F    F
+  registerWebhook      U    F   F    F    F     F     F     F   F    F    F    F     F    A     F    F
+  pauseWebhook         U    F   F    F    F     F     F     F   F    F    A    F     F    A     F    F
+  resumeWebhook        U    F   F    F    F     F     F     F   F    F    A    F     F    A     F    F
+  replayWebhook        U    F   F    F    F     F     F     F   F    F    F    F     F    A     F    F
+  rotateWebhookSecret  U    F   F    F    F     F     F     F   F    F    F    F     F    A     F    F
+  removeWebhook        U    F   F    F    F     F     F     F   F    F    F    F     F    A     F    F
 `;
 // openPool, lead2: a group leader of any community may propose a pool at any shop; the merchant then accepts or declines it.
 // claimHousehold: anyone signed in who holds a household's one-time code (from its door notice) may claim it, a
@@ -108,6 +114,11 @@ const MATRIX = `
 //   question is no errand), asks for it (info/question/question.service.ts, askingAs); staff ask for no household: F.
 // answerQuestion ... publishDigest: the community's information officers and committee staff (info/access.ts,
 //   requireInformationStaff); sub-district staff watch but do not answer or publish: F.
+// registerWebhook ... removeWebhook: a partner app's own endpoints (webhooks/access.ts). Only a partner app (the hub's
+//   partner grant) registers, replays, rotates and removes; the community's committee staff (comm) may also pause and
+//   resume any endpoint of the community (an endpoint the committee paused only the committee resumes). Everyone
+//   else, sub-district staff and another community's committee included: F. The partner column is the endpoints'
+//   own app, as the endpoints of cases.ts are registered with its token.
 
 /** The matrix as rows: each mutation's expected outcome per caller kind. Malformed rows throw, naming the line. */
 function readMatrix(text: string): Map<string, Record<CallerKind, Outcome>> {

@@ -7,7 +7,8 @@
  */
 import { TestCluster } from './support/cluster';
 import { lookUp, type CommunityInfo, type HouseholdInfo } from './support/sub-district';
-import { expireCareOffers } from '@lilong/volunteers';
+import { runDue } from '@lilong/kit';
+import { careOfferTimeouts } from '@lilong/volunteers';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -239,9 +240,9 @@ describe('dispatch races and time-outs', () => {
     const slow = await volunteer('没回音的老钱', offset(gate, 300));
     const id = await ask(household, resident);
     expect((await must(offer(id, slow.id, dispatcher, { respondWithinMinutes: 1 }))).offerCareTask.status).toBe('OFFERED');
-    // The node's scheduler, as it runs every second, two minutes later.
+    // The node's offer time-out jobs, as its runner finds and runs them every second, two minutes later.
     const orm = cluster.nodes.get('alpha')!.subgraphs.get('volunteers')!.orm;
-    expect(await expireCareOffers('alpha')(orm.em.fork() as never, new Date(Date.now() + 120_000))).toBeGreaterThanOrEqual(1);
+    expect(await runDue(careOfferTimeouts({ community: 'alpha', orm }), new Date(Date.now() + 120_000))).toBeGreaterThanOrEqual(1);
     const seen = (await must(view(id, resident))).careRequest;
     expect(seen.status).toBe('QUEUED');
     expect(seen.events.at(-1)).toMatchObject({ from: 'OFFERED', to: 'QUEUED', by: 'scheduler' });

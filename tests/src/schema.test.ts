@@ -14,6 +14,7 @@ it('the committed subgraph SDL and supergraph are what the code generates', asyn
     'sdl/shops.graphql',
     'sdl/volunteers.graphql',
     'sdl/info.graphql',
+    'sdl/webhooks.graphql',
     'sdl/hub.graphql',
     'supergraph.graphql',
   ]);

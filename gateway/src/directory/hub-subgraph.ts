@@ -8,6 +8,7 @@ import QRCode from 'qrcode';
 import type { CommunityLinks } from '../routing/community-links';
 import type { CommunityEntry, Directory } from './directory';
 import { keyDirectoryOf } from './notice-keys';
+import { liveEventsSdl } from '../live/specs';
 
 /** The hub's own subgraph: the directory of communities, with each node's live status. Not sharded. */
 export const HUB_SUBGRAPH_SDL = `extend schema @link(url: "${FEDERATION_SPEC_URL}", import: ["@key", "@external", "@requires"])
@@ -118,7 +119,8 @@ type Query {
   communities: [Community!]!
   community(code: String!): Community
 }
-`;
+
+${liveEventsSdl()}`;
 
 interface SignedRepresentation {
   id: string;

@@ -52,7 +52,11 @@ export class OperationGuard {
     }).protect().validationRules;
   }
 
-  check(schema: GraphQLSchema, query: string, operationName: unknown): GuardVerdict {
+  /**
+   * `transport`: `http` (POST/GET /graphql) serves queries and mutations; `live` (SSE at /graphql/stream, WebSocket at
+   * /graphql) serves subscriptions only.
+   */
+  check(schema: GraphQLSchema, query: string, operationName: unknown, transport: 'http' | 'live' = 'http'): GuardVerdict {
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: false });
@@ -66,13 +70,24 @@ export class OperationGuard {
     }
     const operation = pickOperation(document, operationName);
     if (operation instanceof GraphQLError) return { ok: false, errors: [operation] };
-    if (operation.operation === 'subscription') {
+    if (transport === 'live' && operation.operation !== 'subscription') {
       return {
         ok: false,
         errors: [
           lilongError('OPERATION_NOT_SUPPORTED', {
-            en: 'Subscriptions are not served over plain HTTP requests; send a query or a mutation.',
-            zh: '普通 HTTP 请求不支持订阅，请发送查询或变更。',
+            en: `Only subscriptions are served here; send a ${operation.operation} with POST /graphql.`,
+            zh: '此处只提供订阅，查询和变更请用 POST /graphql 发送。',
+          }),
+        ],
+      };
+    }
+    if (transport === 'http' && operation.operation === 'subscription') {
+      return {
+        ok: false,
+        errors: [
+          lilongError('OPERATION_NOT_SUPPORTED', {
+            en: 'Subscriptions are not served over plain HTTP requests: subscribe over SSE (POST /graphql/stream, graphql-sse) or WebSocket (/graphql, graphql-transport-ws).',
+            zh: '普通 HTTP 请求不支持订阅：请通过 SSE（POST /graphql/stream）或 WebSocket（/graphql）订阅。',
           }),
         ],
       };

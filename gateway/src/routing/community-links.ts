@@ -12,7 +12,7 @@ import {
   type Role,
   type SigningKey,
 } from '@lilong/kit';
-import { SHARDED_SUBGRAPHS, subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
+import { EVENTS_PATH, SHARDED_SUBGRAPHS, subgraphPath, type EventsAnswer, type ShardedSubgraphName } from '@lilong/schema';
 import type { Directory } from '../directory/directory';
 
 export type UnavailableReason =
@@ -185,6 +185,21 @@ export class CommunityLinks {
     return answer.data;
   }
 
+  /**
+   * Reads a community's events after `after` (null: only its head), waiting up to `waitMs` at the node for the next
+   * commit when there are none yet (long polling); throws `CommunityUnavailable` when the node cannot answer.
+   */
+  async events(code: string, after: number | null, limit: number, waitMs: number, signal?: AbortSignal): Promise<EventsAnswer> {
+    if (this.status(code) === 'SUSPENDED') throw new CommunityUnavailable(code, 'SUSPENDED', 'the community is suspended in the directory');
+    await this.ready(code);
+    const answer = await this.call(code, 'events', { after, limit, waitMs } as never, RELAY_CALLER, waitMs + this.options.timeoutMs, signal);
+    const data = answer.data as Partial<EventsAnswer> | undefined;
+    if (!data || typeof data.head !== 'number' || !Array.isArray(data.events)) {
+      throw this.fail(code, 'BAD_RESPONSE', `events answered ${JSON.stringify(answer.errors?.[0]?.extensions?.code ?? 'without data')}`);
+    }
+    return { head: data.head, oldest: typeof data.oldest === 'number' ? data.oldest : data.head + 1, events: data.events };
+  }
+
   /** Verifies every community now (at start-up and for the console); never throws. */
   async verifyAll(): Promise<void> {
     await Promise.allSettled(this.directory.list().map((c) => this.ready(c.code)));
@@ -254,14 +269,16 @@ export class CommunityLinks {
 
   private async call(
     code: string,
-    subgraph: ShardedSubgraphName | 'access' | 'relay',
+    subgraph: ShardedSubgraphName | 'access' | 'relay' | 'events',
     body: GraphQLRequestBody,
     caller: Caller,
     timeoutMs = this.options.timeoutMs,
+    /** Ends the call early (the hub shutting down); such an end is not counted against the community. */
+    signal?: AbortSignal,
   ): Promise<GraphQLResponseBody> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
-    const path = subgraph === 'access' ? ACCESS_PATH : subgraph === 'relay' ? RELAY_PATH : subgraphPath(subgraph);
+    const path = subgraph === 'access' ? ACCESS_PATH : subgraph === 'relay' ? RELAY_PATH : subgraph === 'events' ? EVENTS_PATH : subgraphPath(subgraph);
     const started = performance.now();
     const stalls = loopStalls.watch();
     const timedOut = (): CommunityUnavailable => {
@@ -280,9 +297,10 @@ export class CommunityLinks {
             [HUB_ASSERTION_HEADER]: await signAssertion(caller, code, this.hubKey, { path }),
           },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
+        if (signal?.aborted) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', 'the call was ended by the hub');
         throw (error as Error).name === 'TimeoutError' ? timedOut() : this.fail(code, 'CONNECTION_FAILED', describe(error));
       }
       if (response.status === 401) {

@@ -1,9 +1,9 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { IdempotencyRecord, startDeadlineScheduler } from '@lilong/kit';
+import { IdempotencyRecord, scheduleDeadlines } from '@lilong/kit';
 import { Community, Compound } from './community/community.type';
 import { Digest, DigestSetting } from './digest/digest.entity';
 import { CommunityDigestsResolver, DigestResolver, DigestSettingsResolver, loadDigest } from './digest/digest.resolver';
-import { draftDueDigests } from './digest/digest.schedule';
+import { digestSchedule } from './digest/digest.schedule';
 import { createInfoLoaders, type InfoLoaders } from './loaders';
 import { migrations } from './migrations';
 import { Notice } from './notice/notice.entity';
@@ -16,7 +16,7 @@ export { publishNotice, COMMITTEE_LABEL } from './notice/notice.service';
 export type { InfoLoaders, InfoContext } from './loaders';
 export { Question, QuestionStatus } from './question/question.entity';
 export { Digest, DigestStatus } from './digest/digest.entity';
-export { draftDueDigests } from './digest/digest.schedule';
+export { digestSchedule, draftDueDigests, DRAFT_DIGEST } from './digest/digest.schedule';
 export { answerQuestion, askQuestion, closeQuestion, mergeQuestion } from './question/question.service';
 export { draftDigest, publishDigest } from './digest/digest.service';
 
@@ -38,6 +38,6 @@ export const infoSubgraph: SubgraphModule<InfoLoaders> = {
     Community: ({ code }) => ({ code }),
     Compound: (representation) => representation,
   },
-  // A digest draft is made by itself once the community's interval has passed (digest/digest.schedule.ts).
-  startBackground: (context) => startDeadlineScheduler(context, [draftDueDigests(context)]),
+  // A digest draft is made by itself once the community's interval has passed, as a job (digest/digest.schedule.ts).
+  startBackground: (context) => scheduleDeadlines(context, [digestSchedule(context)]),
 };

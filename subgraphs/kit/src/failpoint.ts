@@ -8,6 +8,7 @@ const armed = process.env.LILONG_FAILPOINT ?? '';
 
 export type FailpointName =
   | 'offer:after-commit'
+  | 'outbox:after-commit'
   | 'relay-apply:before-commit'
   | 'relay-apply:after-commit'
   | 'relay-settle:before-commit'

@@ -6,6 +6,7 @@ import type { ShardedSubgraphName } from '@lilong/schema';
 import type { SubgraphContext } from './context';
 import type { Identity, Role } from './auth/claims';
 import type { DocumentSigner } from './signing';
+import type { JobRunner } from './jobs/runner';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ClassType = Function;
@@ -41,8 +42,9 @@ export interface SubgraphModule<Loaders = unknown> {
    */
   places?(em: EntityManager, community: string, ids: readonly string[]): Promise<Map<string, Place>>;
   /**
-   * Work the node runs in the background while it serves (e.g. deadlines that fire with nobody online).
-   * Returns a function that stops it and resolves once in-flight work is done.
+   * Work the node runs in the background while it serves (e.g. deadlines that fire with nobody online): registers
+   * the domain's job kinds on `context.jobs` (kit/src/jobs), which the node starts once every domain has.
+   * Returns a function that stops what else it started and resolves once in-flight work is done.
    */
   startBackground?(context: BackgroundContext): () => Promise<void>;
   /** Steps across communities, carried by the hub's relay (RELAY_PATH). */
@@ -134,4 +136,6 @@ export interface BackgroundContext {
   /** The domain's ORM; fork an EntityManager per unit of work. */
   orm: MikroORM<PostgreSqlDriver>;
   log: Logger;
+  /** The node's one job runner (shared by every domain): register kinds here; it starts after every domain has. */
+  jobs: JobRunner;
 }

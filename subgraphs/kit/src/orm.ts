@@ -14,6 +14,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { currentBudget } from './budget';
 import { redactMessage } from './database-errors';
 import type { Logger } from './log';
+import { OutboxWriter } from './outbox/outbox';
 
 /**
  * How long the database may keep a request waiting. PostgreSQL enforces the statement timeouts itself, so a
@@ -138,6 +139,8 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
       min: 0,
       max: Math.max(2, options.poolSize ?? 5),
       acquireTimeoutMillis: limits.acquireTimeoutMs,
+      // Connections left idle go back to PostgreSQL soon: a node has five domain pools, and a burst fills each.
+      idleTimeoutMillis: 10_000,
       // Raw SQL in services names tables without their schema; every connection looks in the domain's schema first.
       afterCreate: (conn: { query(sql: string, done: (err?: Error) => void): void }, done: (err: Error | undefined, conn: unknown) => void) =>
         conn.query(`set search_path to "${options.domain}", public`, (err) => done(err, conn)),
@@ -152,7 +155,8 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
         application_name: options.applicationName ?? `lilong:${options.domain}`,
       },
     },
-    subscribers: [new TransactionLimits(limits.writeStatementTimeoutMs)],
+    // The outbox's events are written last, just before the commit (outbox/outbox.ts).
+    subscribers: [new TransactionLimits(limits.writeStatementTimeoutMs), new OutboxWriter()],
     // Every statement of a request goes through here first: a request over its budget sends no more SQL.
     onQuery: (sql) => {
       currentBudget()?.check();

@@ -30,6 +30,7 @@ import {
   executeGraphQLHttp,
   HUB_ASSERTION_HEADER,
   limitRepeats,
+  JobRunner,
   migrateDomain,
   openDomainOrm,
   RequestBudget,
@@ -39,15 +40,20 @@ import {
   type Logger,
   type SubgraphContext,
   type SubgraphModule,
+  openOutbox,
+  OutboxWaiter,
+  readEvents,
+  pruneEvents,
 } from '@lilong/kit';
 import { groupsSubgraph } from '@lilong/groups';
 import { shopsSubgraph } from '@lilong/shops';
 import { volunteersSubgraph } from '@lilong/volunteers';
 import { infoSubgraph } from '@lilong/info';
-import { subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
+import { webhooksSubgraph } from '@lilong/webhooks';
+import { EVENTS_PATH, MAX_EVENTS_PER_READ, subgraphPath, type ShardedSubgraphName } from '@lilong/schema';
 import type { NodeConfig } from './config';
 
-export const DOMAIN_MODULES: readonly SubgraphModule<any>[] = [groupsSubgraph, shopsSubgraph, volunteersSubgraph, infoSubgraph];
+export const DOMAIN_MODULES: readonly SubgraphModule<any>[] = [groupsSubgraph, shopsSubgraph, volunteersSubgraph, infoSubgraph, webhooksSubgraph];
 
 interface ServedSubgraph {
   module: SubgraphModule<any>;
@@ -60,7 +66,7 @@ export interface CommunityNodeOptions {
   /** Called with every SQL statement any domain sends (statement-count checks). */
   onQuery?: (sql: string, subgraph: ShardedSubgraphName) => void;
   logger?: Logger;
-  /** Run the domains' background work (deadline scheduler). @default true */
+  /** Run the domains' background work (the job runner: deadlines and other jobs). @default true */
   background?: boolean;
 }
 
@@ -110,6 +116,11 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     );
     return parts.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
   };
+  // The outbox first: every domain writes its events there (kit/outbox), from its first transaction on.
+  const outbox = await openOutbox({ databaseUrl: config.databaseUrl, limits: config.databaseLimits, applicationName: `lilong-node:${config.community}/outbox`, log });
+  const waiter = new OutboxWaiter(config.databaseUrl, log, `lilong-node:${config.community}/outbox-listen`);
+  // One job runner for the whole node (kit/src/jobs): every domain registers its kinds, then it starts.
+  const jobs = options.background === false ? undefined : new JobRunner({ databaseUrl: config.databaseUrl, community: config.community, log, limits: config.databaseLimits });
   try {
     for (const module of DOMAIN_MODULES) {
       const onQuery = options.onQuery;
@@ -132,15 +143,22 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       served.server = createSubgraphServer(schema, log, { documentLimits: config.documentLimits });
       await served.server.start();
       routes.set(subgraphPath(module.name), served);
-      if (module.startBackground && options.background !== false) {
-        stopBackground.push(module.startBackground({ community: config.community, orm, log, news, signer }));
+      if (module.startBackground && jobs) {
+        stopBackground.push(module.startBackground({ community: config.community, orm, log, news, signer, jobs }));
       }
+    }
+    if (jobs) {
+      stopBackground.push(() => jobs.stop());
+      await jobs.start();
     }
   } catch (error) {
     await Promise.allSettled(stopBackground.map((stop) => stop()));
     await Promise.allSettled([...subgraphs.values()].map((s) => s.orm.close()));
+    await outbox.close();
     throw error;
   }
+
+  if (options.background !== false) stopBackground.push(pruneOutboxHourly(outbox, log));
 
   const health = async (): Promise<NodeHealth> => {
     try {
@@ -234,6 +252,39 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       if (!recordsUnavailable(res, error)) throw error;
     }
   };
+  /**
+   * The hub's read of this community's events (its relay grant only): those after `after`, at most `limit`, in
+   * order; when there are none yet it waits up to `waitMs` (at most 25 s) for the next commit. `after: null` asks for
+   * nothing but the head (where a follower starts).
+   */
+  const events = async (req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> => {
+    if (!caller.grants.some((g) => g.role === 'relay')) {
+      sendGraphQLError(res, 403, 'FORBIDDEN', { en: "Only the hub's relay may call this.", zh: '只有枢纽的中继可以调用此接口。' });
+      return;
+    }
+    const body = (await readJsonBody(req)) as { after?: unknown; limit?: unknown; waitMs?: unknown } | null;
+    const after = body?.after;
+    if (!body || typeof body !== 'object' || (after !== null && !(typeof after === 'number' && Number.isSafeInteger(after) && after >= 0))) {
+      sendGraphQLError(res, 400, 'BAD_REQUEST', { en: 'Bad events request: after must be a sequence number (0 or more) or null.', zh: '事件请求无效：after 须为序号（0 或以上）或 null。' });
+      return;
+    }
+    const limit = typeof body.limit === 'number' ? Math.min(MAX_EVENTS_PER_READ, Math.max(1, Math.floor(body.limit))) : 100;
+    const waitUntil = Date.now() + (typeof body.waitMs === 'number' ? Math.min(25_000, Math.max(0, body.waitMs)) : 0);
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    try {
+      for (;;) {
+        const read = await readEvents(outbox.em.fork() as never, config.community, after ?? Number.MAX_SAFE_INTEGER, limit);
+        if (after === null || read.events.length > 0 || Date.now() >= waitUntil || gone.signal.aborted || waiter.isClosed) {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: read }));
+          return;
+        }
+        await waiter.wait(waitUntil - Date.now(), gone.signal);
+      }
+    } catch (error) {
+      if (!recordsUnavailable(res, error)) throw error;
+    }
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -243,7 +294,7 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       return;
     }
     const served = path ? routes.get(path) : undefined;
-    if (!served && path !== ACCESS_PATH && path !== RELAY_PATH) {
+    if (!served && path !== ACCESS_PATH && path !== RELAY_PATH && path !== EVENTS_PATH) {
       sendGraphQLError(res, 404, 'NOT_FOUND', { en: `No subgraph at ${path}.`, zh: `路径 ${path} 上没有子图。` });
       return;
     }
@@ -255,6 +306,10 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     }
     if (path === RELAY_PATH) {
       await relay(req, res, verdict.caller);
+      return;
+    }
+    if (path === EVENTS_PATH) {
+      await events(req, res, verdict.caller);
       return;
     }
     if (!served) {
@@ -318,15 +373,41 @@ export async function createCommunityNode(config: NodeConfig, options: Community
         });
       }),
     close: async () => {
+      // Waiting event reads answer now with what they have, so closing does not wait out their long poll.
+      const waiting = waiter.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeIdleConnections();
       });
       await Promise.allSettled(stopBackground.map((stop) => stop()));
       for (const s of subgraphs.values()) await s.server.stop();
+      await waiting;
       await Promise.allSettled([...subgraphs.values()].map((s) => s.orm.close()));
+      await outbox.close();
       log.flush();
     },
+  };
+}
+
+/** How long the outbox keeps events: a subscriber or partner away longer resumes from the oldest one kept. */
+export const OUTBOX_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Forgets outbox events past the retention period, now and every hour. */
+function pruneOutboxHourly(outbox: MikroORM<PostgreSqlDriver>, log: Logger): () => Promise<void> {
+  let running: Promise<unknown> | undefined;
+  const prune = () => {
+    running ??= pruneEvents(outbox.em.fork() as never, new Date(Date.now() - OUTBOX_RETENTION_MS))
+      .catch((error: unknown) => log.error('pruning old outbox events failed; retrying in an hour', error))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  prune();
+  const timer = setInterval(prune, 3600_000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { startDeadlineScheduler, tryLocalId } from '@lilong/kit';
+import { scheduleDeadlines, tryLocalId } from '@lilong/kit';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
@@ -15,7 +15,7 @@ import { LowStockResolver } from './stock/low-stock.resolver';
 import { StockChange } from './stock/stock-change.entity';
 import { StockResolver } from './stock/stock.resolver';
 import { IdempotencyRecord } from '@lilong/kit';
-import { closeDueGroupOrders } from './order/deadlines';
+import { groupOrderDeadlines } from './order/deadlines';
 import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order/order.entity';
 import {
   GroupOrderResolver,
@@ -27,7 +27,7 @@ import {
 import { Group, Household } from './order/order.types';
 import { Pool, PoolEntry, PoolEntryChange } from './pool/pool.entity';
 import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResolver } from './pool/pool.resolver';
-import { closeDuePools } from './pool/pool.service';
+import { poolDeadlines } from './pool/deadlines';
 import { StockSearchResolver } from './search/search.resolver';
 import { CommunityReachResolver } from './reach/reach.resolver';
 import { Delegation, HelperAction } from './helper/helper-action.entity';
@@ -45,6 +45,9 @@ export { allocatePool, poolProgress, shareAmongHouseholds, type EntryChange, typ
 // The services the demo seed goes through, so that seeded orders and pools obey the same rules as the API's.
 export { openGroupOrder, signUp } from './order/order.service';
 export { acceptPool, joinPool, openPool, poolProgressOf } from './pool/pool.service';
+// The deadlines as jobs (kit/src/jobs), for tests that move the clock.
+export { CLOSE_GROUP_ORDER, groupOrderDeadlines } from './order/deadlines';
+export { CLOSE_POOL, poolDeadlines } from './pool/deadlines';
 export type { ShopsContext } from './loaders';
 
 /** The `shops` domain: shops, their products and stock, and shops near a compound. */
@@ -91,8 +94,8 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     Household: (representation) => representation,
   },
   news: shopsNews,
-  // Deadlines fire with nobody online: group orders first (they may feed pools), then pools.
-  startBackground: (context) => startDeadlineScheduler(context, [closeDueGroupOrders(context.community), closeDuePools(context.community)]),
+  // Deadlines fire with nobody online, each order's and each pool's a job of its own (kit/src/jobs).
+  startBackground: (context) => scheduleDeadlines(context, [groupOrderDeadlines(context), poolDeadlines(context)]),
 };
 
 async function load<T>(loader: { load(id: number): Promise<T | undefined> }, id: number | undefined): Promise<T | null> {

@@ -1,9 +1,9 @@
 import type { SubgraphModule } from '@lilong/kit';
-import { IdempotencyRecord, startDeadlineScheduler, tryLocalId } from '@lilong/kit';
+import { IdempotencyRecord, scheduleDeadlines, tryLocalId } from '@lilong/kit';
 import { CareCommitment, CareEvent, CareRequest, CareSeries, CompoundZone, ProtocolStep, RelayStep, Shift, TaskStep } from './care/care.entity';
 import { relayHooks } from './care/borrowing';
 import { CareCommitmentResolver, CareRequestResolver, CareSeriesResolver, CommunityCareResolver, HouseholdCareResolver, ShiftResolver, VolunteerCareResolver } from './care/care.resolver';
-import { expireCareOffers, extendCareSeries } from './care/care.service';
+import { careOfferTimeouts, careSeriesTrips } from './care/deadlines';
 import { CommunityResolver } from './community/community.resolver';
 import { Community } from './community/community.type';
 import { CompoundResolver } from './compound/compound.resolver';
@@ -21,8 +21,8 @@ export * from './care/care.enums';
 export {
   addShift,
   cancelCareRequest,
-  expireCareOffers,
-  extendCareSeries,
+  expireCareOffer,
+  extendSeriesAhead,
   finishCareTask,
   offerCareTask,
   requestCare,
@@ -35,6 +35,7 @@ export {
 } from './care/care.service';
 export { addDays, endOfShanghaiDay, shanghaiDay } from './care/care.rules';
 export { relayHooks } from './care/borrowing';
+export { careOfferTimeouts, careSeriesTrips, EXPIRE_CARE_OFFER, EXTEND_CARE_SERIES } from './care/deadlines';
 export { RelayStep } from './care/care.entity';
 export { CareRequest, CareSeries, CareCommitment } from './care/care.entity';
 export { candidateScore, DEFAULT_PROTOCOLS, WORKLOAD_METRES } from './care/care.rules';
@@ -73,5 +74,6 @@ export const volunteersSubgraph: SubgraphModule<VolunteersLoaders> = {
   },
   news: volunteersNews,
   relay: relayHooks,
-  startBackground: (context) => startDeadlineScheduler(context, [expireCareOffers(context.community), extendCareSeries()]),
+  // Offer time-outs and series trips, each request's and each series' a job of its own (kit/src/jobs).
+  startBackground: (context) => scheduleDeadlines(context, [careOfferTimeouts(context), careSeriesTrips(context)]),
 };

@@ -390,7 +390,70 @@ export const CASES: Record<string, MutationCase> = {
     serial: true,
     input: async (w) => ({ digestId: await digestDraft(w) }),
   },
+  // webhooks: a partner app's endpoints in alpha (webhooks/access.ts). Every cell of a mutation shares one endpoint
+  // of the partner's (webhookEndpoint below): one partner cell per mutation, and a cell's outcome never depends on
+  // the others' (pausing a paused endpoint and resuming an active one change nothing; only the partner gets as far
+  // as the endpoint for replay, rotate and remove).
+  registerWebhook: {
+    target: "a partner app's endpoint for alpha's notices",
+    inputType: 'RegisterWebhookInput',
+    select: '{ secret }',
+    input: () => ({ community: 'alpha', url: `https://partner.example.org/matrix/${seq()}`, eventTypes: ['NOTICE_PUBLISHED'] }),
+  },
+  pauseWebhook: {
+    target: "the partner app's endpoint for pausing",
+    inputType: 'PauseWebhookInput',
+    select: '{ status }',
+    input: async (w) => ({ endpointId: await webhookEndpoint(w, 'pause') }),
+  },
+  resumeWebhook: {
+    target: "the partner app's endpoint it paused itself",
+    inputType: 'WebhookEndpointInput',
+    select: '{ status }',
+    input: async (w) => ({ endpointId: await webhookEndpoint(w, 'resume', true) }),
+  },
+  replayWebhook: {
+    target: "the partner app's endpoint, from sequence 1",
+    inputType: 'ReplayWebhookInput',
+    select: '{ lastSequence }',
+    input: async (w) => ({ endpointId: await webhookEndpoint(w, 'replay'), fromSequence: 1 }),
+  },
+  rotateWebhookSecret: {
+    target: "the partner app's endpoint",
+    inputType: 'WebhookEndpointInput',
+    select: '{ secret }',
+    input: async (w) => ({ endpointId: await webhookEndpoint(w, 'rotate') }),
+  },
+  removeWebhook: {
+    target: "the partner app's endpoint for removing",
+    inputType: 'WebhookEndpointInput',
+    select: '{ status }',
+    input: async (w) => ({ endpointId: await webhookEndpoint(w, 'remove') }),
+  },
 };
+
+const endpoints = new Map<string, Promise<string>>();
+
+/** The partner app's endpoint in alpha for one mutation's cells, registered (and paused by it, if asked) once; its ID. */
+function webhookEndpoint(w: World, purpose: string, paused = false): Promise<string> {
+  let endpoint = endpoints.get(purpose);
+  if (!endpoint) {
+    endpoint = (async () => {
+      const data = await must(
+        w.cluster.query(
+          `mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { endpoint { id } } }`,
+          { i: { community: 'alpha', url: `https://partner.example.org/matrix/${purpose}`, eventTypes: ['NOTICE_PUBLISHED'] } },
+          w.tokens.partner,
+        ),
+      );
+      const id = data.registerWebhook.endpoint.id as string;
+      if (paused) await must(w.cluster.query(`mutation($i: PauseWebhookInput!) { pauseWebhook(input: $i) { status } }`, { i: { endpointId: id } }, w.tokens.partner));
+      return id;
+    })();
+    endpoints.set(purpose, endpoint);
+  }
+  return endpoint;
+}
 
 /** A fresh open question, asked by the household's resident; returns its ID. */
 async function question(w: World): Promise<string> {

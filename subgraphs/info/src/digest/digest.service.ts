@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, globalIdOf, idempotent, localIdOf, notFound, requireInt, requireText, type NewsLookup } from '@lilong/kit';
 import { DIGEST_TYPE, lilongError, type DigestItemPayload, type DigestPayload } from '@lilong/schema';
+import { digestPublished } from '../events';
 import type { InfoContext } from '../loaders';
 import { Notice } from '../notice/notice.entity';
 import { signingUnavailable } from '../notice/notice.service';
@@ -162,6 +163,7 @@ export async function publishDigest(ctx: InfoContext, input: PublishDigestInput)
     digest.payload = signed.payload;
     digest.kid = signed.kid;
     digest.signature = signed.sig;
+    digestPublished(em, ctx.community, digest);
     return digest;
   });
 }

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, globalIdOf, idempotent, localIdOf, notFound } from '@lilong/kit';
 import { lilongError, NOTICE_TYPE, tryParseGlobalId, type NoticePayload } from '@lilong/schema';
+import { noticePublished } from '../events';
 import type { InfoContext } from '../loaders';
 import { CATEGORY_ZH, Notice } from './notice.entity';
 import type { PublishNoticeInput } from './notice.inputs';
@@ -68,6 +69,7 @@ export async function publishNotice(ctx: InfoContext, input: PublishNoticeInput)
     notice.payload = signed.payload;
     notice.kid = signed.kid;
     notice.signature = signed.sig;
+    noticePublished(em, ctx.community, notice);
     return notice;
   });
 }

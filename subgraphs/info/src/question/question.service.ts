@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput, forbidden, globalIdOf, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf } from '@lilong/kit';
 import { lilongError, tryParseGlobalId } from '@lilong/schema';
 import { isInformationStaff } from '../access';
+import { questionAnswered } from '../events';
 import type { InfoContext } from '../loaders';
 import { COMMITTEE_LABEL } from '../notice/notice.service';
 import { Question, QUESTION_STATUS_ZH, QuestionStatus } from './question.entity';
@@ -80,6 +81,7 @@ export async function answerQuestion(ctx: InfoContext, input: AnswerQuestionInpu
     question.answeredAt = new Date();
     question.answeredBy = by;
     question.answerActor = ctx.claims.actor;
+    questionAnswered(em, ctx.community, question);
     return question;
   });
 }

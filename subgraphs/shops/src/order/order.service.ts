@@ -2,13 +2,14 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { actingFor, badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
 import { HelperAction, HelperActionKind } from '../helper/helper-action.entity';
-import { formatGlobalId, lilongError, parseGlobalId } from '@lilong/schema';
+import { formatGlobalId, lilongError, parseGlobalId, type BilingualMessage } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
+import { orderStatusEvent, signUpsChanged } from '../events';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
 import { PoolEntry, PoolStatus } from '../pool/pool.entity';
-import { entryOf, followSignUps, poolClosed, poolTakesChanges } from '../pool/pool-entry';
+import { entryOf, followSignUps, poolClosed, poolTakesChanges, tellPoolProgress } from '../pool/pool-entry';
 import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
 import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
@@ -46,6 +47,17 @@ export async function lockOrder(
   const order = await em.findOne(GroupOrder, { localId }, { lockMode, refresh: true });
   if (!order) throw notFound('GroupOrder', orderId);
   return order;
+}
+
+/**
+ * Gives the order a new status (and, when given, why), telling the outbox that status's event if it has one
+ * (GROUP_ORDER_OPENED, FORMED, FAILED, HANDED_OVER; events.ts). Every status change of an order goes through here.
+ */
+export function setOrderStatus(em: EntityManager, community: string, order: GroupOrder, status: GroupOrderStatus, reason?: BilingualMessage | null): void {
+  const previous = order.status;
+  order.status = status;
+  if (reason !== undefined) order.statusReason = reason;
+  orderStatusEvent(em, community, order, previous);
 }
 
 /** The caller's leader role for a group, or FORBIDDEN. */
@@ -94,6 +106,9 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
       createdAt: now,
     });
     for (const product of products) em.create(GroupOrderItem, { order, product });
+    // Its ID is known once written.
+    await em.flush();
+    orderStatusEvent(em, ctx.community, order, null);
     return order;
   });
 }
@@ -155,6 +170,7 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
     const current: SignUp = signUp;
     const reserving = holdsOwnStock(order, entry);
     const changes: { productId: number; units: number }[] = [];
+    const quantitiesBefore = new Map(existed ? current.lines.getItems().map((l) => [l, l.quantity] as const) : []);
     const lines = input.lines.map((lineInput, i) => {
       const productId = lineIds[i]!;
       let line = current.lines.getItems().find((l) => l.product.localId === productId);
@@ -166,12 +182,16 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
       }
       return line;
     });
+    const changed = !existed || lines.some((line) => line.quantity !== (quantitiesBefore.get(line) ?? 0));
     for (const line of lines) if (line.quantity === 0) em.remove(line);
     // Write the sign-up first; the hot product rows are then locked only by the reservation itself and the commit.
     await em.flush();
     if (reserving) await reserveAtOnce(em, changes, stockActor(ctx, now), `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`);
-    if (entry) await followSignUps(em, entry, now);
+    const moved = entry ? await followSignUps(em, entry, now) : false;
     if (role.delegation) recordHelperAction(em, ctx, role, order, existed ? HelperActionKind.CHANGED : HelperActionKind.SIGNED_UP, now);
+    if (changed) signUpsChanged(em, ctx.community, order, existed ? 'CHANGED' : 'SIGNED_UP', unitsOf(current, lines));
+    // Last: it holds the pool's progress lock to the commit.
+    if (entry && moved) await tellPoolProgress(em, ctx.community, entry.pool, order);
     return current;
   });
 }
@@ -200,7 +220,9 @@ export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInp
     signUp.updatedAt = now;
     if (role.delegation) recordHelperAction(em, ctx, role, order, HelperActionKind.WITHDREW, now);
     await em.flush();
-    if (entry) await followSignUps(em, entry, now);
+    signUpsChanged(em, ctx.community, order, 'WITHDRAWN', 0);
+    // Last: it holds the pool's progress lock to the commit.
+    if (entry && (await followSignUps(em, entry, now))) await tellPoolProgress(em, ctx.community, entry.pool, order);
     return signUp;
   });
 }
@@ -209,6 +231,12 @@ export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInp
 function recordHelperAction(em: EntityManager, ctx: ShopsContext, role: { household: string; address: string; delegation?: string }, order: GroupOrder, kind: HelperActionKind, at: Date): void {
   em.create(HelperAction, { delegationId: role.delegation!, householdId: role.household, address: role.address, order, kind, by: ctx.claims.actor, at });
 }
+
+/** Units a sign-up asks for over all its lines, counting `lines` just created (its collection may not hold them yet). */
+const unitsOf = (signUp: SignUp, lines: SignUpLine[] = signUp.lines.getItems()): number => {
+  const all = new Set([...signUp.lines.getItems(), ...lines]);
+  return [...all].reduce((n, l) => n + l.quantity, 0);
+};
 
 /** The caller as the stock audit names them. */
 const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.actor, at });
@@ -243,12 +271,10 @@ export async function decideOrder(em: EntityManager, community: string, order: G
   const verdict = verdictOf(order, signUps);
   order.closedAt = now;
   if (verdict.reached) {
-    order.status = GroupOrderStatus.FORMED;
-    order.statusReason = null;
+    setOrderStatus(em, community, order, GroupOrderStatus.FORMED, null);
     return;
   }
-  order.status = GroupOrderStatus.FAILED;
-  order.statusReason = verdict.reason;
+  setOrderStatus(em, community, order, GroupOrderStatus.FAILED, verdict.reason);
   const lines = signUps.flatMap((s) => s.lines.getItems());
   const products = await lockProducts(em, lines.map((l) => l.product.localId));
   for (const line of lines) {
@@ -291,7 +317,7 @@ export async function confirmGroupOrder(ctx: ShopsContext, input: GroupOrderActi
     const order = await lockOrder(em, ctx.community, input.orderId);
     requireMerchantOf(ctx, order.shop.localId);
     requireStatus(order, GroupOrderStatus.FORMED, { en: 'confirmed', zh: '确认' });
-    order.status = GroupOrderStatus.CONFIRMED;
+    setOrderStatus(em, ctx.community, order, GroupOrderStatus.CONFIRMED);
     return order;
   });
 }
@@ -317,7 +343,7 @@ export async function markHandedOver(ctx: ShopsContext, input: GroupOrderActionI
         line.reserved = 0;
       }
     }
-    order.status = GroupOrderStatus.HANDED_OVER;
+    setOrderStatus(em, ctx.community, order, GroupOrderStatus.HANDED_OVER);
     return order;
   });
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { formatGlobalId, lilongError } from '@lilong/schema';
+import { stockChanged } from '../events';
 import { Product } from '../product/product.entity';
 import { recordStockChange, StockChangeKind, stockLevels } from '../stock/stock-change.service';
 import { normalReason } from '../stock/stock.rules';
@@ -52,7 +53,7 @@ export function reserve(em: EntityManager, product: Product, units: number, by: 
   product.reserved += units;
   product.stockVersion += 1;
   product.stockUpdatedAt = by.at;
-  recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
+  recordStockChange(em, product, { community: by.community, kind: StockChangeKind.RESERVE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }
 
 /** Raises (or, with negative units, lowers) reservations; see `reserveAtOnce`. */
@@ -66,29 +67,29 @@ export interface ReservationChange {
  * reserved + n where reserved + n <= on_hand`, with its audit entry written by the same statement. The row lock is
  * taken by that update and held only for it and the commit, so households queued on one product wait as little as
  * possible; a product without enough left is refused with INSUFFICIENT_STOCK, and the caller's transaction rolls
- * back. Must run inside a transaction, after the caller's own writes are flushed.
+ * back. Must run inside a transaction, after the caller's own writes are flushed. Each change tells the outbox as
+ * `recordStockChange` does (events.ts).
  */
 export async function reserveAtOnce(em: EntityManager, changes: ReservationChange[], by: StockActor, reason: string): Promise<void> {
   const connection = em.getConnection();
   const tx = em.getTransactionContext();
   for (const change of [...changes].filter((c) => c.units !== 0).sort((a, b) => a.productId - b.productId)) {
+    const kind = change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE;
     // One statement takes the row lock, changes the counts and writes the audit entry (what recordStockChange
     // writes, done in SQL here so the hot row stays locked for one round trip and the commit only).
     const [row] = (await connection.execute(
       `with changed as (
          update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = greatest(stock_updated_at, ?::timestamptz)
          where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
-         returning id, on_hand, reserved)
-       insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
-       select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed
-       returning on_hand_after, reserved_after`,
-      [
-        change.units, by.at, change.productId, change.units, change.units,
-        change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE, by.actor, by.at, change.units, normalReason(reason),
-      ],
+         returning id, shop_id, on_hand, reserved, low_stock_threshold),
+       audit as (
+         insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
+         select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed)
+       select shop_id, on_hand, reserved, low_stock_threshold from changed`,
+      [change.units, by.at, change.productId, change.units, change.units, kind, by.actor, by.at, change.units, normalReason(reason)],
       'all',
       tx,
-    )) as { on_hand_after: number; reserved_after: number }[];
+    )) as { shop_id: number; on_hand: number; reserved: number; low_stock_threshold: number }[];
     if (!row) {
       const [current] = (await connection.execute('select name, unit, on_hand, reserved from product where id = ?', [change.productId], 'all', tx)) as {
         name: string;
@@ -99,6 +100,14 @@ export async function reserveAtOnce(em: EntityManager, changes: ReservationChang
       const available = Math.max(0, (current?.on_hand ?? 0) - (current?.reserved ?? 0));
       throw insufficientStock(by, change.productId, current?.name, current?.unit ?? '', available, change.units);
     }
+    stockChanged(em, by.community, {
+      productId: change.productId,
+      shopId: Number(row.shop_id),
+      kind,
+      before: { onHand: row.on_hand, reserved: row.reserved - change.units },
+      after: { onHand: row.on_hand, reserved: row.reserved },
+      lowStockThreshold: row.low_stock_threshold,
+    });
   }
 }
 
@@ -109,7 +118,7 @@ export function release(em: EntityManager, product: Product, units: number, by: 
   product.reserved = Math.max(0, product.reserved - units);
   product.stockVersion += 1;
   product.stockUpdatedAt = by.at;
-  recordStockChange(em, product, { kind: StockChangeKind.RELEASE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
+  recordStockChange(em, product, { community: by.community, kind: StockChangeKind.RELEASE, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }
 
 /** The goods left the shop: reserved units come off both the reservation and the shelf. */
@@ -120,5 +129,5 @@ export function handOver(em: EntityManager, product: Product, units: number, by:
   product.onHand -= units;
   product.stockVersion += 1;
   product.stockUpdatedAt = by.at;
-  recordStockChange(em, product, { kind: StockChangeKind.HAND_OVER, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
+  recordStockChange(em, product, { community: by.community, kind: StockChangeKind.HAND_OVER, actor: by.actor, at: by.at, before, after: stockLevels(product), reason });
 }

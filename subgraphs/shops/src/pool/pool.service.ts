@@ -6,12 +6,13 @@ import { requireMerchantOf } from '../access';
 import type { ShopsContext } from '../loaders';
 import { GroupOrder, GroupOrderItem, SignUp } from '../order/order.entity';
 import { GroupOrderStatus } from '../order/order.enums';
-import { checkDeadline, verdictOf } from '../order/order.rules';
-import { lockOrder, orderLabel, statusZh } from '../order/order.service';
+import { checkDeadline } from '../order/order.rules';
+import { poolClosedEvent } from '../events';
+import { lockOrder, orderLabel, setOrderStatus, statusZh } from '../order/order.service';
 import { lockProducts, release, reserve, type StockActor } from '../order/reservation';
 import { Product } from '../product/product.entity';
-import { allocatePool, poolProgress, shareAmongHouseholds, type PoolEntryInput, type PoolProgress } from './allocation';
-import { poolClosed, poolLabel, poolTakesChanges, signedUpUnits } from './pool-entry';
+import { allocatePool, poolProgress, shareAmongHouseholds, type PoolProgress } from './allocation';
+import { poolClosed, poolLabel, poolSpec, poolTakesChanges, recordEntryChange, signedUpUnits, tellPoolProgress, toEntryInput } from './pool-entry';
 import { Pool, PoolEntry, PoolEntryChange, POOL_STATUS_ZH, PoolStatus } from './pool.entity';
 import type { DeclinePoolInput, JoinPoolInput, OpenPoolInput, PoolActionInput } from './pool.inputs';
 
@@ -133,7 +134,8 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = ne
     if (entry) {
       if (entry.tolerance !== input.tolerance) {
         entry.tolerance = input.tolerance;
-        em.create(PoolEntryChange, { entry, at: now, quantity: entry.quantity, tolerance: input.tolerance });
+        await recordEntryChange(em, entry, now, entry.quantity, input.tolerance);
+        await tellPoolProgress(em, ctx.community, pool, order);
       }
       return pool;
     }
@@ -142,9 +144,10 @@ export async function joinPool(ctx: ShopsContext, input: JoinPoolInput, now = ne
     const quantity = await signedUpUnits(em, order, pool.product.localId);
     const joined = em.create(PoolEntry, { pool, order, quantity, tolerance: input.tolerance, joinedAt: now });
     em.create(PoolEntryChange, { entry: joined, at: now, quantity, tolerance: input.tolerance });
-    order.status = GroupOrderStatus.POOLED;
-    order.statusReason = null;
+    setOrderStatus(em, ctx.community, order, GroupOrderStatus.POOLED, null);
     if (pool.status === PoolStatus.OPEN) await handToPool(em, ctx.community, pool, order, ctx.claims.actor, now);
+    // Last: it holds the pool's progress lock to the commit.
+    await tellPoolProgress(em, ctx.community, pool, order);
     return pool;
   });
 }
@@ -195,28 +198,14 @@ async function releasePool(em: EntityManager, community: string, pool: Pool, why
   pool.status = PoolStatus.DECLINED;
   pool.statusReason = { en: `Not accepted: ${why.en}.`, zh: `未被接受：${why.zh}。` };
   pool.closedAt = now;
+  poolClosedEvent(em, community, pool);
   for (const order of await lockOrdersOf(em, pool)) {
-    order.status = GroupOrderStatus.OPEN;
-    order.statusReason = { en: `Left ${id}, which was not accepted (${why.en}); the order runs on its own again.`, zh: `拼单 ${id} 未被接受（${why.zh}），本团购已退出拼单，恢复单独接龙。` };
+    setOrderStatus(em, community, order, GroupOrderStatus.OPEN, {
+      en: `Left ${id}, which was not accepted (${why.en}); the order runs on its own again.`,
+      zh: `拼单 ${id} 未被接受（${why.zh}），本团购已退出拼单，恢复单独接龙。`,
+    });
   }
   await em.nativeDelete(PoolEntry, { pool });
-}
-
-/**
- * An entry as the allocation sees it: its change history in time order (its changes must be loaded), labelled with
- * the order's title, and left out when the order is below its own minimum.
- */
-export function toEntryInput(entry: PoolEntry, order: GroupOrder, signUps: SignUp[]): PoolEntryInput {
-  const verdict = verdictOf(order, signUps);
-  return {
-    id: String(entry.localId),
-    label: order.title,
-    changes: entry.changes
-      .getItems()
-      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.localId - b.localId)
-      .map((c) => ({ at: c.at, quantity: c.quantity, tolerance: c.tolerance })),
-    ...(verdict.reached ? {} : { belowOwnMinimum: verdict.reason }),
-  };
 }
 
 /** A value a loader's `loadMany` found; its errors (a failed query) are thrown as they are. */
@@ -232,7 +221,7 @@ export async function poolProgressOf(ctx: ShopsContext, pool: Pool): Promise<Poo
   const orderIds = entries.map((e) => e.order.localId);
   const [orders, signUps] = await Promise.all([ctx.loaders.groupOrder.loadMany(orderIds), ctx.loaders.activeSignUpsByOrder.loadMany(orderIds)]);
   const inputs = entries.map((entry, i) => toEntryInput(entry, loaded(orders[i]), loaded(signUps[i])));
-  return poolProgress({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product?.available }, inputs);
+  return poolProgress(poolSpec(pool, product), inputs);
 }
 
 /**
@@ -266,13 +255,14 @@ export async function decidePool(em: EntityManager, community: string, pool: Poo
   }
 
   const inputs = entries.map((entry) => toEntryInput(entry, orderOf(entry), signUpsOf(orderOf(entry))));
-  const allocation = allocatePool({ packSize: pool.packSize, minimumPacks: pool.minimumPacks, maxUnits: product!.available }, inputs);
+  const allocation = allocatePool(poolSpec(pool, product), inputs);
   const id = poolLabel(community, pool);
   pool.closedAt = now;
   pool.packs = allocation.packs;
   pool.unitsOrdered = allocation.unitsOrdered;
   pool.status = allocation.formed ? PoolStatus.FORMED : PoolStatus.FAILED;
   pool.statusReason = allocation.formed ? null : (allocation.reason ?? null);
+  poolClosedEvent(em, community, pool);
   if (allocation.formed) {
     const packs = `${allocation.packs} ${allocation.packs === 1 ? 'pack' : 'packs'} of ${pool.packSize}`;
     reserve(em, product!, allocation.unitsOrdered, by(community, actor, now), `${id} formed: ${packs}`);
@@ -296,14 +286,11 @@ export async function decidePool(em: EntityManager, community: string, pool: Poo
     order.closedAt = now;
     const below = inputs[i]!.belowOwnMinimum;
     if (below) {
-      order.status = GroupOrderStatus.FAILED;
-      order.statusReason = { en: `${below.en} It took no part in ${id}.`, zh: `${below.zh}未参加拼单 ${id}。` };
+      setOrderStatus(em, community, order, GroupOrderStatus.FAILED, { en: `${below.en} It took no part in ${id}.`, zh: `${below.zh}未参加拼单 ${id}。` });
     } else if (result.allocated > 0) {
-      order.status = GroupOrderStatus.FORMED;
-      order.statusReason = null;
+      setOrderStatus(em, community, order, GroupOrderStatus.FORMED, null);
     } else {
-      order.status = GroupOrderStatus.FAILED;
-      order.statusReason = allocation.formed ? result.explanation.message : (allocation.reason ?? result.explanation.message);
+      setOrderStatus(em, community, order, GroupOrderStatus.FAILED, allocation.formed ? result.explanation.message : (allocation.reason ?? result.explanation.message));
     }
   }
 }
@@ -326,27 +313,14 @@ export async function closePool(ctx: ShopsContext, input: PoolActionInput): Prom
 const NOT_ACCEPTED_IN_TIME: BilingualMessage = { en: 'the merchant did not accept it before its deadline', zh: '商户未在截止时间前接受' };
 
 /**
- * At their deadlines: closes every accepted pool, and ends every proposal its merchant never accepted, exactly once
- * each (see `closeDueGroupOrders`).
+ * At its deadline: closes an accepted pool, or ends a proposal its merchant never accepted. The caller holds the
+ * pool's row lock; a pool already decided, or not yet due, is left as it is (resolves to false), so a deadline job
+ * run twice has one effect (see `poolDeadlines`).
  */
-export function closeDuePools(community: string) {
-  return async function closeDuePools(em: EntityManager, now: Date): Promise<number> {
-    let closed = 0;
-    for (;;) {
-      const batch = await em.fork().transactional(async (tem) => {
-        const due = await tem.find(
-          Pool,
-          { status: { $in: [PoolStatus.OPEN, PoolStatus.PROPOSED] }, deadline: { $lte: now } },
-          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { deadline: 'asc', localId: 'asc' }, limit: 10 },
-        );
-        for (const pool of due) {
-          if (pool.status === PoolStatus.PROPOSED) await releasePool(tem as EntityManager, community, pool, NOT_ACCEPTED_IN_TIME, now);
-          else await decidePool(tem as EntityManager, community, pool, SCHEDULER_ACTOR, now);
-        }
-        return due.length;
-      });
-      closed += batch;
-      if (batch < 10) return closed;
-    }
-  };
+export async function closePoolAtDeadline(em: EntityManager, community: string, pool: Pool, now: Date): Promise<boolean> {
+  if (pool.deadline.getTime() > now.getTime()) return false;
+  if (pool.status === PoolStatus.PROPOSED) await releasePool(em, community, pool, NOT_ACCEPTED_IN_TIME, now);
+  else if (pool.status === PoolStatus.OPEN) await decidePool(em, community, pool, SCHEDULER_ACTOR, now);
+  else return false;
+  return true;
 }

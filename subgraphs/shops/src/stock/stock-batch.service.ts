@@ -198,7 +198,7 @@ async function applyToShop(
     for (const { product, onHand, change } of plan) {
       const before = stockLevels(product);
       product.setOnHand(onHand, now);
-      recordStockChange(em, product, { kind, actor: ctx.claims.actor, before, after: stockLevels(product), reason: change.reason });
+      recordStockChange(em, product, { community: ctx.community, kind, actor: ctx.claims.actor, before, after: stockLevels(product), reason: change.reason });
     }
     return resolved.map((r) => byId.get(r.localId)!);
   });

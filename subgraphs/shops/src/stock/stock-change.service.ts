@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { stockChanged } from '../events';
 import type { Product } from '../product/product.entity';
 import { StockChange, StockChangeKind } from './stock-change.entity';
 import { normalReason, type StockLevels } from './stock.rules';
@@ -6,6 +7,8 @@ import { normalReason, type StockLevels } from './stock.rules';
 export { StockChangeKind };
 
 export interface StockChangeRecord {
+  /** The node's community, for the global IDs of the change's event. */
+  community: string;
   kind: StockChangeKind;
   /** The claims' `sub` of whoever caused the change. */
   actor: string;
@@ -25,15 +28,24 @@ export function stockLevels(product: StockLevels): StockLevels {
  * Adds an entry to a product's stock history. Call it with the EntityManager of the transaction that changes the
  * row (and holds its lock), after the change: the entry is inserted by that transaction's flush, so it is written
  * exactly when the change is. Every stock change goes through here, including reservations, releases and
- * hand-overs made by the order code.
+ * hand-overs made by the order code (`reserveAtOnce` writes the same entry and event in SQL). It also tells the
+ * outbox: STOCK_CHANGED, and LOW_STOCK when the change ran the product low (events.ts).
  *
  * ```ts
  * const before = stockLevels(product);
  * product.reserved += units;
- * recordStockChange(em, product, { kind: StockChangeKind.RESERVE, actor: ctx.claims.actor, before, after: stockLevels(product), reason: `order ${orderId}` });
+ * recordStockChange(em, product, { community: ctx.community, kind: StockChangeKind.RESERVE, actor: ctx.claims.actor, before, after: stockLevels(product), reason: `order ${orderId}` });
  * ```
  */
 export function recordStockChange(em: EntityManager, product: Product, change: StockChangeRecord): StockChange {
+  stockChanged(em, change.community, {
+    productId: product.localId,
+    shopId: product.shop.localId,
+    kind: change.kind,
+    before: change.before,
+    after: change.after,
+    lowStockThreshold: product.lowStockThreshold,
+  });
   return em.create(StockChange, {
     product,
     kind: change.kind,

@@ -64,7 +64,7 @@ export async function setStock(ctx: ShopsContext, input: SetStockInput): Promise
     refuseInput('input.onHand', setProblem(row, input.onHand));
     const before = stockLevels(row);
     row.setOnHand(input.onHand);
-    recordStockChange(em, row, { kind: StockChangeKind.SET, actor: ctx.claims.actor, before, after: stockLevels(row), reason: input.reason });
+    recordStockChange(em, row, { community: ctx.community, kind: StockChangeKind.SET, actor: ctx.claims.actor, before, after: stockLevels(row), reason: input.reason });
     return row;
   });
   forgetStale(ctx, [product]);
@@ -83,7 +83,7 @@ export async function adjustStock(ctx: ShopsContext, input: AdjustStockInput): P
     refuseInput('input.delta', adjustProblem(row, input.delta));
     const before = stockLevels(row);
     row.adjustOnHand(input.delta);
-    recordStockChange(em, row, { kind: StockChangeKind.ADJUST, actor: ctx.claims.actor, before, after: stockLevels(row), reason });
+    recordStockChange(em, row, { community: ctx.community, kind: StockChangeKind.ADJUST, actor: ctx.claims.actor, before, after: stockLevels(row), reason });
     return row;
   });
   forgetStale(ctx, [product]);

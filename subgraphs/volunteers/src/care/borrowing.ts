@@ -18,6 +18,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { parseGlobalId } from '@lilong/schema';
 import { GraphQLError } from 'graphql';
+import { careStatusChanged } from '../events';
 import type { Skill } from '../volunteer/skill';
 import { Volunteer } from '../volunteer/volunteer.entity';
 import { CareEvent, CareRequest, RelayStep, RelayStepKind, RelayStepState } from './care.entity';
@@ -163,6 +164,7 @@ async function settleIn(tem: EntityManager, community: string, stepId: number, o
       request.holdPending = false;
       request.offerExpiresAt = null;
       request.updatedAt = now;
+      careStatusChanged(tem, request, CareStatus.OFFERED, CareStatus.QUEUED);
     } else if (current) {
       request.holdPending = false;
     }

@@ -9,6 +9,7 @@ import { badInput, failpoint, globalIdOf, idempotent, localIdOf, notFound, requi
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError, parseGlobalId } from '@lilong/schema';
+import { careStatusChanged } from '../events';
 import type { VolunteersContext } from '../loaders';
 import { isDispatchOf, requireSelfOrDispatch } from '../access';
 import { Volunteer } from '../volunteer/volunteer.entity';
@@ -66,8 +67,10 @@ export type CareActorRole = 'household' | 'helper' | 'dispatch' | 'volunteer' | 
 
 export const careRequestId = (community: string, request: CareRequest) => globalIdOf(community, 'CareRequest', request.localId);
 
+/** Records a step of the request; one that changes its status is also told to the outbox (the request must be written). */
 function note(em: EntityManager, request: CareRequest, from: CareStatus | null, to: CareStatus, actor: string, by: CareActorRole, at: Date, text: string | null = null): void {
   em.create(CareEvent, { request, from, to, actor, by, at, note: text, volunteerId: request.volunteerId });
+  careStatusChanged(em, request, from, to);
 }
 
 function move(em: EntityManager, request: CareRequest, to: CareStatus, actor: string, by: CareActorRole, at: Date, text: string | null = null): void {
@@ -147,6 +150,8 @@ export async function requestCare(ctx: VolunteersContext, input: RequestCareInpu
       createdAt: now,
       updatedAt: now,
     });
+    // Written first: its event names its ID.
+    await em.flush();
     note(em, request, null, CareStatus.SUBMITTED, ctx.claims.actor, by, now);
     return request;
   });
@@ -376,32 +381,20 @@ export async function finishCareTask(ctx: VolunteersContext, input: FinishCareTa
 
 // ---- the scheduler -------------------------------------------------------------------------------------------------
 
-/** Offers not answered in time go back to the queue, each in its own transaction (`for update skip locked`). */
-export function expireCareOffers(community: string) {
-  return async function expireCareOffers(em: EntityManager, now: Date): Promise<number> {
-    let expired = 0;
-    for (;;) {
-      const batch = await em.fork().transactional(async (t) => {
-        const tem = t as EntityManager;
-        const due = await tem.find(
-          CareRequest,
-          { status: CareStatus.OFFERED, offerExpiresAt: { $lte: now } },
-          { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { offerExpiresAt: 'asc', localId: 'asc' }, limit: 20 },
-        );
-        for (const request of due) {
-          await releaseVolunteer(tem, community, request, CommitmentState.RELEASED, 'offer expired', now);
-          request.offerExpiresAt = null;
-          move(tem, request, CareStatus.QUEUED, SCHEDULER_ACTOR, 'scheduler', now, 'offer not answered in time');
-          request.volunteerId = null;
-          request.volunteerName = null;
-          request.holdPending = false;
-        }
-        return due.length;
-      });
-      expired += batch;
-      if (batch < 20) return expired;
-    }
-  };
+/**
+ * An offer not answered in time goes back to the queue and frees the volunteer. The caller holds the request's row
+ * lock; a request no longer offered, or whose offer has not expired at `now`, is left as it is (resolves to false),
+ * so a time-out job run twice has one effect (see care/deadlines.ts).
+ */
+export async function expireCareOffer(em: EntityManager, community: string, request: CareRequest, now: Date): Promise<boolean> {
+  if (request.status !== CareStatus.OFFERED || !request.offerExpiresAt || request.offerExpiresAt.getTime() > now.getTime()) return false;
+  await releaseVolunteer(em, community, request, CommitmentState.RELEASED, 'offer expired', now);
+  request.offerExpiresAt = null;
+  move(em, request, CareStatus.QUEUED, SCHEDULER_ACTOR, 'scheduler', now, 'offer not answered in time');
+  request.volunteerId = null;
+  request.volunteerName = null;
+  request.holdPending = false;
+  return true;
 }
 
 // ---- series --------------------------------------------------------------------------------------------------------
@@ -410,14 +403,15 @@ export function expireCareOffers(community: string) {
  * Creates the series' trips up to SERIES_HORIZON_DAYS ahead of `now` that are not yet created, as tasks in the
  * queue (the series was asked for once; each trip needs no triage of its own). Call with the series' row locked.
  */
-export function extendSeries(em: EntityManager, series: CareSeries, zone: string | null, now: Date): number {
+export async function extendSeries(em: EntityManager, series: CareSeries, zone: string | null, now: Date): Promise<number> {
   if (series.stoppedAt) return 0;
   const until = addDays(shanghaiDay(now), SERIES_HORIZON_DAYS);
   const from = series.createdUntil ? addDays(series.createdUntil, 1) : shanghaiDay(now);
   if (from > until) return 0;
   const trips = seriesTrips(series, from, until).filter((t) => t.windowStart.getTime() > now.getTime());
-  for (const trip of trips) {
-    const request = em.create(CareRequest, {
+  const created = trips.map((trip) => ({
+    trip,
+    request: em.create(CareRequest, {
       place: series.place,
       contactPhone: series.contactPhone,
       kind: CareKind.MEDICAL_TRIP,
@@ -437,9 +431,11 @@ export function extendSeries(em: EntityManager, series: CareSeries, zone: string
       triagedAt: now,
       createdAt: now,
       updatedAt: now,
-    });
-    note(em, request, null, CareStatus.QUEUED, SCHEDULER_ACTOR, 'scheduler', now, `trip of series ${trip.day}`);
-  }
+    }),
+  }));
+  // Written first: their events name their IDs.
+  if (created.length > 0) await em.flush();
+  for (const { trip, request } of created) note(em, request, null, CareStatus.QUEUED, SCHEDULER_ACTOR, 'scheduler', now, `trip of series ${trip.day}`);
   series.createdUntil = until > series.lastDay ? series.lastDay : until;
   return trips.length;
 }
@@ -479,7 +475,7 @@ export async function startCareSeries(ctx: VolunteersContext, input: StartCareSe
       requestedBy: ctx.claims.actor,
       createdAt: now,
     });
-    extendSeries(em, series, await zoneOf(em, place.compoundId), now);
+    await extendSeries(em, series, await zoneOf(em, place.compoundId), now);
     return series;
   });
 }
@@ -509,32 +505,12 @@ export async function stopCareSeries(ctx: VolunteersContext, input: StopCareSeri
   });
 }
 
-/** Keeps every running series' trips created SERIES_HORIZON_DAYS ahead; each series in its own transaction. */
-export function extendCareSeries() {
-  return async function extendCareSeries(em: EntityManager, now: Date): Promise<number> {
-    const horizon = addDays(shanghaiDay(now), SERIES_HORIZON_DAYS);
-    let created = 0;
-    for (;;) {
-      const batch = await em.fork().transactional(async (t) => {
-        const tem = t as EntityManager;
-        // Series whose trips are not yet created as far ahead as they run (up to the horizon), rows locked.
-        const rows: { id: number }[] = await tem.getConnection().execute(
-          `select id from care_series
-            where stopped_at is null and last_day >= ? and (created_until is null or created_until < least(?, last_day))
-            order by id limit 20 for update skip locked`,
-          [shanghaiDay(now), horizon],
-          'all',
-          tem.getTransactionContext(),
-        );
-        const due = rows.length === 0 ? [] : await tem.find(CareSeries, { localId: { $in: rows.map((r) => r.id) } }, { refresh: true });
-        let n = 0;
-        for (const series of due) n += extendSeries(tem, series, await zoneOf(tem, series.place.compoundId), now);
-        return { seen: due.length, n };
-      });
-      created += batch.n;
-      if (batch.seen < 20) return created;
-    }
-  };
+/**
+ * Creates one series' trips that are due by `now` (see `extendSeries`), in the zone of its compound. The caller holds
+ * the series' row lock; a series already extended that far creates nothing (see care/deadlines.ts).
+ */
+export async function extendSeriesAhead(em: EntityManager, series: CareSeries, now: Date): Promise<number> {
+  return extendSeries(em, series, await zoneOf(em, series.place.compoundId), now);
 }
 
 // ---- configuration and shifts --------------------------------------------------------------------------------------
