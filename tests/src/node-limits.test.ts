@@ -45,6 +45,8 @@ function databaseUrl(code: string): string {
 
 /** Another node for a community, on its database, with its own limits; not in the directory unless put there. */
 async function startNode(code: string, config: Partial<NodeConfig> = {}, logger: Logger = silent): Promise<{ node: CommunityNode; url: string }> {
+  // One extra node at a time: each holds connections of five domains, and PostgreSQL allows 100 in all.
+  for (const running of [...started]) await stopNode(running);
   const node = await createCommunityNode(
     { community: code, databaseUrl: databaseUrl(code), hubPublicKeys: [hubKey.publicKey], port: 0, host: '127.0.0.1', ...config },
     { logger, background: false },
