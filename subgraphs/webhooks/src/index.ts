@@ -31,11 +31,11 @@ export const webhooksSubgraph: SubgraphModule<WebhookLoaders> = {
   references: {
     Community: ({ code }) => ({ code }),
   },
-  // Its own LISTEN connection: the node's outbox waiter is not handed to domains' background work.
+  // Its own LISTEN connection, opened while an endpoint is active: the node's outbox waiter is not handed to domains.
   startBackground: (context) => {
     const config = webhookConfigFromEnv();
     const databaseUrl = String(context.orm.config.get('clientUrl'));
-    const outbox = new OutboxWaiter(databaseUrl, context.log, `lilong-node:${context.community}/webhooks-listen`);
+    const outbox = () => new OutboxWaiter(databaseUrl, context.log, `lilong-node:${context.community}/webhooks-listen`);
     const dispatcher = new WebhookDispatcher({ community: context.community, orm: context.orm, log: context.log, config, outbox });
     dispatcher.start();
     return () => dispatcher.stop();
