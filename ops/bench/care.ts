@@ -1,7 +1,5 @@
 import { TestCluster } from '../src/cluster';
-import { runEmbedded } from '../src/embedded-run';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { benchDatabase } from '../src/embedded-run';
 import { summarize } from './stats';
 
 interface Answer {
@@ -28,13 +26,8 @@ const MATCH = `query($id: ID!, $t: BorrowableTaskInput!) {
  * PostgreSQL of DATABASE_URL, or on npm start's embedded one when DATABASE_URL is not set.
  */
 export async function benchCare(iterations = 200): Promise<void> {
-  let embedded: Awaited<ReturnType<typeof runEmbedded>> | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    embedded = await runEmbedded();
-    const pgPort = readFileSync(path.join(embedded.home, 'pgdata/postmaster.pid'), 'utf8').split('\n')[3]!.trim();
-    adminUrl = `postgres://postgres:lilong@127.0.0.1:${pgPort}/postgres`;
-  }
+  const database = await benchDatabase();
+  const adminUrl = database.adminUrl;
   const cluster = await TestCluster.start({ relayIntervalMs: 0 }, adminUrl);
   try {
     const dispatch = new Map<string, string>();
@@ -103,13 +96,13 @@ export async function benchCare(iterations = 200): Promise<void> {
     await register({ beta: 40, alpha: 30, gamma: 30 });
     const at150 = await statements();
     console.log(`care matching: one emergency in beta; beta's candidates and its neighbours' (alpha, gamma) in one operation through the hub`);
-    console.log(`layout: hub and three nodes in this process, real HTTP between them; PostgreSQL ${embedded ? 'embedded (npm start)' : 'of DATABASE_URL'}`);
+    console.log(`layout: hub and three nodes in this process, real HTTP between them; PostgreSQL ${database.embedded ? 'embedded (npm start)' : 'of DATABASE_URL'}`);
     console.log(`latency over ${iterations} sequential requests, ${at50.candidates} candidates returned (ms):`);
     console.table({ matching: summarize(times) });
     console.log('SQL statements sent by each node per matching request (volunteers domain):');
     console.table({ [`${at50.candidates} candidates`]: at50.perCommunity, [`${at150.candidates} candidates (150 drivers)`]: at150.perCommunity });
   } finally {
     await cluster.stop();
-    await embedded?.stop();
+    await database.stop();
   }
 }

@@ -1,5 +1,4 @@
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -7,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { emitEvent } from '@lilong/kit';
 import { createClient } from 'graphql-sse';
 import { TestCluster } from '../src/cluster';
-import { runEmbedded } from '../src/embedded-run';
+import { benchDatabase } from '../src/embedded-run';
 import { TEST_COMMUNITIES } from '../src/seed';
 import { summarize } from './stats';
 
@@ -34,13 +33,8 @@ const heapAfterGc = (): number => {
  * DATABASE_URL, or on npm start's embedded one when DATABASE_URL is not set.
  */
 export async function benchLive(changes = 300, idle = 1000): Promise<void> {
-  let embedded: Awaited<ReturnType<typeof runEmbedded>> | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    embedded = await runEmbedded();
-    const pgPort = readFileSync(path.join(embedded.home, 'pgdata/postmaster.pid'), 'utf8').split('\n')[3]!.trim();
-    adminUrl = `postgres://postgres:lilong@127.0.0.1:${pgPort}/postgres`;
-  }
+  const database = await benchDatabase();
+  const adminUrl = database.adminUrl;
   const cluster = await TestCluster.start({ communities: TEST_COMMUNITIES.filter((c) => c.code === 'alpha'), relayIntervalMs: 0 }, adminUrl);
   try {
     // 1. The outbox alone.
@@ -136,6 +130,6 @@ export async function benchLive(changes = 300, idle = 1000): Promise<void> {
     await new Promise((r) => child.once('exit', r));
   } finally {
     await cluster.stop();
-    await embedded?.stop();
+    await database.stop();
   }
 }

@@ -6,7 +6,7 @@ import { HUB_ASSERTION_HEADER, signAssertion, signingKey, type Caller, type Role
 import { createDatabase, dropDatabase, scratchName } from '../src/db';
 import { mintWithKeyFile } from '../src/demo-idp';
 import { DEMO_ISSUER, demoSubject } from '../src/demo-people';
-import { runEmbedded } from '../src/embedded-run';
+import { embeddedAdminUrl, runEmbedded } from '../src/embedded-run';
 import { demoIdpKeyFile, readPrivateKey } from '../src/keys';
 
 const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`;
@@ -141,9 +141,7 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         oversold: Math.max(0, stock.reserved - stock.onHand) + Math.max(0, stock.reserved - succeeded),
       });
     }
-    // The embedded server's port is in its postmaster.pid (4th line); its password is the launcher's.
-    const pgPort = readFileSync(path.join(run.home, 'pgdata/postmaster.pid'), 'utf8').split('\n')[3]!.trim();
-    pgbenchFigure = await pgbench(`postgres://postgres:lilong@127.0.0.1:${pgPort}/postgres`, concurrency);
+    pgbenchFigure = await pgbench(embeddedAdminUrl(run), concurrency);
   } finally {
     await run.stop();
   }

@@ -6,6 +6,31 @@ import { freePort } from './embedded-pg';
 import { REPO_ROOT } from './paths';
 import { isAlive, readRunState, type RunState } from './run-state';
 
+/**
+ * The embedded PostgreSQL's admin URL of a run: its port is in the server's postmaster.pid (4th line), its
+ * password is the launcher's.
+ */
+export function embeddedAdminUrl(run: Pick<EmbeddedRun, 'home'>): string {
+  const pgPort = readFileSync(path.join(run.home, 'pgdata/postmaster.pid'), 'utf8').split('\n')[3]!.trim();
+  return `postgres://postgres:lilong@127.0.0.1:${pgPort}/postgres`;
+}
+
+/**
+ * Where a benchmark's test cluster makes its databases: the PostgreSQL of DATABASE_URL, or else `npm start`'s
+ * embedded one, started for it (stop it with `stop`).
+ */
+export async function benchDatabase(): Promise<{ adminUrl: string; embedded: boolean; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, embedded: false, stop: async () => undefined };
+  const run = await runEmbedded();
+  return {
+    adminUrl: embeddedAdminUrl(run),
+    embedded: true,
+    stop: async () => {
+      await run.stop();
+    },
+  };
+}
+
 export interface EmbeddedRun {
   /** The run's own LILONG_HOME: keys, database files, directory. */
   home: string;

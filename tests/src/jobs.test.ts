@@ -4,13 +4,11 @@
  * list, where the operator sees it (`npm run jobs -- failed`) and puts it back (`npm run jobs -- replay <id>`); a job
  * run twice has one effect; a job enqueued in a business transaction exists only if it commits.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 import { enqueueJob, jobKind, JobRunner, listFailedJobs, runDue, type FailedJob, type Logger } from '@lilong/kit';
 import { CLOSE_GROUP_ORDER, groupOrderDeadlines } from '@lilong/shops';
 import { digestSchedule } from '@lilong/info';
-import { REPO_ROOT } from '../../ops/src/paths';
+import { runLilong } from './support/commands';
 import { TEST_COMMUNITIES } from '../../ops/src/seed';
 import { must } from './support/answers';
 import { TestCluster } from './support/cluster';
@@ -57,21 +55,7 @@ const jobsWithKey = async (key: string) => (await db.query(`select id from graph
  * database. Not runLilong: the command reads DATABASE_URL, and jest's `process.env` is the test's own copy, which a
  * child does not inherit.
  */
-function jobsCommand(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'ops/bin/lilong.js'), 'jobs', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const jobsCommand = (args: string[]) => runLilong('jobs', args, undefined, { DATABASE_URL: databaseUrl });
 
 /** An order of the group at the shop, with one household signed up; resolves to its ID once signed up. */
 async function orderWithOneSignUp(productId: string, room: string, deadline: string, minimum = 1, quantity = 1): Promise<string> {

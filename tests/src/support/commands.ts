@@ -12,9 +12,10 @@ export interface CommandRun {
  * A `lilong` command as a person runs it (`node ops/bin/lilong.js <command> ...`, a child process), asynchronous so
  * a hub in the test's own process keeps answering it.
  */
-export function runLilong(command: string, args: string[], stdin?: string): Promise<CommandRun> {
+export function runLilong(command: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'ops/bin/lilong.js'), command, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A test's process.env is its own copy: what the command needs (DATABASE_URL) is passed explicitly.
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'ops/bin/lilong.js'), command, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
