@@ -6,7 +6,7 @@ import type { Directory } from '../directory/directory';
 import { Channel } from './channel';
 import { EventQuery, type RunQuery } from './event-query';
 import type { Followers, FollowerSignal } from './follower';
-import { follows, SUBSCRIPTIONS, type SubscriptionSpec } from './specs';
+import { COMMUNITY_FIELD, follows, SUBSCRIPTIONS, type SubscriptionSpec } from './specs';
 
 /** What one subscription needs from the hub: who asks, and how their queries run. */
 export interface LiveContext extends Record<PropertyKey, unknown> {
@@ -93,7 +93,7 @@ export class LiveEvents {
       after = parsed.sequence;
     }
     // The same check as a query of the record: the subscriber must be able to read it now.
-    const linked = spec.subject === 'community' ? { query: 'community', argument: 'code', argumentType: 'String!' } : spec.linked;
+    const linked = spec.subject === 'community' ? COMMUNITY_FIELD : spec.linked;
     const check = await context.run(`query LiveAccess($v: ${linked.argumentType}) { record: ${linked.query}(${linked.argument}: $v) { __typename } }`, { v: target });
     if (check.errors?.length) return refusal(check.errors[0]!);
     if (!check.data?.record) {

@@ -33,7 +33,8 @@ export interface SubscriptionSpec {
   linked: LinkedField;
 }
 
-const community: LinkedField = {
+/** Every event's `community`, fetched like a record: `community(code:)`. */
+export const COMMUNITY_FIELD: LinkedField = {
   field: 'community',
   type: 'Community',
   query: 'community',
@@ -106,7 +107,7 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   },
 ];
 
-export const linkedFieldsOf = (spec: SubscriptionSpec): readonly LinkedField[] => [community, spec.linked];
+export const linkedFieldsOf = (spec: SubscriptionSpec): readonly LinkedField[] => [COMMUNITY_FIELD, spec.linked];
 
 /** Whether the event is one the subscription follows. */
 export function follows(spec: SubscriptionSpec, target: string, event: LiveEvent): boolean {
@@ -134,7 +135,7 @@ type ${s.eventType} {
   at: String!
   ${quote('A few figures as they stood at the change (never a name or an address).')}
   figures: [EventFigure!]!
-  ${quote(community.description)}
+  ${quote(COMMUNITY_FIELD.description)}
   community: Community
   ${quote(s.linked.description)}
   ${s.linked.field}: ${s.linked.type}
