@@ -1,7 +1,7 @@
 import type { RelayOptions } from './relay/relay';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { privateKeyFromPem } from '@lilong/kit';
+import { eventBrokerFromEnv, privateKeyFromPem, type EventBrokerConfig } from '@lilong/kit';
 import { parseTrustConfig, type TrustConfig } from './auth/bearer';
 import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
 import { DEFAULT_OPERATION_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_REQUEST_BUDGET, type OperationLimits, type RateLimits, type RequestBudget } from './guard/limits';
@@ -42,6 +42,13 @@ export interface HubConfig {
    * its verifier there. @default the address the hub listens on
    */
   publicUrl?: string;
+  /**
+   * A NATS JetStream broker the nodes publish their events to (LILONG_NATS_URL, LILONG_NATS_STREAM,
+   * LILONG_NATS_PREFIX): subscriptions then follow the stream instead of long-polling each node's `/events`, which
+   * is what several hub replicas over many communities want. The nodes must be given the same broker.
+   * @default none: the hub reads each node's `/events`
+   */
+  eventBroker?: EventBrokerConfig;
 }
 
 /** The hub's protective settings at their defaults, for callers that build a config by hand. */
@@ -93,7 +100,8 @@ function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes
  * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
  * LILONG_MAX_ALIASES, LILONG_MAX_DIRECTIVES, LILONG_MAX_SELECTIONS, LILONG_MAX_COST, LILONG_MAX_FANOUT_REQUESTS,
  * LILONG_PUBLIC_URL, the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
- * request budgets LILONG_QUERY_BUDGET_MS, LILONG_MUTATION_BUDGET_MS. A bad value stops start-up naming the variable.
+ * request budgets LILONG_QUERY_BUDGET_MS, LILONG_MUTATION_BUDGET_MS, the event broker LILONG_NATS_URL, LILONG_NATS_STREAM,
+ * LILONG_NATS_PREFIX. A bad value stops start-up naming the variable.
  */
 function publicUrlFrom(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -116,7 +124,14 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
   } catch (error) {
     throw new HubConfigError(`LILONG_TRUST: ${(error as Error).message}`);
   }
+  let eventBroker: EventBrokerConfig | undefined;
+  try {
+    eventBroker = eventBrokerFromEnv(env);
+  } catch (error) {
+    throw new HubConfigError((error as Error).message);
+  }
   return {
+    eventBroker,
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     publicUrl: publicUrlFrom(env.LILONG_PUBLIC_URL),
     host: env.HOST ?? '127.0.0.1',

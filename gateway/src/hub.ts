@@ -19,7 +19,8 @@ import { serveGraphQL } from './guard/graphql-endpoint';
 import { isVerifierPath, serveVerifier } from './verifier/verifier';
 import { OperationGuard } from './guard/operation-guard';
 import { callerKey, CallerRateLimiter } from './guard/rate-limit';
-import { Followers } from './live/follower';
+import { Followers, DEFAULT_FOLLOWER_OPTIONS } from './live/follower';
+import { BrokerEventTail } from './live/broker-source';
 import { LiveEvents, type LiveContext } from './live/live';
 import { sseHandler, webSocketServer } from './live/transports';
 import { CommunityLinks } from './routing/community-links';
@@ -111,7 +112,8 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const rolesElsewhere = (caller: Caller, mutation: boolean) => new RolesElsewhere(caller, mutation, homes, directory, links);
 
   // Live events: one follower per community read by every subscriber; each event resolved through the normal path.
-  const followers = new Followers(links, log);
+  // With a broker, new events come from its stream (every replica reads it; the nodes are not polled per replica).
+  const followers = new Followers(links, log, DEFAULT_FOLLOWER_OPTIONS, config.eventBroker ? new BrokerEventTail(config.eventBroker, log) : links);
   const live = new LiveEvents(followers, directory, log);
   const budget = config.budget ?? DEFAULT_PROTECTION.budget;
   const contextFor = (caller: Caller): LiveContext => ({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { emitEvent } from '@lilong/kit';
+import { connectBroker, emitEvent, type EventBrokerConfig } from '@lilong/kit';
 import { createClient } from 'graphql-sse';
 import { TestCluster } from '../src/cluster';
 import { benchDatabase } from '../src/embedded-run';
@@ -30,12 +30,17 @@ const heapAfterGc = (): number => {
  *    at the subscriber, p50/p99.
  * 3. `idle` idle WebSocket subscribers (another process), and the hub's heap growth per 1,000 of them.
  * Layout: the test cluster (hub and nodes in this process, real HTTP between them) on the PostgreSQL of
- * DATABASE_URL, or on npm start's embedded one when DATABASE_URL is not set.
+ * DATABASE_URL, or on npm start's embedded one when DATABASE_URL is not set. With LILONG_BENCH_NATS_URL, events go
+ * through that NATS JetStream server (a stream of the run's own, deleted after) instead of the nodes' `/events`.
  */
 export async function benchLive(changes = 300, idle = 1000): Promise<void> {
   const database = await benchDatabase();
   const adminUrl = database.adminUrl;
-  const cluster = await TestCluster.start({ communities: TEST_COMMUNITIES.filter((c) => c.code === 'alpha'), relayIntervalMs: 0 }, adminUrl);
+  const natsUrl = process.env.LILONG_BENCH_NATS_URL;
+  const run = Date.now().toString(36);
+  const eventBroker: EventBrokerConfig | undefined = natsUrl ? { url: natsUrl, stream: `LILONG_BENCH_${run}`, prefix: `bench${run}` } : undefined;
+  console.log(JSON.stringify({ bench: 'live', path: eventBroker ? `NATS JetStream ${natsUrl}` : 'node /events (embedded default)' }));
+  const cluster = await TestCluster.start({ communities: TEST_COMMUNITIES.filter((c) => c.code === 'alpha'), relayIntervalMs: 0, eventBroker }, adminUrl);
   try {
     // 1. The outbox alone.
     const orm = cluster.nodes.get('alpha')!.subgraphs.get('info')!.orm;
@@ -130,6 +135,11 @@ export async function benchLive(changes = 300, idle = 1000): Promise<void> {
     await new Promise((r) => child.once('exit', r));
   } finally {
     await cluster.stop();
+    if (eventBroker) {
+      const broker = await connectBroker(eventBroker, 'lilong-bench');
+      await broker.jsm.streams.delete(eventBroker.stream).catch(() => undefined);
+      await broker.nc.close();
+    }
     await database.stop();
   }
 }

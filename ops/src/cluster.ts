@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, publishedNoticeKey, documentSigner, type Caller, type Identity } from '@lilong/kit';
+import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, publishedNoticeKey, documentSigner, type Caller, type EventBrokerConfig, type Identity } from '@lilong/kit';
 import { committedSchema, createHub, DEFAULT_REQUEST_BUDGET, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
 import { MembershipKind, recordMembership } from '@lilong/groups';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
@@ -71,6 +71,11 @@ export interface ClusterOptions {
   mutationTimeoutMs?: number;
   /** How often the hub's relay sweeps every community for steps, in ms. @default 2000; 0 (off) without background work */
   relayIntervalMs?: number;
+  /**
+   * A NATS JetStream broker the nodes publish their events to and the hub follows (give each test file its own
+   * stream and prefix). @default none: the hub reads the nodes' `/events`
+   */
+  eventBroker?: EventBrokerConfig;
 }
 
 /** A community node running as its own process (see `TestCluster.runAsProcess`). */
@@ -177,6 +182,7 @@ export class TestCluster {
         ...(this.options.mutationTimeoutMs && !this.options.protection?.budget ? { budget: { ...DEFAULT_REQUEST_BUDGET, mutationMs: this.options.mutationTimeoutMs + 15_000 } } : {}),
         // Where SQL statements are counted (no background work), the relay sweeps only when a node asks it to.
         relay: { intervalMs: this.options.relayIntervalMs ?? (this.options.background === false ? 0 : 2000), batch: 20 },
+        eventBroker: this.options.eventBroker,
       },
       { directory: new Directory(entries), logger: quietLogger, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },
     );
@@ -204,7 +210,7 @@ export class TestCluster {
 
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', poolSize: TEST_POOL_SIZE, ...this.slowMutationLimits() },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', poolSize: TEST_POOL_SIZE, eventBroker: this.options.eventBroker, ...this.slowMutationLimits() },
       { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -219,7 +225,7 @@ export class TestCluster {
    */
   async replica(code: string): Promise<CommunityNode> {
     const node = await createCommunityNode(
-      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port: 0, host: '127.0.0.1', poolSize: TEST_POOL_SIZE },
+      { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port: 0, host: '127.0.0.1', poolSize: TEST_POOL_SIZE, eventBroker: this.options.eventBroker },
       { logger: quietLogger, background: this.options.background },
     );
     await node.listen();
@@ -257,6 +263,9 @@ export class TestCluster {
         PORT: String(this.ports.get(code)),
         HOST: '127.0.0.1',
         DATABASE_POOL_SIZE: '3',
+        ...(this.options.eventBroker
+          ? { LILONG_NATS_URL: this.options.eventBroker.url, LILONG_NATS_STREAM: this.options.eventBroker.stream, LILONG_NATS_PREFIX: this.options.eventBroker.prefix }
+          : {}),
         ...(process.env.LILONG_TEST_LOG ? {} : { LILONG_LOG: 'silent' }),
         ...env,
       },

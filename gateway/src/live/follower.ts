@@ -1,6 +1,7 @@
 import type { Logger } from '@lilong/kit';
 import { MAX_EVENTS_PER_READ, type LiveEvent } from '@lilong/schema';
 import { CommunityUnavailable, type CommunityLinks } from '../routing/community-links';
+import type { EventTail } from './broker-source';
 
 /** What a follower tells its listeners. */
 export type FollowerSignal =
@@ -25,7 +26,8 @@ export const DEFAULT_FOLLOWER_OPTIONS: FollowerOptions = { waitMs: 20_000, retry
  * it has seen, so every event reaches the hub once and in order, whatever the number of subscribers. It starts at
  * the community's head when the first subscriber comes (what came before is read on demand: `range`) and stops a
  * while after the last one leaves. A node that cannot be read is retried every second; nothing is skipped, since
- * the next read starts after the last event seen.
+ * the next read starts after the last event seen. New events come from a tail: the node's `/events` by default, or a
+ * broker the nodes publish to (broker-source.ts); catching up always reads the node, which holds the outbox.
  */
 export class EventFollower {
   /** The last sequence number seen; undefined until the head is known. */
@@ -44,6 +46,7 @@ export class EventFollower {
     private readonly links: CommunityLinks,
     private readonly log: Logger,
     private readonly options: FollowerOptions = DEFAULT_FOLLOWER_OPTIONS,
+    private readonly tail: EventTail = links,
   ) {}
 
   /** Whether the last read failed. */
@@ -119,23 +122,27 @@ export class EventFollower {
       if (this.listeners.size === 0 && this.idleSince > 0 && Date.now() - this.idleSince >= this.options.idleMs) {
         // Nobody listens: stop, and start again from the head when someone does.
         this.position = undefined;
+        this.tail.release?.(this.community);
         return;
       }
       try {
-        const answer = await this.links.events(this.community, this.position ?? null, MAX_EVENTS_PER_READ, this.position === undefined ? 0 : this.options.waitMs, this.abort.signal);
+        const answer = await this.tail.events(this.community, this.position ?? null, MAX_EVENTS_PER_READ, this.position === undefined ? 0 : this.options.waitMs, this.abort.signal);
         if (this.stopped) return;
-        const first = this.position === undefined;
-        if (first) this.position = answer.head;
+        const starting = this.position === undefined;
+        if (starting) this.position = answer.head;
         if (this.down) {
           this.down = false;
           this.log.info('community events readable again', { community: this.community });
           this.emit({ kind: 'available', community: this.community });
         }
-        if (first) {
+        if (starting) {
           this.markStarted?.();
           continue;
         }
-        for (const event of answer.events) {
+        const first = answer.events.find((e) => e.sequence > (this.position ?? 0));
+        // A tail that skipped some (a broker consumer that had to start over): the node has them.
+        const missed = first && first.sequence > this.position! + 1 ? (await this.range(this.position!, first.sequence - 1)).events : [];
+        for (const event of [...missed, ...answer.events]) {
           if (event.sequence <= (this.position ?? 0)) continue;
           this.position = event.sequence;
           this.emit({ kind: 'event', event });
@@ -164,15 +171,17 @@ export class Followers {
     private readonly links: CommunityLinks,
     private readonly log: Logger,
     private readonly options: FollowerOptions = DEFAULT_FOLLOWER_OPTIONS,
+    private readonly tail: EventTail = links,
   ) {}
 
   of(community: string): EventFollower {
     let follower = this.followers.get(community);
-    if (!follower) this.followers.set(community, (follower = new EventFollower(community, this.links, this.log, this.options)));
+    if (!follower) this.followers.set(community, (follower = new EventFollower(community, this.links, this.log, this.options, this.tail)));
     return follower;
   }
 
   async stop(): Promise<void> {
     await Promise.allSettled([...this.followers.values()].map((f) => f.stop()));
+    await this.tail.close?.();
   }
 }

@@ -26,3 +26,4 @@ export * from './signing';
 export * from './outbox/outbox';
 export * from './outbox/waiter';
 export * from './outbox/open';
+export * from './outbox/broker';

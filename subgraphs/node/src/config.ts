@@ -4,10 +4,12 @@ import {
   DEFAULT_DATABASE_LIMITS,
   DEFAULT_DOCUMENT_LIMITS,
   DEFAULT_REQUEST_LIMITS,
+  eventBrokerFromEnv,
   publicKeysFromPem,
   privateKeyFromPem,
   type DatabaseLimits,
   type DocumentLimits,
+  type EventBrokerConfig,
   type RequestLimits,
 } from '@lilong/kit';
 import { isCommunityCode } from '@lilong/schema';
@@ -39,6 +41,11 @@ export interface NodeConfig {
   documentLimits?: DocumentLimits;
   /** Statement timeouts and the wait for a connection. @default DEFAULT_DATABASE_LIMITS */
   databaseLimits?: DatabaseLimits;
+  /**
+   * A NATS JetStream broker to publish the outbox to (LILONG_NATS_URL, LILONG_NATS_STREAM, LILONG_NATS_PREFIX), for
+   * hubs that consume events from it instead of reading `/events`. @default none: the hub reads `/events`
+   */
+  eventBroker?: EventBrokerConfig;
 }
 
 export class ConfigError extends Error {}
@@ -56,7 +63,8 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  * several one after the other during a hub key rollover) or LILONG_HUB_PUBLIC_KEY_FILE, LILONG_NOTICE_KEY(_FILE), PORT, HOST, DATABASE_POOL_SIZE; the request budget LILONG_NODE_QUERY_BUDGET_MS,
  * LILONG_NODE_MUTATION_BUDGET_MS, LILONG_NODE_MAX_FIELDS; the document limits LILONG_NODE_MAX_TOKENS,
  * LILONG_NODE_MAX_DEPTH, LILONG_NODE_MAX_SELECTIONS; the database limits DATABASE_STATEMENT_TIMEOUT_MS,
- * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS.
+ * DATABASE_WRITE_STATEMENT_TIMEOUT_MS, DATABASE_ACQUIRE_TIMEOUT_MS, DATABASE_CONNECT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS;
+ * the event broker LILONG_NATS_URL, LILONG_NATS_STREAM, LILONG_NATS_PREFIX.
  * A bad value stops start-up with a message naming the variable.
  */
 export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -91,6 +99,12 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${env.PORT}"`);
   const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 200) throw new ConfigError(`DATABASE_POOL_SIZE must be 1-200, got "${env.DATABASE_POOL_SIZE}"`);
+  let eventBroker: EventBrokerConfig | undefined;
+  try {
+    eventBroker = eventBrokerFromEnv(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const r = DEFAULT_REQUEST_LIMITS;
   const d = DEFAULT_DOCUMENT_LIMITS;
   const db = DEFAULT_DATABASE_LIMITS;
@@ -102,6 +116,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     port,
     host: env.HOST ?? '127.0.0.1',
     poolSize,
+    eventBroker,
     requestLimits: {
       queryMs: intFrom(env, 'LILONG_NODE_QUERY_BUDGET_MS', r.queryMs, 100, 600_000),
       mutationMs: intFrom(env, 'LILONG_NODE_MUTATION_BUDGET_MS', r.mutationMs, 100, 600_000),

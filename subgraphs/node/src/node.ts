@@ -42,6 +42,7 @@ import {
   type SubgraphModule,
   openOutbox,
   OutboxWaiter,
+  EventPublisher,
   readEvents,
   pruneEvents,
 } from '@lilong/kit';
@@ -159,6 +160,12 @@ export async function createCommunityNode(config: NodeConfig, options: Community
   }
 
   if (options.background !== false) stopBackground.push(pruneOutboxHourly(outbox, log));
+  // With a broker, the outbox is also published there, once, in order (kit/outbox/broker.ts); /events stays served.
+  if (config.eventBroker) {
+    const publisher = new EventPublisher(config.eventBroker, config.community, outbox, waiter, log);
+    publisher.start();
+    stopBackground.push(() => publisher.stop());
+  }
 
   const health = async (): Promise<NodeHealth> => {
     try {

@@ -35,7 +35,16 @@ it.each([
   ['DATABASE_STATEMENT_TIMEOUT_MS', 'soon'],
   ['DATABASE_ACQUIRE_TIMEOUT_MS', '0'],
   ['LILONG_NODE_MAX_FIELDS', '-1'],
+  ['LILONG_NATS_STREAM', 'events.all'],
+  ['LILONG_NATS_PREFIX', 'a b'],
 ])('stops start-up on a bad %s, naming it', (name, value) => {
-  expect(() => nodeConfigFromEnv({ ...base, [name]: value })).toThrow(ConfigError);
-  expect(() => nodeConfigFromEnv({ ...base, [name]: value })).toThrow(name);
+  const env = { ...base, LILONG_NATS_URL: 'nats://127.0.0.1:4222', [name]: value };
+  expect(() => nodeConfigFromEnv(env)).toThrow(ConfigError);
+  expect(() => nodeConfigFromEnv(env)).toThrow(name);
+});
+
+it('publishes events to a broker only when LILONG_NATS_URL names one', () => {
+  expect(nodeConfigFromEnv(base).eventBroker).toBeUndefined();
+  expect(nodeConfigFromEnv({ ...base, LILONG_NATS_URL: 'nats://nats:4222' }).eventBroker).toEqual({ url: 'nats://nats:4222', stream: 'LILONG_EVENTS', prefix: 'lilong' });
+  expect(nodeConfigFromEnv({ ...base, LILONG_NATS_URL: 'nats://a:4222,nats://b:4222', LILONG_NATS_STREAM: 'SUBDISTRICT_7', LILONG_NATS_PREFIX: 'xh' }).eventBroker).toEqual({ url: 'nats://a:4222,nats://b:4222', stream: 'SUBDISTRICT_7', prefix: 'xh' });
 });
