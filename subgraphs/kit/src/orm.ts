@@ -115,6 +115,9 @@ function driverLog(log: Pick<Logger, 'warn'>) {
   return { warn, error: warn, deprecate: () => undefined, debug: () => undefined };
 }
 
+/** The first key of the advisory lock migrations take (the second is the domain's hash): "LLMG". */
+export const MIGRATION_LOCK_CLASS = 0x4c4c4d47;
+
 /** One MikroORM per domain, over the domain's own PostgreSQL schema; no global EntityManager. */
 export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM<PostgreSqlDriver>> {
   const { onQuery } = options;
@@ -172,12 +175,23 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
 /**
  * Creates the domain's schema if needed and applies every pending committed migration, all in one transaction
  * without a statement timeout: a migration may rewrite a big table, and a node that cannot migrate cannot start.
+ * The transaction first takes a PostgreSQL advisory lock of the domain's own, so replicas of a node that start
+ * together migrate one after the other: the second finds nothing left to apply.
  */
 export async function migrateDomain(orm: MikroORM<PostgreSqlDriver>, domain: string): Promise<string[]> {
-  await orm.em.fork().getConnection().execute(`create schema if not exists "${domain}"`);
+  // Outside the transaction: the migrator creates its table on a connection of its own, which must see the schema.
+  try {
+    await orm.em.fork().getConnection().execute(`create schema if not exists "${domain}"`);
+  } catch (error) {
+    // Two replicas creating it at the same instant: one of them is told it exists twice over (pg_namespace's key).
+    if ((error as { code?: string }).code !== '23505') throw error;
+  }
   return orm.em.fork().transactional(async (em) => {
     const transaction = em.getTransactionContext();
-    await em.getConnection().execute('set local statement_timeout = 0', [], 'run', transaction);
+    const run = (sql: string, params: unknown[] = []) => em.getConnection().execute(sql, params, 'run', transaction);
+    await run('set local statement_timeout = 0');
+    // Held until this transaction ends; keyed by database (the lock's scope) and domain.
+    await run('select pg_advisory_xact_lock(?, hashtext(?))', [MIGRATION_LOCK_CLASS, domain]);
     const applied = await orm.getMigrator().up({ transaction });
     return applied.map((m) => m.name);
   });
