@@ -158,9 +158,23 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       await serveGraphQL(req, res, { server, schema: () => apiSchema, guard, rateLimiter, rateLimits, budget, caller, rolesElsewhere, onMembershipsChanged: () => homes.forgetAll(), enabled: config.guard !== false });
       return;
     }
+    // Liveness: the process answers. Readiness: it has a directory to route by (a community being down degrades
+    // answers, it does not make the hub unready). Details (each community's last error) only for sub-district staff.
+    if (path === '/livez') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+      return;
+    }
+    if (path === '/readyz') {
+      const ready = directory.list().length > 0;
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(ready ? { status: 'ok' } : { status: 'unavailable', reason: 'NO_DIRECTORY' }));
+      return;
+    }
     if (path === '/healthz') {
       const communities = Object.fromEntries(directory.list().map((c) => [c.code, links.status(c.code)]));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', communities }));
+      const caller = req.headers.authorization ? await bearer.verify(req.headers.authorization) : undefined;
+      const staff = caller !== undefined && !(caller instanceof Error) && caller.grants.some((g) => g.role === 'subdistrict');
+      const details = staff ? { details: Object.fromEntries(directory.list().map((c) => [c.code, { status: links.status(c.code), lastError: links.lastError(c.code) ?? null }])), openSubscriptions: live.openCount } : {};
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', communities, ...details }));
       return;
     }
     if (path !== undefined && isVerifierPath(path)) {

@@ -132,3 +132,36 @@ it('keeps the client from seeing the marker it adds to learn which community a s
   const answer = await post({ query: '{ c: communities { s: status n: name } }' });
   expect(Object.keys(answer.body.data.c[0]).sort()).toEqual(['n', 's']);
 });
+
+describe('probes', () => {
+  const base = () => cluster.url.replace(/\/graphql$/, '');
+
+  it('/livez and /readyz answer ok with a directory; /healthz shows last errors only to sub-district staff', async () => {
+    expect((await fetch(`${base()}/livez`)).status).toBe(200);
+    const ready = await fetch(`${base()}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok' }]);
+
+    const anonymous = await (await fetch(`${base()}/healthz`)).json();
+    expect(Object.values(anonymous.communities).every((s) => s === 'ACTIVE')).toBe(true);
+    expect(anonymous.details).toBeUndefined();
+    const resident = await (await fetch(`${base()}/healthz`, { headers: { authorization: `Bearer ${await cluster.token([], 'probe-someone')}` } })).json();
+    expect(resident.details).toBeUndefined();
+
+    const staff = await (await fetch(`${base()}/healthz`, { headers: { authorization: `Bearer ${await cluster.token([{ role: 'subdistrict' }])}` } })).json();
+    expect(Object.keys(staff.details).sort()).toEqual(Object.keys(anonymous.communities).sort());
+    expect(Object.values(staff.details).every((d: any) => d.status === 'ACTIVE' && d.lastError === null)).toBe(true);
+  });
+
+  it('/readyz is 503 while the directory lists no community, and ok again once it does', async () => {
+    const entries = [...cluster.hub.directory.list()];
+    try {
+      cluster.hub.directory.replace([]);
+      const answer = await fetch(`${base()}/readyz`);
+      expect([answer.status, await answer.json()]).toEqual([503, { status: 'unavailable', reason: 'NO_DIRECTORY' }]);
+      expect((await fetch(`${base()}/livez`)).status).toBe(200);
+    } finally {
+      cluster.hub.directory.replace(entries);
+    }
+    expect((await fetch(`${base()}/readyz`)).status).toBe(200);
+  });
+});

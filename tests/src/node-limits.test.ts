@@ -284,7 +284,7 @@ describe('a node refuses document bombs', () => {
 });
 
 describe('a database restart under a node', () => {
-  it('reads as that community unavailable, its /healthz says why, and it recovers; the flood of failures is logged once', async () => {
+  it('reads as that community unavailable, its /healthz and /readyz say why (/livez stays ok), and it recovers; the flood of failures is logged once', async () => {
     const proxy = await tcpProxy(new URL(databaseUrl(alpha.code)));
     const viaProxy = new URL(databaseUrl(alpha.code));
     viaProxy.host = `127.0.0.1:${proxy.port}`;
@@ -308,6 +308,11 @@ describe('a database restart under a node', () => {
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(503);
       expect(await health.json()).toEqual({ status: 'unavailable', community: alpha.code, reason: 'DATABASE_UNAVAILABLE', detail: 'UNREACHABLE' });
+      // Not ready for traffic, but alive: an orchestrator must not restart a node whose database is away.
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect((await ready.json()).reason).toBe('DATABASE_UNAVAILABLE');
+      expect((await fetch(`${url}/livez`)).status).toBe(200);
 
       for (let i = 0; i < 20; i += 1) {
         const direct = await callNode(url, 'groups', COMPOUNDS, { c: alpha.code });
@@ -320,6 +325,7 @@ describe('a database restart under a node', () => {
       const back = await eventually(() => cluster.query(overview), (a) => a.errors === undefined, 15_000);
       expect(back.errors).toBeUndefined();
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
     } finally {
       cluster.hub.directory.replace(entries);
       await stopNode(node);

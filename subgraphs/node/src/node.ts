@@ -294,7 +294,12 @@ export async function createCommunityNode(config: NodeConfig, options: Community
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') {
+    // Liveness: the process answers (restart it if not). Readiness: its database answers too (send it traffic).
+    if (path === '/livez') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', community: config.community }));
+      return;
+    }
+    if (path === '/healthz' || path === '/readyz') {
       const answer = await health();
       const body = JSON.stringify(answer);
       res.writeHead(answer.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(body);
