@@ -14,6 +14,7 @@ import { DEFAULT_PROTECTION, type HubConfig } from './config';
 import { Directory } from './directory/directory';
 import { buildHubSubgraph } from './directory/hub-subgraph';
 import { communityStatusInAnswer } from './directory/status-in-answer';
+import { isConsolePath, serveConsole } from './console/console';
 import { serveExplorer } from './explorer/explorer';
 import { serveGraphQL } from './guard/graphql-endpoint';
 import { isVerifierPath, serveVerifier } from './verifier/verifier';
@@ -179,6 +180,10 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     }
     if (path !== undefined && isVerifierPath(path)) {
       serveVerifier(req, res, directory);
+      return;
+    }
+    if (path !== undefined && isConsolePath(path)) {
+      serveConsole(req, res);
       return;
     }
     if (path === '/' || path?.startsWith('/explorer')) {

@@ -88,7 +88,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start)',
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start); console [loads] [--screenshot docs/console.png] [--no-minute] (the data console in Chromium on npm start: first render, GraphQL requests on load and per minute)',
     run: async ([name = 'federation', iterations, ...rest]) => {
       if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
       if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
@@ -97,7 +97,8 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
       if (name === 'care') return (require('../bench/care') as typeof import('../bench/care')).benchCare(Number(iterations ?? 200));
       if (name === 'live') return (require('../bench/live') as typeof import('../bench/live')).benchLive(Number(iterations ?? 300), Number(rest[0] ?? 1000));
       if (name === 'hostile') return (require('../bench/hostile') as typeof import('../bench/hostile')).benchHostile();
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile`);
+      if (name === 'console') return (require('../bench/console') as typeof import('../bench/console')).benchConsole([iterations ?? '', ...rest].filter(Boolean));
+      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile, console`);
       return 2;
     },
   },

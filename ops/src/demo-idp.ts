@@ -34,7 +34,26 @@ export interface DemoIdentityProviderOptions {
    * @default none: fresh keys in memory
    */
   keyFile?: string;
+  /**
+   * The demo people the console's one-click sign-in offers (`GET /demo/people`), each minted a token on
+   * `POST /demo/token` `{"person": id}`. Only for the embedded demo (`npm start`), whose hub relays these to the
+   * console; a provider started without it answers 404 there. @default none
+   */
+  signIn?: DemoSignInPerson[];
 }
+
+/** A demo person the console's sign-in offers: who (the subject) and how the button reads. */
+export interface DemoSignInPerson {
+  id: string;
+  subject: string;
+  labelZh: string;
+  labelEn: string;
+}
+
+/** Lifetime of a token from the console's demo sign-in: a working day. */
+const SIGN_IN_LIFETIME_SECONDS = 12 * 3600;
+
+type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 export interface MintOptions {
   /** @default "lilong-hub" */
@@ -126,6 +145,7 @@ export class DemoIdentityProvider {
     readonly baseUrl: string,
     private readonly algorithm: SigningAlgorithm,
     private readonly keyFile: string | undefined,
+    private readonly signIn: readonly DemoSignInPerson[] = [],
   ) {}
 
   /** Loads or makes its keys, then listens (see DemoIdentityProviderOptions for the defaults). */
@@ -146,7 +166,7 @@ export class DemoIdentityProvider {
       });
     });
     const baseUrl = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
-    provider = new DemoIdentityProvider(server, keys, options.issuer ?? baseUrl, baseUrl, algorithm, options.keyFile);
+    provider = new DemoIdentityProvider(server, keys, options.issuer ?? baseUrl, baseUrl, algorithm, options.keyFile, options.signIn);
     return provider;
   }
 
@@ -201,12 +221,57 @@ export class DemoIdentityProvider {
     });
   }
 
+  /** `GET /demo/people`, `POST /demo/token` (see DemoIdentityProviderOptions.signIn). */
+  private answerSignIn(req: IncomingMessage, send: Send): void {
+    const people = this.signIn;
+    const route = (req.url ?? '/').split('?')[0];
+    if (route === '/demo/people' && req.method === 'GET') {
+      send(200, { demo: true, people: people.map(({ id, labelZh, labelEn }) => ({ id, labelZh, labelEn })) });
+      return;
+    }
+    if (route !== '/demo/token') {
+      send(404, { message: `nothing at ${route}`, messageZh: '不存在' });
+      return;
+    }
+    if (req.method !== 'POST') {
+      send(405, { message: 'method not allowed', messageZh: '不支持该请求方法' }, { allow: 'POST' });
+      return;
+    }
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.length > 1024) req.destroy();
+    });
+    req.on('end', () => {
+      let id: unknown;
+      try {
+        id = (JSON.parse(text) as { person?: unknown }).person;
+      } catch {
+        // answered below
+      }
+      const person = people.find((p) => p.id === id);
+      if (!person) {
+        send(400, { message: 'unknown demo person', messageZh: '没有这个演示人员' });
+        return;
+      }
+      this.mint(person.subject, { expiresInSeconds: SIGN_IN_LIFETIME_SECONDS }).then(
+        (token) => send(200, { token, expiresInSeconds: SIGN_IN_LIFETIME_SECONDS }),
+        (error: unknown) => send(500, { message: (error as Error).message, messageZh: '签发失败' }),
+      );
+    });
+  }
+
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : text);
     };
+    if (this.signIn.length > 0 && (req.url ?? '').split('?')[0]?.startsWith('/demo/')) {
+      this.answerSignIn(req, send);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(405, { error: 'method not allowed' }, { allow: 'GET, HEAD' });
       return;

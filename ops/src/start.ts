@@ -7,7 +7,8 @@ import { DOMAIN_MODULES } from '@lilong/node';
 import { createDatabase, databaseExists, withDatabase } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
 import { demoIdpKeyFile, ensureKeyPair, readPrivateKey } from './keys';
-import { DemoIdentityProvider, mintWithKeyFile } from './demo-idp';
+import { ensureConsoleBuilt } from './console-build';
+import { DemoIdentityProvider, mintWithKeyFile, type DemoSignInPerson } from './demo-idp';
 import { DEMO_ISSUER, demoHubGrants, demoSubject } from './demo-people';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
 import { killPostgres, postmasterPid, stopLeftoverPostgres, stopPostgres } from './pg-process';
@@ -207,7 +208,15 @@ export async function start(options: StartOptions): Promise<void> {
   // The demo identity provider: a real JWKS over HTTP from the launcher, so the hub verifies tokens as it would a
   // real OpenID Connect provider's (fetched, cached, refetched on an unknown key ID).
   const idpKeyFile = demoIdpKeyFile(KEYS_DIR);
-  const idp = await DemoIdentityProvider.start({ issuer: DEMO_ISSUER, keyFile: idpKeyFile });
+  const idp = await DemoIdentityProvider.start({ issuer: DEMO_ISSUER, keyFile: idpKeyFile, signIn: consoleDemoPeople() });
+  // The data console, built when missing or older than its sources; the hub serves it once it is there.
+  const consoleBuilt = ensureConsoleBuilt().then(
+    (state) => (state === 'built' ? ['  (data console built 数据看板已构建)'] : []),
+    (error: Error) => {
+      log.error('console build failed', error);
+      return [`  ! the data console could not be built 数据看板构建失败: ${error.message.split('\n')[0]} (npm run build:console)`];
+    },
+  );
 
   let pg: EmbeddedPostgresHandle | undefined;
   /** Set while PostgreSQL starts, so that a stop in the meantime waits for it and stops it too. */
@@ -322,6 +331,8 @@ export async function start(options: StartOptions): Promise<void> {
         LILONG_DIRECTORY: DIRECTORY_PATH,
         LILONG_HUB_PRIVATE_KEY_FILE: hubKeys.privateKey,
         LILONG_TRUST: JSON.stringify({ issuers: [{ issuer: DEMO_ISSUER, jwksUri: idp.jwksUri }], grants: demoHubGrants() }),
+        // The console's one-click demo sign-in, relayed by the hub to this provider: the embedded demo only.
+        LILONG_CONSOLE_DEMO_IDP: idp.baseUrl,
       }),
     });
     // Reported as soon as it happens, not after the seeding.
@@ -382,6 +393,7 @@ export async function start(options: StartOptions): Promise<void> {
     if (stopping) return;
     const url = listening.replace('127.0.0.1', 'localhost');
     const token = await mintWithKeyFile(idpKeyFile, DEMO_ISSUER, demoSubject('subdistrict'), { expiresInSeconds: 12 * 3600 });
+    const consoleLines = await consoleBuilt;
     const pids = supervisor.snapshot();
     log.info('ready', { ms: Date.now() - began, hub: listening, unverified });
     // After start-up, not during it: loading the spare's code would compete with the nodes for the CPU.
@@ -394,6 +406,8 @@ export async function start(options: StartOptions): Promise<void> {
         ...(unverified.length ? ['', `  ! not verified yet by the hub 枢纽尚未确认: ${unverified.join(', ')} (see ${shown(LOG_DIR)}/hub.log)`] : []),
         '',
         `Ready in 已就绪，用时 ${seconds(Date.now() - began)}`,
+        ...consoleLines,
+        `  Data console 数据看板:     ${url}/console/ (one-click demo sign-in 一键演示登录)`,
         `  API explorer 接口浏览器:  ${url}/`,
         `  GraphQL endpoint 接口:    ${url}/graphql`,
         `  Directory 社区名录:        ${shown(DIRECTORY_PATH)} (edit to add a community 编辑即可增加社区)`,
@@ -414,4 +428,15 @@ export async function start(options: StartOptions): Promise<void> {
   } catch (error) {
     fail(error);
   }
+}
+
+/** Who the console's demo sign-in offers: sub-district staff, and each demo community's committee staff and dispatcher. */
+function consoleDemoPeople(): DemoSignInPerson[] {
+  return [
+    { id: 'subdistrict', subject: demoSubject('subdistrict'), labelZh: '街道工作人员（全部社区）', labelEn: 'Sub-district staff (every community)' },
+    ...DEMO_COMMUNITIES.flatMap((c) => [
+      { id: `committee-of:${c.code}`, subject: demoSubject('committee-of', c.code), labelZh: `${c.name} · 居委会工作人员`, labelEn: `${c.nameEn} · committee staff` },
+      { id: `dispatcher-of:${c.code}`, subject: demoSubject('dispatcher-of', c.code), labelZh: `${c.name} · 调度员`, labelEn: `${c.nameEn} · dispatcher` },
+    ]),
+  ];
 }

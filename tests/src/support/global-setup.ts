@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildConsole, consoleBuildState } from '../../../ops/src/console-build';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../../ops/src/embedded-pg';
 
 declare global {
@@ -15,6 +16,8 @@ declare global {
  * else an embedded one started here for this run. Each test file then creates and drops its own databases.
  */
 export default async function globalSetup(): Promise<void> {
+  // The console test loads the built data console; `npm install` builds it, a checkout without it is built here.
+  if (consoleBuildState() === 'missing') await buildConsole();
   if (process.env.DATABASE_URL) {
     process.env.LILONG_TEST_ADMIN_URL = process.env.DATABASE_URL;
     return;

@@ -1,0 +1,321 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { forbiddenIn, graphql, RequestFailed, subscribe, type Subscription } from './api';
+import { saveLang, savedLang, STRINGS, type Lang } from './i18n';
+import type { Snapshot } from './model';
+import { CareOpenPanel, CareQueuePanel, CareTimesPanel } from './panels/Care';
+import { CommunitiesPanel } from './panels/Communities';
+import { CompoundDetail, CompoundMapPanel, CoveragePanel } from './panels/Coverage';
+import { NoticesPanel, QuestionsPanel } from './panels/Information';
+import { LowStockPanel, OrdersPanel, PoolsPanel, SearchedPanel } from './panels/Supplies';
+import { COMMUNITY_QUERY, COVERAGE_DAYS, NOTICES_SUBSCRIPTION, SUBDISTRICT_QUERY, WHO_QUERY, type CommunityData, type Compound, type ConsoleAnswer, type Notice } from './queries';
+import { SignIn } from './SignIn';
+import { makeUi, UiContext, useUi } from './ui';
+
+/** How often the page asks again, in ms: the panels without a subscription are never older than this. */
+const REFRESH_MS = 10_000;
+/** Least time between two refreshes that live events ask for, in ms. */
+const EVENT_REFRESH_GAP_MS = 2_000;
+const TOKEN_KEY = 'lilong.console.token';
+
+interface CommunityInfo {
+  code: string;
+  name: string;
+  nameEn: string | null;
+}
+
+/** What the signed-in person watches: every community (sub-district staff), or one community (its staff). */
+type Scope = { kind: 'subdistrict'; communities: CommunityInfo[] } | { kind: 'community'; code: string; allowed: string[]; communities: CommunityInfo[] };
+
+export function App() {
+  const [lang, setLang] = useState<Lang>(savedLang);
+  const [token, setToken] = useState<string | undefined>(() => takeTokenFromUrl() ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined);
+  const [scope, setScope] = useState<Scope | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [names, setNames] = useState(new Map<string, CommunityInfo>());
+  const ui = useMemo(() => makeUi(lang, names), [lang, names]);
+  const t = STRINGS[lang];
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = `${t.title} · Lilong`;
+  }, [lang, t]);
+
+  const signOut = useCallback((message?: string) => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setToken(undefined);
+    setScope(undefined);
+    setProblem(message);
+  }, []);
+
+  // Signing in: one query says which communities the person may watch.
+  useEffect(() => {
+    if (!token) return;
+    let cancelled = false;
+    setProblem(undefined);
+    graphql<{ communities: (CommunityInfo & { status: string; careFigures: unknown })[] }>(token, WHO_QUERY).then(
+      (answer) => {
+        if (cancelled) return;
+        const communities = answer.data?.communities ?? [];
+        setNames(new Map(communities.map((c) => [c.code, c])));
+        const forbidden = new Set(communities.filter((_, i) => forbiddenIn(answer.errors, (p) => p[0] === 'communities' && p[1] === i)).map((c) => c.code));
+        const allowed = communities.filter((c) => !forbidden.has(c.code) && c.careFigures !== null).map((c) => c.code);
+        sessionStorage.setItem(TOKEN_KEY, token);
+        if (forbidden.size === 0 && communities.length > 0) setScope({ kind: 'subdistrict', communities });
+        else if (allowed.length > 0) setScope({ kind: 'community', code: allowed[0]!, allowed, communities });
+        else signOut(STRINGS[savedLang()].noRole);
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        signOut(error instanceof RequestFailed ? (savedLang() === 'zh' ? error.messageZh : error.message) : String(error));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [token, signOut]);
+
+  const switchLang = () => {
+    const next = lang === 'zh' ? 'en' : 'zh';
+    saveLang(next);
+    setLang(next);
+  };
+
+  return (
+    <UiContext.Provider value={ui}>
+      <a className="skip" href="#main">
+        {t.skip}
+      </a>
+      <header className="top">
+        <div>
+          <h1>{t.title}</h1>
+          <p className="subtitle">{t.subtitle}</p>
+        </div>
+        <div className="controls">
+          {scope?.kind === 'community' && scope.allowed.length > 1 && (
+            <label>
+              {t.chooseCommunity}{' '}
+              <select value={scope.code} onChange={(event) => setScope({ ...scope, code: event.target.value })} data-testid="community-select">
+                {scope.allowed.map((code) => (
+                  <option key={code} value={code}>
+                    {ui.nameOf(code)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button type="button" onClick={switchLang} aria-label={t.languageLabel} data-testid="lang" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+            {t.language}
+          </button>
+          {scope && (
+            <>
+              <button type="button" onClick={() => window.print()} data-testid="print">
+                {t.print}
+              </button>
+              <button type="button" onClick={() => signOut()} data-testid="sign-out">
+                {t.signOut}
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {!token ? (
+          <SignIn problem={problem} onToken={setToken} />
+        ) : !scope ? (
+          <p className="booting" role="status">
+            {t.signingIn}
+          </p>
+        ) : (
+          <Dashboard key={scope.kind === 'community' ? scope.code : 'all'} token={token} scope={scope} onSessionEnded={() => signOut(t.sessionEnded)} />
+        )}
+      </main>
+    </UiContext.Provider>
+  );
+}
+
+/** A token handed in the address (`/console/#token=<JWT>`), taken once and removed from the address bar. */
+function takeTokenFromUrl(): string | undefined {
+  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
+  if (!match) return undefined;
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  return decodeURIComponent(match[1]!);
+}
+
+interface DashboardProps {
+  token: string;
+  scope: Scope;
+  onSessionEnded: () => void;
+}
+
+function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
+  const [snapshot, setSnapshot] = useState<Snapshot | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [liveNotices, setLiveNotices] = useState(new Map<string, { code: string; notice: Notice }>());
+  const [compound, setCompound] = useState<Compound | undefined>();
+  const lastAnswer = useRef(new Map<string, number>());
+  const liveDown = useRef(new Set<string>());
+  const refreshRef = useRef<() => void>(() => undefined);
+  const { t, lang } = useUi();
+  const codes = scope.kind === 'subdistrict' ? scope.communities.map((c) => c.code) : [scope.code];
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let running = false;
+    let lastRun = 0;
+    const run = async () => {
+      if (stopped || running) return;
+      running = true;
+      lastRun = Date.now();
+      clearTimeout(timer);
+      try {
+        const answer =
+          scope.kind === 'subdistrict'
+            ? await graphql<ConsoleAnswer>(token, SUBDISTRICT_QUERY, { days: COVERAGE_DAYS })
+            : await graphql<ConsoleAnswer>(token, COMMUNITY_QUERY, { code: scope.code, days: COVERAGE_DAYS });
+        if (stopped) return;
+        const list: (CommunityData | null)[] = scope.kind === 'subdistrict' ? answer.data?.communities ?? [] : [answer.data?.community ?? null];
+        const byCode = new Map<string, CommunityData>();
+        list.forEach((c, i) => {
+          const code = c?.code ?? codes[i];
+          if (c && code) byCode.set(code, c);
+        });
+        const at = Date.now();
+        for (const [code, c] of byCode) {
+          if (c.status === 'ACTIVE') {
+            lastAnswer.current.set(code, at);
+            liveDown.current.delete(code);
+          }
+        }
+        const scopeCodes = scope.kind === 'subdistrict' ? list.map((c, i) => c?.code ?? codes[i]!).filter(Boolean) : [scope.code];
+        setSnapshot({ at, scope: scopeCodes, byCode, pools: answer.data?.openPools ?? null, errors: answer.errors ?? [], liveDown: new Set(liveDown.current) });
+        setFailure(undefined);
+        window.__lilongConsole!.firstRenderMs ??= performance.now();
+      } catch (error) {
+        if (stopped) return;
+        if (error instanceof RequestFailed && error.status === 401) {
+          onSessionEnded();
+          return;
+        }
+        setFailure(error instanceof RequestFailed ? (lang === 'zh' ? error.messageZh : error.message) : String(error));
+      } finally {
+        running = false;
+        if (!stopped) timer = setTimeout(run, REFRESH_MS);
+      }
+    };
+    refreshRef.current = () => {
+      // Live events ask for a refresh; several at once make one, and never more often than every 2 s.
+      clearTimeout(timer);
+      timer = setTimeout(run, Math.max(0, lastRun + EVENT_REFRESH_GAP_MS - Date.now()));
+    };
+    void run();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token, scope]);
+
+  // Live notices per community; a COMMUNITY_UNAVAILABLE on a stream marks the community down at once.
+  useEffect(() => {
+    const streams = new Map<string, Subscription>();
+    const after = new Map<string, string>();
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    let stopped = false;
+    const open = (code: string) => {
+      if (stopped) return;
+      streams.set(
+        code,
+        subscribe<{ communityNotices: { id: string; notice: Notice | null } }>(
+          token,
+          NOTICES_SUBSCRIPTION,
+          { community: code, after: after.get(code) ?? null },
+          (answer) => {
+            const event = answer.data?.communityNotices;
+            if (event) {
+              after.set(code, event.id);
+              if (event.notice) setLiveNotices((m) => new Map(m).set(event.notice!.id, { code, notice: event.notice! }));
+              refreshRef.current();
+            }
+            if (answer.errors?.some((e) => e.extensions?.code === 'COMMUNITY_UNAVAILABLE')) {
+              if (!liveDown.current.has(code)) {
+                liveDown.current.add(code);
+                setSnapshot((s) => (s ? { ...s, liveDown: new Set(liveDown.current) } : s));
+              }
+              refreshRef.current();
+            }
+          },
+          () => timers.push(setTimeout(() => open(code), 3000)),
+        ),
+      );
+    };
+    for (const code of codes) open(code);
+    return () => {
+      stopped = true;
+      timers.forEach(clearTimeout);
+      for (const stream of streams.values()) stream.close();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [token, scope]);
+
+  if (!snapshot) {
+    return (
+      <p className="booting" role="status">
+        {failure ? `${t.refreshFailed}: ${failure}` : t.signingIn}
+      </p>
+    );
+  }
+  const isCommunity = scope.kind === 'community';
+  const sections: [string, string][] = [
+    ['communities', t.pCommunities],
+    ['pools', t.pPools],
+    ['care-open', t.pCareOpen],
+    ['coverage', t.pCoverage],
+    ['map', t.pMap],
+    ['notices', t.pNotices],
+    ['questions', t.pQuestions],
+  ];
+  return (
+    <>
+      <div className="status-bar" role="status" aria-live="polite">
+        <span data-testid="role">{scope.kind === 'subdistrict' ? t.roleSubdistrict : `${t.roleCommunity} · ${makeUiName(scope)}`}</span>
+        <span>
+          {t.lastRefresh} <time data-testid="refreshed-at" dateTime={new Date(snapshot.at).toISOString()}>{new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { timeStyle: 'medium', hour12: false }).format(snapshot.at)}</time> · {t.nextRefresh}
+        </span>
+        {failure && <strong className="bad" data-testid="refresh-failed">{`${t.refreshFailed}: ${failure}`}</strong>}
+        <button type="button" onClick={() => refreshRef.current()} data-testid="refresh">
+          {t.refresh}
+        </button>
+      </div>
+      <nav className="sections" aria-label={t.nav}>
+        {sections.map(([id, title]) => (
+          <a key={id} href={`#${id}`}>
+            {title}
+          </a>
+        ))}
+      </nav>
+      <div className="grid">
+        <CommunitiesPanel snapshot={snapshot} lastAnswer={lastAnswer.current} />
+        {isCommunity && compound ? (
+          <CompoundDetail snapshot={snapshot} compound={compound} onBack={() => setCompound(undefined)} />
+        ) : null}
+        <PoolsPanel snapshot={snapshot} />
+        <OrdersPanel snapshot={snapshot} />
+        <LowStockPanel snapshot={snapshot} />
+        <SearchedPanel />
+        <CareOpenPanel snapshot={snapshot} />
+        <CareQueuePanel snapshot={snapshot} />
+        <CareTimesPanel snapshot={snapshot} />
+        <CoveragePanel snapshot={snapshot} />
+        <CompoundMapPanel snapshot={snapshot} onOpen={isCommunity ? (c) => (setCompound(c), requestAnimationFrame(() => document.querySelector<HTMLButtonElement>('[data-testid=compound-back]')?.focus())) : undefined} />
+        <NoticesPanel snapshot={snapshot} live={liveNotices} />
+        <QuestionsPanel snapshot={snapshot} />
+      </div>
+    </>
+  );
+
+  function makeUiName(s: Scope & { kind: 'community' }) {
+    const c = s.communities.find((x) => x.code === s.code);
+    return c ? (lang === 'en' ? c.nameEn ?? c.name : c.name) : s.code;
+  }
+}
