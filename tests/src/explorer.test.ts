@@ -3,13 +3,10 @@
  * The hub's API explorer in a real browser (Debian's Chromium): it must work with no internet access at all.
  * Skipped only where Chromium is not installed and this is not CI (CI installs it and requires it).
  */
-import { existsSync } from 'node:fs';
+import { describeInBrowser, launchChromium } from './support/browser';
 import { TestCluster } from './support/cluster';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the explorer test`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeInBrowser('explorer');
 
 maybe('the API explorer', () => {
   let cluster: TestCluster;
@@ -17,11 +14,7 @@ maybe('the API explorer', () => {
 
   beforeAll(async () => {
     cluster = await TestCluster.start();
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

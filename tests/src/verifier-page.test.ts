@@ -5,16 +5,13 @@
  * opens its QR code's link, and reads the verdict, reached in the browser with WebCrypto. Nothing comes from another
  * origin. Skipped only where Chromium is not installed and this is not CI (CI installs it and requires it).
  */
-import { existsSync } from 'node:fs';
+import { describeInBrowser, launchChromium } from './support/browser';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { base64urlEncode, canonicalBytes, encodeSignedDocument, shanghaiTime, type NoticePayload, type SignedDocument } from '@lilong/schema';
 import { publishedNoticeKey } from '@lilong/kit';
 import { TestCluster } from './support/cluster';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the verifier page test`);
-const maybe = available ? describe : describe.skip;
+const maybe = describeInBrowser('verifier page');
 
 function signedWith(doc: SignedDocument<NoticePayload>, key: KeyObject, kid: string, changes: Partial<NoticePayload> = {}): string {
   const payload = { ...doc.payload, ...changes };
@@ -65,11 +62,7 @@ maybe('the notice verifier page', () => {
   let browser: import('playwright-core').Browser;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

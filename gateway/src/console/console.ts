@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { etagOf, pageHeaders, sendBody as send } from '../http/page-headers';
 import { serveDemoSignIn } from './demo-sign-in';
 
 /**
@@ -87,28 +87,19 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // ECharts positions its tooltips and React its chart boxes with style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  // The API (POST /graphql) and its live events (POST /graphql/stream): the hub's own origin, nothing else.
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CSP,
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+const PAGE_HEADERS = pageHeaders({
+  cache: 'no-cache',
+  directives: {
+    'script-src': ["'self'"],
+    // ECharts positions its tooltips and React its chart boxes with style attributes.
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:'],
+    'font-src': ["'self'"],
+    // The API (POST /graphql) and its live events (POST /graphql/stream): the hub's own origin, nothing else.
+    'connect-src': ["'self'"],
+    'manifest-src': ["'self'"],
+  },
+});
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -196,14 +187,9 @@ function load(from: Build, file: BuildFile): Loaded {
   if (!entry) {
     const body = readFileSync(file.absolute);
     if (body.length > MAX_FILE_BYTES) throw new Error(`${file.name} is too large`);
-    entry = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    entry = { body, etag: etagOf(body) };
     from.loaded.set(file.name, entry);
   }
   return entry;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, method: string): void {
-  const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...headers, 'x-content-type-options': 'nosniff', 'content-length': String(buffer.length) });
-  res.end(method === 'HEAD' ? undefined : buffer);
-}

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { etagOf, pageHeaders, sendBody as send } from '../http/page-headers';
 import { BOOTSTRAP_JS, renderPage } from './page';
 
 /**
@@ -49,26 +49,19 @@ const CSS = 'text/css; charset=utf-8';
 const ASSET_PREFIX = '/explorer/assets/';
 const ASSET_CACHE = 'public, max-age=86400';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  // graphiql.min.css embeds its fonts as data: URLs.
-  "font-src 'self' data:",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CSP,
-  'cache-control': 'no-cache',
-  'referrer-policy': 'no-referrer',
-};
+const PAGE_HEADERS = pageHeaders({
+  cache: 'no-cache',
+  directives: {
+    // GraphiQL loads its own parts from the hub.
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    // graphiql.min.css embeds its fonts as data: URLs.
+    'font-src': ["'self'", 'data:'],
+    'img-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+  },
+});
 
 interface Asset {
   contentType: string;
@@ -100,7 +93,7 @@ function load(name: string, asset: Asset): Loaded {
   let entry = cache.get(name);
   if (!entry) {
     const body = asset.read();
-    entry = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    entry = { body, etag: etagOf(body) };
     cache.set(name, entry);
   }
   return entry;
@@ -124,8 +117,3 @@ function page(): string {
   return html;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, method: string): void {
-  const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...headers, 'x-content-type-options': 'nosniff', 'content-length': String(buffer.length) });
-  res.end(method === 'HEAD' ? undefined : buffer);
-}

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VERIFIER_CSS } from './page';
+import { etagOf } from '../http/page-headers';
 
 /**
  * The verifier's browser files, by name: the only ones `/verify/assets/<name>` serves (the URL never builds a file
@@ -64,7 +64,7 @@ export function verifierAsset(name: string, building: readonly string[] = []): B
   const spec = ASSETS[name];
   if (!spec || building.includes(name)) throw new Error(`verifier asset ${name}: ${spec ? `import cycle ${[...building, name].join(' → ')}` : 'not in the allow-list'}`);
   const body = Buffer.from(spec.build((dep) => `./${dep}?v=${versionOf(verifierAsset(dep, [...building, name]))}`), 'utf8');
-  const asset = { contentType: spec.contentType, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+  const asset = { contentType: spec.contentType, body, etag: etagOf(body) };
   built.set(name, asset);
   return asset;
 }

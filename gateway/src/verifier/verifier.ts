@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Directory } from '../directory/directory';
 import { keyDirectoryOf } from '../directory/notice-keys';
 import { isVerifierAsset, VERIFIER_ASSET_PREFIX, verifierAsset, verifierAssetUrl } from './assets';
+import { pageHeaders, sendBody as send } from '../http/page-headers';
 import { renderPrintPage, renderVerifyPage } from './page';
 
 /**
@@ -62,27 +63,14 @@ export const isVerifierPath = (path: string): boolean => path === NOTICE_KEYS_PA
 const TEXT = 'text/plain; charset=utf-8';
 const ASSET_CACHE = 'public, max-age=86400';
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // The print view's QR code is an SVG shown from a data: URL.
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const PAGE_HEADERS = pageHeaders({
+  cache: 'no-cache',
+  directives: {
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    // The print view's QR code is an SVG shown from a data: URL.
+    'img-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+  },
+});
 
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CSP,
-  'cache-control': 'no-cache',
-  'referrer-policy': 'no-referrer',
-};
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer, method: string): void {
-  const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { ...headers, 'x-content-type-options': 'nosniff', 'content-length': String(buffer.length) });
-  res.end(method === 'HEAD' ? undefined : buffer);
-}
