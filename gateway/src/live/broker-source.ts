@@ -77,7 +77,7 @@ export class BrokerEventTail implements EventTail {
       if (Date.now() - Math.max(feed.lastAlive, feed.since) > SILENCE_MS) throw this.silent(community, feed);
       const left = deadline - Date.now();
       if (left <= 0 || signal?.aborted || feed.closed) return { head: feed.head, oldest: feed.head + 1, events: [] };
-      await this.wait(feed, Math.min(left, ALIVE_INTERVAL_MS), signal);
+      await this.waitFor(feed, Math.min(left, ALIVE_INTERVAL_MS), signal);
     }
   }
 
@@ -176,34 +176,30 @@ export class BrokerEventTail implements EventTail {
     }
   }
 
-  private heard(feed: CommunityFeed, withinMs: number, signal?: AbortSignal): Promise<boolean> {
-    if (Date.now() - feed.lastAlive <= SILENCE_MS) return Promise.resolve(true);
+  /** Whether the community was heard from lately, waiting up to `withinMs` for it to be. */
+  private async heard(feed: CommunityFeed, withinMs: number, signal?: AbortSignal): Promise<boolean> {
+    const recent = () => Date.now() - feed.lastAlive <= SILENCE_MS;
+    if (!recent()) await this.waitFor(feed, withinMs, signal, recent);
+    return recent();
+  }
+
+  /**
+   * Resolves after `ms`, when the signal aborts, or when the feed is notified and `until` (if given) holds:
+   * every wake-up of a waiting follower goes through here.
+   */
+  private waitFor(feed: CommunityFeed, ms: number, signal?: AbortSignal, until: () => boolean = () => true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         feed.wake.delete(check);
         signal?.removeEventListener('abort', done);
-        resolve(Date.now() - feed.lastAlive <= SILENCE_MS);
-      };
-      const check = () => {
-        if (Date.now() - feed.lastAlive <= SILENCE_MS) done();
-      };
-      const timer = setTimeout(done, withinMs);
-      feed.wake.add(check);
-      signal?.addEventListener('abort', done, { once: true });
-    });
-  }
-
-  private wait(feed: CommunityFeed, ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        feed.wake.delete(done);
-        signal?.removeEventListener('abort', done);
         resolve();
       };
+      const check = () => {
+        if (until()) done();
+      };
       const timer = setTimeout(done, ms);
-      feed.wake.add(done);
+      feed.wake.add(check);
       signal?.addEventListener('abort', done, { once: true });
     });
   }
