@@ -367,6 +367,13 @@ export class TestCluster {
     return { status: response.status, ...((await response.json()) as object) };
   }
 
+  /** The database of a community's node (for tests that hold its rows or tables). */
+  databaseUrl(code: string): string {
+    const url = this.databases.get(code);
+    if (!url) throw new Error(`no database for community ${code}`);
+    return url;
+  }
+
   /** Requests the hub sent for client operations, by `community/subgraph`. */
   sentCounts(): Record<string, number> {
     return Object.fromEntries(this.hub.links.sent);

@@ -14,6 +14,7 @@ import {
 } from '@lilong/kit';
 import { EVENTS_PATH, SHARDED_SUBGRAPHS, subgraphPath, type EventsAnswer, type ShardedSubgraphName } from '@lilong/schema';
 import type { Directory } from '../directory/directory';
+import { InflightRequests, requestKey } from './inflight';
 
 export type UnavailableReason =
   | 'TIMEOUT'
@@ -65,6 +66,8 @@ export interface LinkOptions {
    * memory. @default 16 MiB
    */
   maxAnswerBytes?: number;
+  /** Whether identical reads in flight share one fetch (`InflightRequests`). @default true */
+  mergeInflight?: boolean;
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, mutationTimeoutMs: 15_000, failureThreshold: 3, openMs: 5000 };
@@ -103,6 +106,8 @@ export class CommunityLinks {
   readonly accessAsked = new Map<string, number>();
   /** Entity representations sent for client operations, by `community/subgraph`. */
   readonly representationsSent = new Map<string, number>();
+  /** Reads in flight, shared by identical requests. */
+  readonly inflight = new InflightRequests<GraphQLResponseBody>();
 
   constructor(
     private readonly directory: Directory,
@@ -138,8 +143,16 @@ export class CommunityLinks {
     return this.states.get(code)?.refused ?? this.states.get(code)?.lastError;
   }
 
-  /** Sends one GraphQL request to one subgraph of one community, or throws `CommunityUnavailable`. */
+  /**
+   * Sends one GraphQL request to one subgraph of one community, or throws `CommunityUnavailable`. A read identical
+   * to one in flight (same document, variables and caller) shares its fetch (`InflightRequests`).
+   */
   async send(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, caller: Caller, mutation = false): Promise<GraphQLResponseBody> {
+    if (mutation || this.options.mergeInflight === false) return this.sendNow(code, subgraph, body, caller, mutation);
+    return this.inflight.run(requestKey(code, subgraph, caller, body), () => this.sendNow(code, subgraph, body, caller, false), structuredClone);
+  }
+
+  private async sendNow(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, caller: Caller, mutation: boolean): Promise<GraphQLResponseBody> {
     await this.ready(code);
     const key = `${code}/${subgraph}`;
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
