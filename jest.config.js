@@ -10,7 +10,10 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/tests/src/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/src/support/global-teardown.ts',
+  // The sources, never a build: package.json `exports` send `@lilong/*` to dist/ (see docs/deploy.md).
   moduleNameMapper: {
+    '^@lilong/(schema|gateway|ops)(/src/.+)$': '<rootDir>/$1$2',
+    '^@lilong/(kit|groups|shops|volunteers|info|webhooks|node)(/src/.+)$': '<rootDir>/subgraphs/$1$2',
     '^@lilong/schema$': '<rootDir>/schema/src/index.ts',
     '^@lilong/kit$': '<rootDir>/subgraphs/kit/src/index.ts',
     '^@lilong/(groups|shops|volunteers|info|webhooks|node)$': '<rootDir>/subgraphs/$1/src/index.ts',

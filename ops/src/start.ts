@@ -53,7 +53,7 @@ async function prepareCommunity(adminUrl: string, community: DemoCommunity, noti
 }
 
 /** A community database's three domain ORMs, connected and migrated; the caller closes them. */
-async function openCommunityOrms(url: string) {
+export async function openCommunityOrms(url: string) {
   // The outbox first: the seed's changes write their events there, as the node's would.
   await (await openOutbox({ databaseUrl: url })).close();
   return Promise.all(

@@ -25,6 +25,8 @@ interface AssetSpec {
 }
 
 const schemaFile = (file: string) => path.join(path.dirname(require.resolve('@lilong/schema/package.json')), file);
+/** This folder's TypeScript sources, also when the hub runs from its build (gateway/dist/verifier). */
+const SOURCE_DIR = path.resolve(__dirname, '../../src/verifier');
 
 /** A TypeScript file as an ES module; `imports` maps each specifier it uses to the asset that serves it. */
 const typescriptModule = (file: string, imports: Record<string, string>): AssetSpec => ({
@@ -41,9 +43,9 @@ const ASSETS: Readonly<Record<string, AssetSpec>> = {
     },
   },
   'signed.js': typescriptModule(schemaFile('src/signed.ts'), { canonicalize: 'canonicalize.js' }),
-  'check.js': typescriptModule(path.join(__dirname, 'check.ts'), { '@lilong/schema/src/signed': 'signed.js' }),
-  'verify.js': typescriptModule(path.join(__dirname, 'browser/verify.ts'), { '@lilong/schema/src/signed': 'signed.js', '../check': 'check.js' }),
-  'print.js': typescriptModule(path.join(__dirname, 'browser/print.ts'), { '@lilong/schema/src/signed': 'signed.js' }),
+  'check.js': typescriptModule(path.join(SOURCE_DIR, 'check.ts'), { '@lilong/schema/src/signed': 'signed.js' }),
+  'verify.js': typescriptModule(path.join(SOURCE_DIR, 'browser/verify.ts'), { '@lilong/schema/src/signed': 'signed.js', '../check': 'check.js' }),
+  'print.js': typescriptModule(path.join(SOURCE_DIR, 'browser/print.ts'), { '@lilong/schema/src/signed': 'signed.js' }),
   'verifier.css': { contentType: CSS, build: () => VERIFIER_CSS },
 };
 
