@@ -59,6 +59,8 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent: boolean;
   port?: number;
+  /** PostgreSQL's `max_connections`: size it for the nodes the server carries (each holds a pool per domain). @default 300 */
+  maxConnections?: number;
   onNotice?: (message: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   // The package is ESM-only; Node 20.19+ can require it from CommonJS.
@@ -78,7 +80,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user it creates.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `max_connections=${options.maxConnections ?? 300}`],
     onLog: () => undefined,
     onError: () => undefined,
   });
