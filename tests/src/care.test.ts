@@ -304,7 +304,7 @@ describe('a dialysis series', () => {
 describe('figures for the console', () => {
   it('counts open requests by zone, kind and urgency, and the volunteers available now', async () => {
     const figures = await must(
-      cluster.query(`query { community(code: "alpha") { careFigures { takenAt days zones { zone open { kind urgency count } volunteersAvailableNow medianMinutesToAccept borrowedIn lentOut } } } }`, {}, dispatcher),
+      cluster.query(`query { community(code: "alpha") { careFigures { takenAt days medianMinutesToAccept medianMinutesToDone zones { zone open { kind urgency count } volunteersAvailableNow medianMinutesToAccept medianMinutesToDone borrowedIn lentOut } } } }`, {}, dispatcher),
     );
     const zone = figures.community.careFigures.zones.find((z: any) => z.zone === 'A片');
     const queue = await must(cluster.query(`query { community(code: "alpha") { careQueue(first: 200) { zone kind urgency status } } }`, {}, dispatcher));
@@ -315,6 +315,14 @@ describe('figures for the console', () => {
     expect(zone.volunteersAvailableNow).toBeGreaterThanOrEqual(5);
     expect(zone.medianMinutesToAccept).not.toBeNull();
     expect(zone).toMatchObject({ borrowedIn: 0, lentOut: 0 });
+    // The community's own medians, over every zone's requests: with acceptances and completions in one zone only,
+    // they are that zone's.
+    const figuresOf = figures.community.careFigures;
+    const withTimes = figuresOf.zones.filter((z: any) => z.medianMinutesToAccept !== null);
+    expect(withTimes.map((z: any) => z.zone)).toEqual(['A片']);
+    expect(figuresOf.medianMinutesToAccept).toBe(zone.medianMinutesToAccept);
+    expect(figuresOf.medianMinutesToDone).toBe(zone.medianMinutesToDone);
+    expect(figuresOf.medianMinutesToDone).not.toBeNull();
     expect(code(await cluster.query(`query { community(code: "alpha") { careFigures { days } } }`, {}, resident))).toBe('FORBIDDEN');
   });
 });

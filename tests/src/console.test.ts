@@ -5,14 +5,13 @@
  * Chromium is not installed and this is not CI (CI installs it and requires it). The console must be built
  * (`npm install` does it; the jest global setup builds it when missing).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestCluster } from './support/cluster';
+import { groupOf, openOrder } from './support/orders';
+import { describeInBrowser, launchChromium } from './support/browser';
+import { leaderToken, lookUp } from './support/sub-district';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM} for the console test`);
-const maybe = available ? describe : describe.skip;
 
 /** The API's answer the page is checked against, asked independently of the console's own document. */
 const FIGURES = /* GraphQL */ `
@@ -22,7 +21,9 @@ const FIGURES = /* GraphQL */ `
       compounds { id name householdCount }
       lowStock { id name stock { available } }
       careQueue(first: 50) { id }
-      careFigures { zones { open { count } volunteersAvailableNow } }
+      careFigures { medianMinutesToAccept medianMinutesToDone zones { open { count } volunteersAvailableNow } }
+      orderOutcomes(days: 14) { day formed failed }
+      unmetSearches(days: 7, first: 10) { term count lastSearchedAt }
       coverage(days: 7) { counts { households reached notReached } compoundsWithoutGroup { compound { id } } }
       notices(current: true, first: 5) { id title verified }
       questions(first: 20, status: OPEN) { id waitedMinutes }
@@ -33,23 +34,31 @@ const FIGURES = /* GraphQL */ `
 
 type Page = import('playwright-core').Page;
 
-maybe('the sub-district data console', () => {
+describeInBrowser('console')('the sub-district data console', () => {
   let cluster: TestCluster;
   let browser: import('playwright-core').Browser;
   let origin: string;
   let subdistrict: string;
   let committee: string;
+  let infoOfficer: string;
 
   beforeAll(async () => {
     cluster = await TestCluster.start();
     origin = cluster.url.replace('/graphql', '');
     subdistrict = await cluster.token([{ role: 'subdistrict' }], undefined, 3600);
     committee = await cluster.token([{ role: 'committee', community: 'alpha' }], undefined, 3600);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    infoOfficer = await cluster.token([{ role: 'info_officer', community: 'alpha' }], 'console-info-officer', 3600);
+    // Searches with nothing in stock (counted by every community), and group orders that failed today.
+    for (const text of ['无货测试燕麦', '无货测试燕麦', '无货测试燕麦', '无货测试奶粉']) await cluster.query(`query($t: String!) { searchStock(text: $t) { cursor } }`, { t: text });
+    const alpha = (await lookUp(cluster)).get('alpha')!;
+    const group = await groupOf(cluster, alpha, 0);
+    const shop = alpha.shops[0]!;
+    for (let i = 0; i < 2; i++) {
+      const order = await openOrder(cluster, shop.id, group, [shop.products[0]!.id], { minimum: 5, deadline: new Date(Date.now() + 3_600_000).toISOString() });
+      const closed = await cluster.query(`mutation($i: GroupOrderActionInput!) { closeGroupOrder(input: $i) { status } }`, { i: { orderId: order } }, await leaderToken(cluster, group));
+      expect(closed.data?.closeGroupOrder.status).toBe('FAILED');
+    }
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -58,19 +67,23 @@ maybe('the sub-district data console', () => {
   });
 
   /** A page watched for console errors and for any request leaving the hub's origin. */
-  async function open(token: string): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
+  async function open(token: string): Promise<{ page: Page; problems: string[]; foreign: string[]; requests: string[] }> {
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     const foreign: string[] = [];
+    // Every request in the order the page made them: queries by operation name, files by path.
+    const requests: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+      const path = new URL(r.url()).pathname;
+      requests.push(path === '/graphql' ? `query ${/query (\w+)/.exec(r.postData() ?? '')?.[1] ?? '?'}` : path);
     });
     await page.goto(`${origin}/console/#token=${encodeURIComponent(token)}`);
     await page.waitForSelector('[data-testid=table-communities]', { timeout: 20_000 });
-    return { page, problems, foreign };
+    return { page, problems, foreign, requests };
   }
 
   const rowsOf = (page: Page, testId: string) =>
@@ -78,7 +91,7 @@ maybe('the sub-district data console', () => {
   const num = (text: string) => Number(text.replace(/[^\d.-]/g, ''));
 
   it('shows sub-district staff every community, each panel agreeing with the API, and nothing from elsewhere', async () => {
-    const { page, problems, foreign } = await open(subdistrict);
+    const { page, problems, foreign, requests } = await open(subdistrict);
     const api = (await cluster.query(FIGURES, {}, subdistrict)).data!;
     const codes = cluster.communities.map((c) => c.code);
     expect(await page.textContent('[data-testid=role]')).toContain('街道工作人员');
@@ -88,7 +101,7 @@ maybe('the sub-district data console', () => {
     const communities = await rowsOf(page, 'table-communities');
     expect(communities.map((r) => r.key)).toEqual(codes);
     for (const code of codes) expect(await page.getAttribute(`[data-testid=status-${code}]`, 'data-status')).toBe('ACTIVE');
-    for (const id of ['pools', 'low-stock', 'care-open', 'care-queue', 'coverage', 'map', 'notices', 'questions']) {
+    for (const id of ['pools', 'orders', 'low-stock', 'searched', 'care-open', 'care-queue', 'care-medians', 'coverage', 'map', 'notices', 'questions']) {
       expect(await page.textContent(`[data-testid=missing-${id}]`)).toContain('全部社区均已返回');
       expect(await page.textContent(`[data-testid=taken-${id}]`)).toMatch(/数据时间 \d{2}:\d{2}:\d{2}/);
     }
@@ -101,7 +114,32 @@ maybe('the sub-district data console', () => {
     const apiLow = api.communities.flatMap((c: any) => c.lowStock);
     expect(lowStock.map((r) => r.key).sort()).toEqual(apiLow.map((p: any) => p.id).sort());
     for (const p of apiLow) expect(num(lowStock.find((r) => r.key === p.id)!.cells[3]!)).toBe(p.stock.available);
-    expect(await page.textContent('[data-testid=unavailable-searched]')).toContain('暂无数据源');
+
+    // Group orders per day: the communities' days added up (each order lives in one community only).
+    const orders = await rowsOf(page, 'table-orders');
+    expect(orders.map((r) => r.key)).toEqual(api.communities[0].orderOutcomes.map((d: any) => d.day));
+    for (const [i, row] of orders.entries()) {
+      const sum = (k: 'formed' | 'failed') => api.communities.reduce((a: number, c: any) => a + c.orderOutcomes[i][k], 0);
+      expect(row.cells.slice(1).map(num)).toEqual([sum('formed'), sum('failed')]);
+    }
+    expect(num((await page.textContent('[data-testid=orders-failed]'))!)).toBeGreaterThanOrEqual(2);
+
+    // Searched with nothing in stock: per term the highest count of any community, and the communities without it.
+    const searched = await rowsOf(page, 'table-searched');
+    const terms = new Map<string, { count: number; communities: string[] }>();
+    for (const c of api.communities) {
+      for (const s of c.unmetSearches) {
+        const entry = terms.get(s.term) ?? { count: 0, communities: [] };
+        terms.set(s.term, { count: Math.max(entry.count, s.count), communities: [...entry.communities, c.name] });
+      }
+    }
+    expect(searched.map((r) => r.key).sort()).toEqual([...terms.keys()].sort());
+    expect(searched[0]).toMatchObject({ key: '无货测试燕麦' });
+    for (const row of searched) {
+      expect(num(row.cells[1]!)).toBe(terms.get(row.key)!.count);
+      expect(row.cells[2]!.split('、').sort()).toEqual([...terms.get(row.key)!.communities].sort());
+    }
+    expect(terms.get('无货测试燕麦')).toEqual({ count: 3, communities: api.communities.map((c: any) => c.name) });
 
     // Care: open requests per community, the queue, volunteers available per zone.
     const careOpen = await rowsOf(page, 'table-care-open');
@@ -110,6 +148,12 @@ maybe('the sub-district data console', () => {
       expect(num(careOpen.find((r) => r.key === c.code)!.cells.at(-1)!)).toBe(total);
     }
     expect((await rowsOf(page, 'table-care-queue')).length).toBe(api.communities.reduce((a: number, c: any) => a + c.careQueue.length, 0));
+    const medians = await rowsOf(page, 'table-care-medians');
+    for (const c of api.communities) {
+      const shown = medians.find((r) => r.key === c.code)!.cells.slice(1);
+      const expected = [c.careFigures.medianMinutesToAccept, c.careFigures.medianMinutesToDone];
+      expect(shown.map((v) => (v === '—' ? null : num(v)))).toEqual(expected);
+    }
     const zones = await rowsOf(page, 'table-care-times');
     expect(zones.reduce((a, r) => a + num(r.cells[4]!), 0)).toBe(
       api.communities.reduce((a: number, c: any) => a + c.careFigures.zones.reduce((b: number, z: any) => b + z.volunteersAvailableNow, 0), 0),
@@ -146,10 +190,17 @@ maybe('the sub-district data console', () => {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${k.community},"?${k.name.replace(/[()（）]/g, '.')}"?,[^,]+,${k.householdCount},(是|否)$`)));
     }
 
-    // One request at sign-in, one per refresh: never one per community.
+    // One request at sign-in, one per refresh: never one per community. One stream per community (at most 4).
     const counts = await page.evaluate(() => (window as unknown as { __lilongConsole: { queries: number; subscriptions: number } }).__lilongConsole);
     expect(counts.queries).toBeLessThanOrEqual(3);
     expect(counts.subscriptions).toBe(codes.length);
+    // The chart code is a chunk of its own, asked for only once the dashboard's first query has been sent.
+    const chartChunk = requests.findIndex((r) => /\/console\/assets\/echarts-[\w-]+\.js$/.test(r));
+    expect(chartChunk).toBeGreaterThan(requests.indexOf('query ConsoleSubDistrict'));
+    expect(requests.indexOf('query ConsoleSubDistrict')).toBeGreaterThan(requests.indexOf('query ConsoleWho'));
+    expect(requests.indexOf('query ConsoleWho')).toBeGreaterThan(-1);
+    // And the sign-in query leaves before the app's own code (React and the panels) is even asked for.
+    expect(requests.findIndex((r) => /\/console\/assets\/main-[\w-]+\.js$/.test(r))).toBeGreaterThan(requests.indexOf('query ConsoleWho'));
     expect(problems).toEqual([]);
     expect(foreign).toEqual([]);
     await page.context().close();
@@ -166,7 +217,7 @@ maybe('the sub-district data console', () => {
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Sub-district data console');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('[data-testid=missing-low-stock]')).toContain('Every community answered');
-    expect(await page.textContent('[data-testid=unavailable-searched]')).toContain('Not available yet');
+    expect(await page.textContent('[data-testid=panel-searched] h2')).toContain('Most searched products with no stock');
     const first = cluster.communities[0]!;
     expect((await rowsOf(page, 'table-communities'))[0]!.cells[0]).toBe(first.nameEn ?? first.name);
     // Export buttons and print are reachable by Tab, and a CSV button works from the keyboard.
@@ -214,6 +265,23 @@ maybe('the sub-district data console', () => {
     await page.context().close();
   });
 
+  it("shows an information officer their community's information panels, found from the community's records", async () => {
+    const { page, problems, foreign } = await open(infoOfficer);
+    const alpha = cluster.communities.find((c) => c.code === 'alpha')!;
+    expect(await page.getAttribute('[data-testid=role]', 'data-view')).toBe('information');
+    expect(await page.textContent('[data-testid=role]')).toBe(`信息员 · ${alpha.name}`);
+    expect((await rowsOf(page, 'table-communities')).map((r) => r.key)).toEqual(['alpha']);
+    const api = (await cluster.query(`{ community(code: "alpha") { notices(current: true, first: 20) { id } questions(first: 50, status: OPEN) { id } } }`, {}, infoOfficer)).data!.community;
+    expect((await rowsOf(page, 'table-notices')).map((r) => r.key).sort()).toEqual(api.notices.map((n: any) => n.id).sort());
+    expect((await rowsOf(page, 'table-questions')).map((r) => r.key).sort()).toEqual(api.questions.map((q: any) => q.id).sort());
+    expect(api.questions.length).toBeGreaterThan(0);
+    // Only the information view: no supplies or care panels, and no chart code fetched for it.
+    for (const id of ['pools', 'care-open', 'coverage']) expect(await page.$(`[data-testid=panel-${id}]`)).toBeNull();
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+    await page.context().close();
+  });
+
   it('says within 10 s that a stopped node is down, while every other community stays live', async () => {
     const { page } = await open(subdistrict);
     const beta = cluster.communities.find((c) => c.code === 'beta')!;
@@ -249,8 +317,20 @@ maybe('the sub-district data console', () => {
     expect((await fetch(`${origin}/console/`, { method: 'POST' })).status).toBe(405);
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await page.text())![1]!;
     const asset = await fetch(`${origin}${script}`);
-    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(path.extname(script)).toBe('.js');
+    // The lazily loaded chunks (the app, named by the entry; the charts, named by the app) are as long-lived; the
+    // page itself revalidates.
+    const app = /main-[\w-]+\.js/.exec(await asset.text())?.[0];
+    expect(app).toBeDefined();
+    const appAnswer = await fetch(`${origin}/console/assets/${app}`);
+    expect(appAnswer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const charts = /echarts-[\w-]+\.js/.exec(await appAnswer.text())?.[0];
+    expect(charts).toBeDefined();
+    const chartsAnswer = await fetch(`${origin}/console/assets/${charts}`);
+    expect(chartsAnswer.status).toBe(200);
+    expect(chartsAnswer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
     // No demo sign-in on a hub the launcher did not set up for the demo.
     expect(await (await fetch(`${origin}/console/demo/people`)).json()).toEqual({ demo: false, people: [] });
     expect((await fetch(`${origin}/console/demo/token`, { method: 'POST', body: '{"person":"subdistrict"}' })).status).toBe(404);

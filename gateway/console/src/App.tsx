@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { forbiddenIn, graphql, RequestFailed, subscribe, type Subscription } from './api';
-import { saveLang, savedLang, STRINGS, type Lang } from './i18n';
+import { RequestFailed, subscribe, type Subscription } from './api';
+import { locale, saveLang, savedLang, STRINGS, type Lang } from './i18n';
 import type { Snapshot } from './model';
-import { CareOpenPanel, CareQueuePanel, CareTimesPanel } from './panels/Care';
+import { loadCharts } from './Chart';
+import { CareMediansPanel, CareOpenPanel, CareQueuePanel, CareTimesPanel } from './panels/Care';
 import { CommunitiesPanel } from './panels/Communities';
 import { CompoundDetail, CompoundMapPanel, CoveragePanel } from './panels/Coverage';
 import { NoticesPanel, QuestionsPanel } from './panels/Information';
 import { LowStockPanel, OrdersPanel, PoolsPanel, SearchedPanel } from './panels/Supplies';
-import { COMMUNITY_QUERY, COVERAGE_DAYS, NOTICES_SUBSCRIPTION, SUBDISTRICT_QUERY, WHO_QUERY, type CommunityData, type Compound, type ConsoleAnswer, type Notice } from './queries';
+import { NOTICES_SUBSCRIPTION, type CommunityData, type Compound, type Notice } from './queries';
+import { codesOf, dashboardQuery, scopeOf, viewOf, type CommunityInfo, type Scope } from './scope';
+import { dashboardAnswer, forgetToken, initialToken, keepToken, whoIs } from './session';
 import { SignIn } from './SignIn';
 import { makeUi, UiContext, useUi } from './ui';
 
@@ -15,20 +18,17 @@ import { makeUi, UiContext, useUi } from './ui';
 const REFRESH_MS = 10_000;
 /** Least time between two refreshes that live events ask for, in ms. */
 const EVENT_REFRESH_GAP_MS = 2_000;
-const TOKEN_KEY = 'lilong.console.token';
-
-interface CommunityInfo {
-  code: string;
-  name: string;
-  nameEn: string | null;
-}
-
-/** What the signed-in person watches: every community (sub-district staff), or one community (its staff). */
-type Scope = { kind: 'subdistrict'; communities: CommunityInfo[] } | { kind: 'community'; code: string; allowed: string[]; communities: CommunityInfo[] };
+/**
+ * Most live streams the page opens, one per community shown. The hub speaks HTTP/1.1 and a browser opens at most 6
+ * connections to one origin: every stream holds one for good, so past 4 the queries themselves would wait. The hub's
+ * `communityNotices` follows one community per subscription; with more communities than this the page relies on
+ * its 10 s refresh alone (notices and a node going down then show within one refresh and the hub's timeout).
+ */
+const MAX_STREAMS = 4;
 
 export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
-  const [token, setToken] = useState<string | undefined>(() => takeTokenFromUrl() ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined);
+  const [token, setToken] = useState<string | undefined>(initialToken);
   const [scope, setScope] = useState<Scope | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [names, setNames] = useState(new Map<string, CommunityInfo>());
@@ -36,12 +36,12 @@ export function App() {
   const t = STRINGS[lang];
 
   useEffect(() => {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.documentElement.lang = locale(lang);
     document.title = `${t.title} · Lilong`;
   }, [lang, t]);
 
   const signOut = useCallback((message?: string) => {
-    sessionStorage.removeItem(TOKEN_KEY);
+    forgetToken();
     setToken(undefined);
     setScope(undefined);
     setProblem(message);
@@ -52,16 +52,14 @@ export function App() {
     if (!token) return;
     let cancelled = false;
     setProblem(undefined);
-    graphql<{ communities: (CommunityInfo & { status: string; careFigures: unknown })[] }>(token, WHO_QUERY).then(
+    whoIs(token).then(
       (answer) => {
         if (cancelled) return;
         const communities = answer.data?.communities ?? [];
         setNames(new Map(communities.map((c) => [c.code, c])));
-        const forbidden = new Set(communities.filter((_, i) => forbiddenIn(answer.errors, (p) => p[0] === 'communities' && p[1] === i)).map((c) => c.code));
-        const allowed = communities.filter((c) => !forbidden.has(c.code) && c.careFigures !== null).map((c) => c.code);
-        sessionStorage.setItem(TOKEN_KEY, token);
-        if (forbidden.size === 0 && communities.length > 0) setScope({ kind: 'subdistrict', communities });
-        else if (allowed.length > 0) setScope({ kind: 'community', code: allowed[0]!, allowed, communities });
+        keepToken(token);
+        const next = scopeOf(communities);
+        if (next) setScope(next);
         else signOut(STRINGS[savedLang()].noRole);
       },
       (error: unknown) => {
@@ -95,15 +93,15 @@ export function App() {
             <label>
               {t.chooseCommunity}{' '}
               <select value={scope.code} onChange={(event) => setScope({ ...scope, code: event.target.value })} data-testid="community-select">
-                {scope.allowed.map((code) => (
+                {scope.allowed.map(({ code, view }) => (
                   <option key={code} value={code}>
-                    {ui.nameOf(code)}
+                    {view === 'information' ? `${ui.nameOf(code)} · ${t.roleInformation}` : ui.nameOf(code)}
                   </option>
                 ))}
               </select>
             </label>
           )}
-          <button type="button" onClick={switchLang} aria-label={t.languageLabel} data-testid="lang" lang={lang === 'zh' ? 'en' : 'zh-CN'}>
+          <button type="button" onClick={switchLang} aria-label={t.languageLabel} data-testid="lang" lang={locale(lang === 'zh' ? 'en' : 'zh')}>
             {t.language}
           </button>
           {scope && (
@@ -133,14 +131,6 @@ export function App() {
   );
 }
 
-/** A token handed in the address (`/console/#token=<JWT>`), taken once and removed from the address bar. */
-function takeTokenFromUrl(): string | undefined {
-  const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-  if (!match) return undefined;
-  history.replaceState(null, '', window.location.pathname + window.location.search);
-  return decodeURIComponent(match[1]!);
-}
-
 interface DashboardProps {
   token: string;
   scope: Scope;
@@ -155,8 +145,10 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
   const lastAnswer = useRef(new Map<string, number>());
   const liveDown = useRef(new Set<string>());
   const refreshRef = useRef<() => void>(() => undefined);
-  const { t, lang } = useUi();
-  const codes = scope.kind === 'subdistrict' ? scope.communities.map((c) => c.code) : [scope.code];
+  const { t, f, lang, nameOf } = useUi();
+  const codes = codesOf(scope);
+  const view = viewOf(scope);
+  const live = codes.length <= MAX_STREAMS;
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -169,10 +161,12 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
       lastRun = Date.now();
       clearTimeout(timer);
       try {
-        const answer =
-          scope.kind === 'subdistrict'
-            ? await graphql<ConsoleAnswer>(token, SUBDISTRICT_QUERY, { days: COVERAGE_DAYS })
-            : await graphql<ConsoleAnswer>(token, COMMUNITY_QUERY, { code: scope.code, days: COVERAGE_DAYS });
+        const { query, variables } = dashboardQuery(scope);
+        const asked = dashboardAnswer(token, query, variables);
+        const answer = await asked;
+        // The chart code only once the first answer is in: on the embedded default the browser, the hub and the
+        // nodes share one machine, and parsing half a megabyte of charts while the hub answers slows the answer.
+        if (view !== 'information') void loadCharts().catch(() => undefined);
         if (stopped) return;
         const list: (CommunityData | null)[] = scope.kind === 'subdistrict' ? answer.data?.communities ?? [] : [answer.data?.community ?? null];
         const byCode = new Map<string, CommunityData>();
@@ -249,7 +243,7 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
         ),
       );
     };
-    for (const code of codes) open(code);
+    if (live) for (const code of codes) open(code);
     return () => {
       stopped = true;
       timers.forEach(clearTimeout);
@@ -265,23 +259,35 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
       </p>
     );
   }
-  const isCommunity = scope.kind === 'community';
-  const sections: [string, string][] = [
-    ['communities', t.pCommunities],
-    ['pools', t.pPools],
-    ['care-open', t.pCareOpen],
-    ['coverage', t.pCoverage],
-    ['map', t.pMap],
-    ['notices', t.pNotices],
-    ['questions', t.pQuestions],
-  ];
+  const isCommunity = view === 'staff';
+  const sections: [string, string][] =
+    view === 'information'
+      ? [
+          ['communities', t.pCommunities],
+          ['notices', t.pNotices],
+          ['questions', t.pQuestions],
+        ]
+      : [
+          ['communities', t.pCommunities],
+          ['pools', t.pPools],
+          ['searched', t.pSearched],
+          ['care-open', t.pCareOpen],
+          ['coverage', t.pCoverage],
+          ['map', t.pMap],
+          ['notices', t.pNotices],
+          ['questions', t.pQuestions],
+        ];
+  const roleLabel = view === 'subdistrict' ? t.roleSubdistrict : `${view === 'information' ? t.roleInformation : t.roleCommunity} · ${nameOf(codes[0]!)}`;
   return (
     <>
       <div className="status-bar" role="status" aria-live="polite">
-        <span data-testid="role">{scope.kind === 'subdistrict' ? t.roleSubdistrict : `${t.roleCommunity} · ${makeUiName(scope)}`}</span>
-        <span>
-          {t.lastRefresh} <time data-testid="refreshed-at" dateTime={new Date(snapshot.at).toISOString()}>{new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', { timeStyle: 'medium', hour12: false }).format(snapshot.at)}</time> · {t.nextRefresh}
+        <span data-testid="role" data-view={view}>
+          {roleLabel}
         </span>
+        <span>
+          {t.lastRefresh} <time data-testid="refreshed-at" dateTime={new Date(snapshot.at).toISOString()}>{f.time(snapshot.at)}</time> · {t.nextRefresh}
+        </span>
+        {!live && <span data-testid="streams-off">{t.streamsOff}</span>}
         {failure && <strong className="bad" data-testid="refresh-failed">{`${t.refreshFailed}: ${failure}`}</strong>}
         <button type="button" onClick={() => refreshRef.current()} data-testid="refresh">
           {t.refresh}
@@ -294,28 +300,32 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
           </a>
         ))}
       </nav>
-      <div className="grid">
-        <CommunitiesPanel snapshot={snapshot} lastAnswer={lastAnswer.current} />
-        {isCommunity && compound ? (
-          <CompoundDetail snapshot={snapshot} compound={compound} onBack={() => setCompound(undefined)} />
-        ) : null}
-        <PoolsPanel snapshot={snapshot} />
-        <OrdersPanel snapshot={snapshot} />
-        <LowStockPanel snapshot={snapshot} />
-        <SearchedPanel />
-        <CareOpenPanel snapshot={snapshot} />
-        <CareQueuePanel snapshot={snapshot} />
-        <CareTimesPanel snapshot={snapshot} />
-        <CoveragePanel snapshot={snapshot} />
-        <CompoundMapPanel snapshot={snapshot} onOpen={isCommunity ? (c) => (setCompound(c), requestAnimationFrame(() => document.querySelector<HTMLButtonElement>('[data-testid=compound-back]')?.focus())) : undefined} />
-        <NoticesPanel snapshot={snapshot} live={liveNotices} />
-        <QuestionsPanel snapshot={snapshot} />
-      </div>
+      {view === 'information' ? (
+        <div className="grid">
+          <CommunitiesPanel snapshot={snapshot} lastAnswer={lastAnswer.current} />
+          <NoticesPanel snapshot={snapshot} live={liveNotices} />
+          <QuestionsPanel snapshot={snapshot} />
+        </div>
+      ) : (
+        <div className="grid">
+          <CommunitiesPanel snapshot={snapshot} lastAnswer={lastAnswer.current} />
+          {isCommunity && compound ? (
+            <CompoundDetail snapshot={snapshot} compound={compound} onBack={() => setCompound(undefined)} />
+          ) : null}
+          <PoolsPanel snapshot={snapshot} />
+          <OrdersPanel snapshot={snapshot} />
+          <LowStockPanel snapshot={snapshot} />
+          <SearchedPanel snapshot={snapshot} />
+          <CareOpenPanel snapshot={snapshot} />
+          <CareQueuePanel snapshot={snapshot} />
+          <CareMediansPanel snapshot={snapshot} />
+          <CareTimesPanel snapshot={snapshot} />
+          <CoveragePanel snapshot={snapshot} />
+          <CompoundMapPanel snapshot={snapshot} onOpen={isCommunity ? (c) => (setCompound(c), requestAnimationFrame(() => document.querySelector<HTMLButtonElement>('[data-testid=compound-back]')?.focus())) : undefined} />
+          <NoticesPanel snapshot={snapshot} live={liveNotices} />
+          <QuestionsPanel snapshot={snapshot} />
+        </div>
+      )}
     </>
   );
-
-  function makeUiName(s: Scope & { kind: 'community' }) {
-    const c = s.communities.find((x) => x.code === s.code);
-    return c ? (lang === 'en' ? c.nameEn ?? c.name : c.name) : s.code;
-  }
 }

@@ -30,7 +30,8 @@ export class RequestFailed extends Error {
 export const requestCounter = { queries: 0, subscriptions: 0 };
 declare global {
   interface Window {
-    __lilongConsole?: typeof requestCounter & { firstRenderMs?: number };
+    /** firstRenderMs: the first answer's tables drawn; chartsMs: the first chart drawn (its code arrived later). */
+    __lilongConsole?: typeof requestCounter & { firstRenderMs?: number; chartsMs?: number };
   }
 }
 window.__lilongConsole = requestCounter;
@@ -129,19 +130,4 @@ function parseMessage(message: string): { event: string; data: string } {
     else if (field === 'data') data.push(value);
   }
   return { event, data: data.join('\n') };
-}
-
-/** The communities a COMMUNITY_UNAVAILABLE error names, for the errors whose path starts with `root` (or any). */
-export function unavailableIn(errors: GraphQLError[] | undefined, root?: (path: (string | number)[]) => boolean): Set<string> {
-  const out = new Set<string>();
-  for (const e of errors ?? []) {
-    if (e.extensions?.code !== 'COMMUNITY_UNAVAILABLE' || typeof e.extensions.community !== 'string') continue;
-    if (!root || !e.path || root(e.path)) out.add(e.extensions.community);
-  }
-  return out;
-}
-
-/** Whether any error is a FORBIDDEN one on a path that passes `where`. */
-export function forbiddenIn(errors: GraphQLError[] | undefined, where: (path: (string | number)[]) => boolean): GraphQLError | undefined {
-  return (errors ?? []).find((e) => e.extensions?.code === 'FORBIDDEN' && e.path !== undefined && where(e.path));
 }

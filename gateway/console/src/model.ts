@@ -72,31 +72,43 @@ export function each<F extends CommunityField>(snapshot: Snapshot, field: F): { 
   return out;
 }
 
-/** Group orders that formed (FORMED, CONFIRMED, HANDED_OVER) or failed, per local day, over the last `days` days. */
-export function ordersPerDay(snapshot: Snapshot, days: number, now = snapshot.at): { day: Date; key: string; formed: number; failed: number }[] {
-  const today = new Date(now);
-  today.setHours(0, 0, 0, 0);
-  const out = Array.from({ length: days }, (_, i) => {
-    const day = new Date(today);
-    day.setDate(today.getDate() - (days - 1 - i));
-    return { day, key: localDayKey(day), formed: 0, failed: 0 };
-  });
-  const index = new Map(out.map((d, i) => [d.key, i]));
-  const seen = new Set<string>();
-  for (const { value: groups } of each(snapshot, 'groups')) {
-    for (const group of groups) {
-      for (const order of group.groupOrders ?? []) {
-        // An order of a pooled group may be listed under several groups' answers: count it once.
-        if (!order.closedAt || seen.has(order.id)) continue;
-        seen.add(order.id);
-        const i = index.get(localDayKey(new Date(order.closedAt)));
-        if (i === undefined) continue;
-        if (order.status === 'FAILED') out[i]!.failed += 1;
-        else if (order.status === 'FORMED' || order.status === 'CONFIRMED' || order.status === 'HANDED_OVER') out[i]!.formed += 1;
+/** What a panel built from one field says above its figures: the communities it lacks, and whether it is not the caller's to see. */
+export const fieldState = (snapshot: Snapshot, field: CommunityField) => ({ missing: missingFor(snapshot, field), forbidden: forbiddenEverywhere(snapshot, field) });
+
+/**
+ * Group orders formed and failed per day across the view: each order lives with its merchant's community, so the
+ * communities' days add up with nothing counted twice. Days as the API gives them (YYYY-MM-DD, Shanghai).
+ */
+export function outcomesPerDay(snapshot: Snapshot): { day: string; formed: number; failed: number }[] {
+  const byDay = new Map<string, { day: string; formed: number; failed: number }>();
+  for (const { value } of each(snapshot, 'orderOutcomes')) {
+    for (const d of value) {
+      const entry = byDay.get(d.day) ?? { day: d.day, formed: 0, failed: 0 };
+      entry.formed += d.formed;
+      entry.failed += d.failed;
+      byDay.set(d.day, entry);
+    }
+  }
+  return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/**
+ * Searches with nothing in stock across the view, by term. Every search asks every community, so a term unmet in
+ * three communities was counted by each of them for the same searches: the count is the highest of any community
+ * (never their sum), and the communities are those that had nothing of it.
+ */
+export function unmetAcross(snapshot: Snapshot): { term: string; count: number; lastSearchedAt: string; communities: string[] }[] {
+  const byTerm = new Map<string, { term: string; count: number; lastSearchedAt: string; communities: string[] }>();
+  for (const { code, value } of each(snapshot, 'unmetSearches')) {
+    for (const s of value) {
+      const entry = byTerm.get(s.term);
+      if (!entry) byTerm.set(s.term, { term: s.term, count: s.count, lastSearchedAt: s.lastSearchedAt, communities: [code] });
+      else {
+        entry.count = Math.max(entry.count, s.count);
+        if (s.lastSearchedAt > entry.lastSearchedAt) entry.lastSearchedAt = s.lastSearchedAt;
+        entry.communities.push(code);
       }
     }
   }
-  return out;
+  return [...byTerm.values()].sort((a, b) => b.count - a.count || b.communities.length - a.communities.length || b.lastSearchedAt.localeCompare(a.lastSearchedAt) || a.term.localeCompare(b.term));
 }
-
-export const localDayKey = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;

@@ -3,15 +3,26 @@
  * communities itself, so the page never sends one request per community or per row.
  */
 
-/** At sign-in: which communities the caller may watch (care figures answer for its staff, FORBIDDEN elsewhere). */
+/** At sign-in: the communities, and the caller's roles in each, from its records and the hub's grants. */
 export const WHO_QUERY = /* GraphQL */ `
   query ConsoleWho {
-    communities { code name nameEn status careFigures { takenAt } }
+    communities { code name nameEn status myRoles }
   }
 `;
 
+export type CallerRole = 'RESIDENT' | 'LEADER' | 'DEPUTY' | 'MERCHANT' | 'VOLUNTEER' | 'DISPATCHER' | 'INFO_OFFICER' | 'COMMITTEE' | 'HELPER' | 'SUBDISTRICT' | 'PARTNER';
+
+export interface WhoAnswer {
+  communities: { code: string; name: string; nameEn: string | null; status: string; myRoles: CallerRole[] | null }[];
+}
+
 /** The days the coverage panel looks back (1-90 in the API). */
 export const COVERAGE_DAYS = 7;
+/** The days of group orders formed and failed (1-90). */
+export const ORDER_DAYS = 14;
+/** The days of searches with nothing in stock (1-30), and how many terms each community gives. */
+export const SEARCH_DAYS = 7;
+export const SEARCH_TERMS = 10;
 
 const NOTICE_FIELDS = 'id title category publishedAt verified verification { message messageZh }';
 
@@ -25,7 +36,7 @@ const communityFields = (households: string) => /* GraphQL */ `
     compounds { id name kind lat lng householdCount }
     lowStock { id name unit lowStockThreshold stock { available } shop { name } }
     careQueue(first: 50) { id kind urgency status zone area waitedMinutes }
-    careFigures { takenAt days zones { zone open { kind urgency count } medianMinutesToAccept medianMinutesToDone volunteersAvailableNow borrowedIn lentOut } }
+    careFigures { takenAt days medianMinutesToAccept medianMinutesToDone zones { zone open { kind urgency count } medianMinutesToAccept medianMinutesToDone volunteersAvailableNow borrowedIn lentOut } }
     coverage(days: $days) {
       takenAt days
       counts { households reached notReached }
@@ -36,7 +47,9 @@ const communityFields = (households: string) => /* GraphQL */ `
     }
     notices(current: true, first: 5) { ${NOTICE_FIELDS} }
     questions(first: 20, status: OPEN) { id text askedFrom waitedMinutes askedCount }
-    groups { id name compound { id } groupOrders { id status closedAt } }
+    groups { id name compound { id } }
+    orderOutcomes(days: ${ORDER_DAYS}) { day formed failed }
+    unmetSearches(days: ${SEARCH_DAYS}, first: ${SEARCH_TERMS}) { term count lastSearchedAt }
 `;
 
 const POOLS = /* GraphQL */ `
@@ -62,6 +75,13 @@ export const COMMUNITY_QUERY = /* GraphQL */ `
   query ConsoleCommunity($code: String!, $days: Int!) {
     community(code: $code) { ${communityFields('householdId address building tenure compound { id } lastReachedAt')} }
     ${POOLS}
+  }
+`;
+
+/** Information officers: their community's node, notices and open questions. */
+export const INFORMATION_QUERY = /* GraphQL */ `
+  query ConsoleInformation($code: String!) {
+    community(code: $code) { code name nameEn status statusDetail notices(current: true, first: 20) { ${NOTICE_FIELDS} } questions(first: 50, status: OPEN) { id text askedFrom waitedMinutes askedCount } }
   }
 `;
 
@@ -121,12 +141,12 @@ export interface CommunityData {
   code: string;
   name: string;
   nameEn: string | null;
-  status: 'ACTIVE' | 'UNVERIFIED' | 'UNAVAILABLE' | 'REFUSED' | 'SUSPENDED';
+  status: 'ACTIVE' | 'DEGRADED' | 'UNVERIFIED' | 'UNAVAILABLE' | 'REFUSED' | 'SUSPENDED';
   statusDetail: string | null;
   compounds: Compound[] | null;
   lowStock: { id: string; name: string; unit: string; lowStockThreshold: number; stock: { available: number }; shop: { name: string } }[] | null;
   careQueue: { id: string; kind: CareKind; urgency: Urgency; status: string; zone: string | null; area: string; waitedMinutes: number }[] | null;
-  careFigures: { takenAt: string; days: number; zones: ZoneFigures[] } | null;
+  careFigures: { takenAt: string; days: number; medianMinutesToAccept: number | null; medianMinutesToDone: number | null; zones: ZoneFigures[] } | null;
   coverage: {
     takenAt: string;
     days: number;
@@ -138,7 +158,9 @@ export interface CommunityData {
   } | null;
   notices: Notice[] | null;
   questions: { id: string; text: string; askedFrom: string; waitedMinutes: number; askedCount: number }[] | null;
-  groups: { id: string; name: string; compound: { id: string }; groupOrders: { id: string; status: string; closedAt: string | null }[] | null }[] | null;
+  groups: { id: string; name: string; compound: { id: string } }[] | null;
+  orderOutcomes: { day: string; formed: number; failed: number }[] | null;
+  unmetSearches: { term: string; count: number; lastSearchedAt: string }[] | null;
 }
 
 export interface Pool {

@@ -28,10 +28,11 @@ export function makeUi(lang: Lang, names: Map<string, { name: string; nameEn: st
   };
 }
 
+/** A table's CSV export: the file name's stem, and the same header and rows the table shows (their raw cells). */
 export interface Csv {
   name: string;
   header: string[];
-  rows: Cell[][];
+  rows: Row[];
 }
 
 interface PanelProps {
@@ -42,48 +43,37 @@ interface PanelProps {
   /** Codes of the communities whose data is not in it. */
   missing?: string[];
   forbidden?: boolean;
-  /** No data source in the API yet: the panel says so instead of showing nothing. */
-  unavailable?: boolean;
   csv?: Csv;
   wide?: boolean;
   children?: ReactNode;
 }
 
 /** A panel: its title, when its data was taken, which communities are missing from it, and its CSV export. */
-export function Panel({ id, title, takenAt, missing = [], forbidden, unavailable, csv, wide, children }: PanelProps) {
+export function Panel({ id, title, takenAt, missing = [], forbidden, csv, wide, children }: PanelProps) {
   const { t, f, nameOf } = useUi();
   return (
     <section className={`panel${wide ? ' wide' : ''}`} id={id} aria-labelledby={`${id}-title`} data-testid={`panel-${id}`}>
       <header className="panel-head">
         <h2 id={`${id}-title`}>{title}</h2>
-        {csv && !unavailable && !forbidden && (
-          <button type="button" className="csv" onClick={() => downloadCsv(csv.name, csv.header, csv.rows)} data-testid={`csv-${id}`}>
+        {csv && !forbidden && (
+          <button type="button" className="csv" onClick={() => downloadCsv(csv.name, csv.header, csv.rows.map((r) => r.cells))} data-testid={`csv-${id}`}>
             {t.exportCsv}
           </button>
         )}
       </header>
       <p className="panel-meta">
-        {takenAt !== undefined && !unavailable && (
+        {takenAt !== undefined && (
           <span data-testid={`taken-${id}`}>
             {t.takenAt} <time dateTime={new Date(takenAt).toISOString()}>{f.time(takenAt)}</time>
           </span>
         )}
-        {!unavailable && !forbidden && (
+        {!forbidden && (
           <span className={missing.length ? 'missing' : 'complete'} data-testid={`missing-${id}`} role={missing.length ? 'status' : undefined}>
             {missing.length ? `⚠ ${t.missing}: ${missing.map(nameOf).join('、')}` : `✓ ${t.allPresent}`}
           </span>
         )}
       </p>
-      {unavailable ? (
-        <div className="unavailable" data-testid={`unavailable-${id}`}>
-          <strong>{t.notAvailable}</strong>
-          <p>{t.notAvailableLead}</p>
-        </div>
-      ) : forbidden ? (
-        <p className="forbidden">{t.noPermission}</p>
-      ) : (
-        children
-      )}
+      {forbidden ? <p className="forbidden">{t.noPermission}</p> : children}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { forbidden, globalIdOf, isCommitteeOf, requireSignedIn, rolesOf } from '@lilong/kit';
+import { forbidden, globalIdOf, isCommitteeOf, requireSignedIn, rolesOf, watchesOver } from '@lilong/kit';
 import type { BilingualMessage } from '@lilong/schema';
 import type { ShopsContext } from './loaders';
 
@@ -18,5 +18,20 @@ export function requireMerchantOf(ctx: ShopsContext, shopLocalId: number, what: 
   const shopId = globalIdOf(ctx.community, 'Shop', shopLocalId);
   if (!rolesOf(ctx.claims, 'merchant').some((r) => r.shop === shopId)) {
     throw forbidden(`only the merchant of ${shopId} ${what.en}`, `只有 ${shopId} 的商户本人可以${what.zh}`);
+  }
+}
+
+/**
+ * The community's supply figures (group orders formed and failed, searches that found nothing in stock) are for
+ * those who watch over the community as a whole: kit's `watchesOver` (its committee staff and information
+ * officers, sub-district staff), the same rule as the group orders' reach of its households.
+ */
+export function requireSupplyFiguresReader(ctx: ShopsContext): void {
+  requireSignedIn(ctx.claims);
+  if (!watchesOver(ctx.claims, ctx.community)) {
+    throw forbidden(
+      "a community's supply figures are for its residents' committee and information officers, and sub-district staff",
+      '社区的供应统计仅限本社区居委会、信息员和街道工作人员查看',
+    );
   }
 }

@@ -30,6 +30,8 @@ import { GroupOrderPoolResolver, PoolEntryResolver, PoolResolver, ShopPoolsResol
 import { poolDeadlines } from './pool/deadlines';
 import { StockSearchResolver } from './search/search.resolver';
 import { CommunityReachResolver } from './reach/reach.resolver';
+import { SupplyFiguresResolver } from './figures/figures.resolver';
+import { UnmetSearchCount } from './figures/unmet-search.entity';
 import { Delegation, HelperAction } from './helper/helper-action.entity';
 import { DelegationActionsResolver, HelperActionResolver, HouseholdHelperActionsResolver } from './helper/helper-action.resolver';
 
@@ -48,6 +50,8 @@ export { acceptPool, joinPool, openPool, poolProgressOf } from './pool/pool.serv
 // The deadlines as jobs (kit/src/jobs), for tests that move the clock.
 export { CLOSE_GROUP_ORDER, groupOrderDeadlines } from './order/deadlines';
 export { CLOSE_POOL, poolDeadlines } from './pool/deadlines';
+// Searches with nothing in stock, for tests that write the batch at once.
+export { unmetSearches, unmetTerm, UNMET_SEARCH_LIMITS } from './figures/unmet-searches';
 export type { ShopsContext } from './loaders';
 
 /** The `shops` domain: shops, their products and stock, and shops near a compound. */
@@ -74,9 +78,10 @@ export const shopsSubgraph: SubgraphModule<ShopsLoaders> = {
     DelegationActionsResolver,
     HouseholdHelperActionsResolver,
     CommunityReachResolver,
+    SupplyFiguresResolver,
   ],
   orphanedTypes: [Community, Compound, Group, Household, Delegation],
-  entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, HelperAction, IdempotencyRecord],
+  entities: [Shop, Product, StockChange, GroupOrder, GroupOrderItem, SignUp, SignUpLine, Pool, PoolEntry, PoolEntryChange, HelperAction, IdempotencyRecord, UnmetSearchCount],
   migrations,
   createLoaders: (em) => createShopsLoaders(em),
   references: {

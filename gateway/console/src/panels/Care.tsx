@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { Chart } from '../Chart';
-import { each, forbiddenEverywhere, missingFor, type Snapshot } from '../model';
+import { barFrame, Chart } from '../Chart';
+import { each, fieldState, type Snapshot } from '../model';
 import { CARE_KINDS, URGENCIES } from '../queries';
 import { Panel, sum, Table, useUi, type Row } from '../ui';
 
@@ -20,9 +20,7 @@ export function CareOpenPanel({ snapshot }: { snapshot: Snapshot }) {
   });
   const option = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+      ...barFrame(true),
       xAxis: { type: 'category', data: counts.map((c) => nameOf(c.code)), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: URGENCIES.map((u, i) => ({
@@ -37,7 +35,7 @@ export function CareOpenPanel({ snapshot }: { snapshot: Snapshot }) {
   );
   const takenAt = figures[0]?.value.takenAt ?? snapshot.at;
   return (
-    <Panel id="care-open" title={t.pCareOpen} takenAt={takenAt} missing={missingFor(snapshot, 'careFigures')} forbidden={forbiddenEverywhere(snapshot, 'careFigures')} csv={{ name: 'care-open', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="care-open" title={t.pCareOpen} takenAt={takenAt} {...fieldState(snapshot, 'careFigures')} csv={{ name: 'care-open', header, rows }} wide>
       <Chart option={option} label={t.pCareOpen} height={220} />
       <Table header={header} rows={rows} numeric={header.map((_, i) => i).slice(1)} testId="table-care-open" />
     </Panel>
@@ -59,7 +57,7 @@ export function CareQueuePanel({ snapshot }: { snapshot: Snapshot }) {
       show: [undefined, undefined, undefined, undefined, undefined, f.minutes(r.waitedMinutes)],
     }));
   return (
-    <Panel id="care-queue" title={t.pCareQueue} takenAt={snapshot.at} missing={missingFor(snapshot, 'careQueue')} forbidden={forbiddenEverywhere(snapshot, 'careQueue')} csv={{ name: 'care-queue', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="care-queue" title={t.pCareQueue} takenAt={snapshot.at} {...fieldState(snapshot, 'careQueue')} csv={{ name: 'care-queue', header, rows }} wide>
       <Table header={header} rows={rows} numeric={[5]} testId="table-care-queue" />
     </Panel>
   );
@@ -78,8 +76,7 @@ export function CareTimesPanel({ snapshot }: { snapshot: Snapshot }) {
   }));
   const option = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
-      grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
+      ...barFrame(),
       xAxis: { type: 'category', data: zones.map(({ code, z }) => `${nameOf(code)}\n${z.zone}`), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [{ type: 'bar', name: t.volunteersNow, data: zones.map(({ z }) => z.volunteersAvailableNow), color: '#009E73', label: { show: true, position: 'top' } }],
@@ -88,7 +85,7 @@ export function CareTimesPanel({ snapshot }: { snapshot: Snapshot }) {
   );
   const days = figures[0]?.value.days;
   return (
-    <Panel id="care-times" title={t.pCareTimes} takenAt={figures[0]?.value.takenAt ?? snapshot.at} missing={missingFor(snapshot, 'careFigures')} forbidden={forbiddenEverywhere(snapshot, 'careFigures')} csv={{ name: 'care-zones', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="care-times" title={t.pCareTimes} takenAt={figures[0]?.value.takenAt ?? snapshot.at} {...fieldState(snapshot, 'careFigures')} csv={{ name: 'care-zones', header, rows }} wide>
       {days !== undefined && (
         <p className="figure">
           {t.periodDays}: {f.n(days)}
@@ -96,6 +93,38 @@ export function CareTimesPanel({ snapshot }: { snapshot: Snapshot }) {
       )}
       <Chart option={option} label={`${t.volunteersNow} · ${t.zone}`} height={220} />
       <Table header={header} rows={rows} numeric={[2, 3, 4, 5, 6]} testId="table-care-times" />
+    </Panel>
+  );
+}
+
+/** Per community: median minutes to acceptance and to done over the period, across all its zones (computed by its node). */
+export function CareMediansPanel({ snapshot }: { snapshot: Snapshot }) {
+  const { t, f, nameOf } = useUi();
+  const figures = each(snapshot, 'careFigures');
+  const header = [t.community, t.medianAccept, t.medianDone];
+  const rows: Row[] = figures.map(({ code, value }) => ({
+    key: code,
+    className: (value.medianMinutesToAccept ?? 0) >= 30 ? 'attention' : undefined,
+    cells: [nameOf(code), value.medianMinutesToAccept, value.medianMinutesToDone],
+    show: [undefined, f.d1(value.medianMinutesToAccept), f.d1(value.medianMinutesToDone)],
+  }));
+  const option = useMemo(
+    () => ({
+      ...barFrame(true),
+      xAxis: { type: 'category', data: figures.map(({ code }) => nameOf(code)), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', name: t.minutes },
+      series: [
+        { type: 'bar', name: t.medianAccept, data: figures.map(({ value }) => value.medianMinutesToAccept), color: '#0072B2' },
+        { type: 'bar', name: t.medianDone, data: figures.map(({ value }) => value.medianMinutesToDone), color: '#E69F00', itemStyle: { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -0.8 } } },
+      ],
+    }),
+    [figures, t, nameOf],
+  );
+  const days = figures[0]?.value.days;
+  return (
+    <Panel id="care-medians" title={`${t.pCareMedians}${days ? ` · ${days}d` : ''}`} takenAt={figures[0]?.value.takenAt ?? snapshot.at} {...fieldState(snapshot, 'careFigures')} csv={{ name: 'care-medians', header, rows }}>
+      {figures.length > 0 && <Chart option={option} label={t.pCareMedians} height={220} />}
+      <Table header={header} rows={rows} numeric={[1, 2]} testId="table-care-medians" />
     </Panel>
   );
 }

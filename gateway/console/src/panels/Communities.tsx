@@ -10,7 +10,8 @@ const FIELDS: [CommunityField, keyof T][] = [
   ['coverage', 'pCoverage'],
   ['notices', 'pNotices'],
   ['questions', 'pQuestions'],
-  ['groups', 'pOrders'],
+  ['orderOutcomes', 'pOrders'],
+  ['unmetSearches', 'pSearched'],
 ];
 
 /** Each community node: its status, when it last answered, and what is missing from the page while it is down. */
@@ -43,7 +44,7 @@ export function CommunitiesPanel({ snapshot, lastAnswer }: { snapshot: Snapshot;
   });
   const down = rows.filter((r) => r.className === 'down').length;
   return (
-    <Panel id="communities" title={t.pCommunities} takenAt={snapshot.at} missing={[]} csv={{ name: 'communities', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="communities" title={t.pCommunities} takenAt={snapshot.at} missing={[]} csv={{ name: 'communities', header, rows }} wide>
       <p className="figure" role="status" data-testid="communities-summary">
         {f.n(snapshot.scope.length - down)} / {f.n(snapshot.scope.length)} {t.status}: {e('ACTIVE')}
         {down > 0 && (

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
-import { Chart } from '../Chart';
-import { each, forbiddenEverywhere, missingFor, type Snapshot } from '../model';
+import { barFrame, Chart } from '../Chart';
+import { each, fieldState, missingFor, type Snapshot } from '../model';
 import { COMPOUND_KINDS, type Compound } from '../queries';
 import { Panel, sum, Table, useUi, type Row } from '../ui';
 
@@ -24,9 +24,7 @@ export function CoveragePanel({ snapshot }: { snapshot: Snapshot }) {
   const kindRows: Row[] = byKind.map((k) => ({ key: k.kind, cells: [e(k.kind), k.compounds, k.with, k.without] }));
   const option = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+      ...barFrame(true),
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', inverse: true, data: byKind.map((k) => e(k.kind)) },
       series: [
@@ -38,7 +36,7 @@ export function CoveragePanel({ snapshot }: { snapshot: Snapshot }) {
   );
   const days = reports[0]?.value.days;
   return (
-    <Panel id="coverage" title={`${t.pCoverage}${days ? ` · ${days}d` : ''}`} takenAt={reports[0]?.value.takenAt ?? snapshot.at} missing={missingFor(snapshot, 'coverage')} forbidden={forbiddenEverywhere(snapshot, 'coverage')} csv={{ name: 'coverage', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="coverage" title={`${t.pCoverage}${days ? ` · ${days}d` : ''}`} takenAt={reports[0]?.value.takenAt ?? snapshot.at} {...fieldState(snapshot, 'coverage')} csv={{ name: 'coverage', header, rows }} wide>
       <div className="split">
         <div>
           <Chart option={option} label={t.pCoverage} height={240} />
@@ -95,7 +93,7 @@ export function CompoundMapPanel({ snapshot, onOpen }: MapProps) {
   }));
   const byId = new Map(all.map((a) => [a.c.id, a.c]));
   return (
-    <Panel id="map" title={t.pMap} takenAt={snapshot.at} missing={missingFor(snapshot, 'compounds')} csv={{ name: 'compounds', header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="map" title={t.pMap} takenAt={snapshot.at} missing={missingFor(snapshot, 'compounds')} csv={{ name: 'compounds', header, rows }} wide>
       {all.length > 0 && (
         <Chart option={option} label={t.pMap} height={320} onClick={(p) => onOpen && byId.get((p.data as { id: string }).id) && onOpen(byId.get((p.data as { id: string }).id)!)} testId="compound-map" />
       )}
@@ -118,7 +116,7 @@ export function CompoundDetail({ snapshot, compound, onBack }: { snapshot: Snaps
     show: [undefined, undefined, undefined, h.lastReachedAt ? f.dateTime(h.lastReachedAt) : t.never],
   }));
   return (
-    <Panel id="compound" title={`${t.pCompound}: ${compound.name}`} takenAt={data?.coverage?.takenAt ?? snapshot.at} missing={missingFor(snapshot, 'coverage')} csv={{ name: `households-not-reached-${compound.id.replace(/[^a-z0-9-]/gi, '-')}`, header, rows: rows.map((r) => r.cells) }} wide>
+    <Panel id="compound" title={`${t.pCompound}: ${compound.name}`} takenAt={data?.coverage?.takenAt ?? snapshot.at} missing={missingFor(snapshot, 'coverage')} csv={{ name: `households-not-reached-${compound.id.replace(/[^a-z0-9-]/gi, '-')}`, header, rows }} wide>
       <button type="button" onClick={onBack} data-testid="compound-back">
         ← {t.back}
       </button>

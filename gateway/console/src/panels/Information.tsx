@@ -28,7 +28,7 @@ export function NoticesPanel({ snapshot, live }: { snapshot: Snapshot; live: Map
     };
   });
   return (
-    <Panel id="notices" title={t.pNotices} takenAt={snapshot.at} missing={missingFor(snapshot, 'notices')} csv={{ name: 'notices', header, rows: rows.map((r) => r.cells) }}>
+    <Panel id="notices" title={t.pNotices} takenAt={snapshot.at} missing={missingFor(snapshot, 'notices')} csv={{ name: 'notices', header, rows }}>
       <Table header={header} rows={rows} testId="table-notices" />
     </Panel>
   );
@@ -48,7 +48,7 @@ export function QuestionsPanel({ snapshot }: { snapshot: Snapshot }) {
     show: [undefined, undefined, undefined, f.n(q.askedCount), f.minutes(q.waitedMinutes)],
   }));
   return (
-    <Panel id="questions" title={t.pQuestions} takenAt={snapshot.at} missing={missingFor(snapshot, 'questions')} csv={{ name: 'open-questions', header, rows: rows.map((r) => r.cells) }}>
+    <Panel id="questions" title={t.pQuestions} takenAt={snapshot.at} missing={missingFor(snapshot, 'questions')} csv={{ name: 'open-questions', header, rows }}>
       <Table header={header} rows={rows} numeric={[3, 4]} testId="table-questions" />
     </Panel>
   );

@@ -2,6 +2,7 @@ import { badInput, requireInt, requireText } from '@lilong/kit';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { haversineMeters, type LatLng } from '../distance';
+import { noteSearch } from '../figures/unmet-searches';
 import { decodeCursor, encodeCursor, isAfter } from './search.cursor';
 import type { ProductHit } from './search.types';
 
@@ -40,7 +41,9 @@ async function hit(ctx: ShopsContext, product: Product, key: number, distanceMet
 export async function searchByPrice(ctx: ShopsContext, text: string, first: number, after?: string | null): Promise<ProductHit[]> {
   requireInt(first, 'first', 1, 100);
   const cursor = decodeCursor(after);
-  const rows = (await candidates(ctx, text))
+  const found = await candidates(ctx, text);
+  noteSearch(ctx, text, found.length, after);
+  const rows = found
     .filter((p) => isAfter(cursor, ctx.community, p.priceFen, p.localId))
     .sort((a, b) => a.priceFen - b.priceFen || a.localId - b.localId)
     .slice(0, first);
@@ -64,6 +67,7 @@ export async function searchNearby(
   const from = { lat: origin.lat, lng: origin.lng };
   const cursor = decodeCursor(after);
   const products = await candidates(ctx, text);
+  noteSearch(ctx, text, products.length, after);
   const ranked = await Promise.all(
     products.map(async (p) => {
       const shop = (await ctx.loaders.shop.load(p.shop.localId))!;

@@ -100,6 +100,12 @@ export class CareFiguresView {
   @Field(() => Int, { description: 'The period of the medians and borrowing counts, in days.' })
   days!: number;
 
+  @Field(() => Float, { nullable: true, description: 'Median minutes from request to a volunteer accepting, over the period, across the whole community (not a mean of the zones).' })
+  medianMinutesToAccept!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Median minutes from request to done, over the period, across the whole community.' })
+  medianMinutesToDone!: number | null;
+
   @Field(() => [ZoneCareFigures])
   zones!: ZoneCareFigures[];
 }

@@ -1,7 +1,7 @@
 /**
  * Care figures of one community for the data console, per dispatch zone: open requests by kind and urgency, how
- * long requests waited for a volunteer and took to be done (medians over the last 7 days), volunteers available
- * now, and tasks borrowed in from and lent out to other communities' volunteers. Four statements.
+ * long requests waited for a volunteer and took to be done (medians over the last 7 days, per zone and for the whole community),
+ * volunteers available now, and tasks borrowed in from and lent out to other communities' volunteers. Four statements.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CareKind, Urgency } from './care.enums';
@@ -33,6 +33,9 @@ export interface ZoneFigures {
 export interface CareFigures {
   takenAt: Date;
   days: number;
+  /** The same medians as the zones', over every request of the community. */
+  medianMinutesToAccept: number | null;
+  medianMinutesToDone: number | null;
   zones: ZoneFigures[];
 }
 
@@ -76,21 +79,31 @@ export async function careFigures(em: EntityManager, community: string, now: Dat
     if (Number(row.open) > 0) z.open.push({ kind: row.kind, urgency: row.urgency, count: Number(row.open) });
     z.borrowedIn += Number(row.borrowed_in);
   }
-  const medians: { zone: string; to_accept: number | null; to_done: number | null }[] = await connection.execute(
-    `select coalesce(zone, '') as zone,
+  // Per zone and, in the same pass (the empty grouping set), for the whole community: a community's median is not
+  // a mean of its zones' medians.
+  const medians: { zone: string; whole: boolean; to_accept: number | null; to_done: number | null }[] = await connection.execute(
+    `select coalesce(zone, '') as zone, grouping(coalesce(zone, '')) = 1 as whole,
             percentile_cont(0.5) within group (order by extract(epoch from accepted_at - created_at) / 60) filter (where accepted_at >= ?) as to_accept,
             percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at) / 60) filter (where status = 'DONE' and finished_at >= ?) as to_done
        from care_request where accepted_at >= ? or finished_at >= ?
-      group by 1`,
+      group by grouping sets ((coalesce(zone, '')), ())`,
     [since, since, since, since],
   );
+  const minutes = (value: number | null) => (value === null ? null : Math.round(Number(value) * 10) / 10);
+  let medianMinutesToAccept: number | null = null;
+  let medianMinutesToDone: number | null = null;
   for (const row of medians) {
+    if (row.whole) {
+      medianMinutesToAccept = minutes(row.to_accept);
+      medianMinutesToDone = minutes(row.to_done);
+      continue;
+    }
     const z = zoneOf(row.zone);
-    z.medianMinutesToAccept = row.to_accept === null ? null : Math.round(Number(row.to_accept) * 10) / 10;
-    z.medianMinutesToDone = row.to_done === null ? null : Math.round(Number(row.to_done) * 10) / 10;
+    z.medianMinutesToAccept = minutes(row.to_accept);
+    z.medianMinutesToDone = minutes(row.to_done);
   }
   for (const row of volunteers as { zone: string; available: string }[]) zoneOf(row.zone).volunteersAvailableNow = Number(row.available);
   for (const row of lent as { zone: string; lent: string }[]) zoneOf(row.zone).lentOut = Number(row.lent);
   for (const z of zones.values()) z.open.sort((a, b) => a.kind.localeCompare(b.kind) || a.urgency.localeCompare(b.urgency));
-  return { takenAt: now, days: FIGURES_DAYS, zones: [...zones.values()].sort((a, b) => a.zone.localeCompare(b.zone)) };
+  return { takenAt: now, days: FIGURES_DAYS, medianMinutesToAccept, medianMinutesToDone, zones: [...zones.values()].sort((a, b) => a.zone.localeCompare(b.zone)) };
 }
