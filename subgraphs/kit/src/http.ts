@@ -2,6 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextFunction, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { ErrorCode } from '@lilong/schema';
+import { outcomeOf } from './observability/metrics';
+import { noteOutcome } from './observability/request-context';
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -39,8 +41,10 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-/** Answers with a JSON body. */
+/** Answers with a JSON body (a GraphQL-shaped one with errors is the request's outcome, for its metrics). */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const errors = (value as { errors?: { message?: unknown; extensions?: Record<string, unknown> }[] } | null)?.errors;
+  if (Array.isArray(errors) && errors.length > 0) noteOutcome(outcomeOf(errors), String(errors[0]?.message ?? ''));
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
   res.end(body);

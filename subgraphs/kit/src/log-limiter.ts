@@ -113,6 +113,7 @@ export function limitRepeats(log: Logger, limits: LogLimits = DEFAULT_LOG_LIMITS
 
   return {
     info: (message, fields) => log.info(message, fields),
+    ...(log.debug ? { debug: log.debug.bind(log) } : {}),
     warn: (message, fields) => limited('warn', message, fields, fields, () => log.warn(message, fields)),
     error: (message, error, fields) => limited('error', message, error, fields, () => log.error(message, error, fields)),
     flush: () => {

@@ -14,6 +14,7 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { currentBudget } from './budget';
 import { redactMessage } from './database-errors';
 import type { Logger } from './log';
+import { NO_TRACING, SpanKind, SpanStatusCode, statementWithoutLiterals, type Tracing } from './observability/tracing';
 import { OutboxWriter } from './outbox/outbox';
 
 /**
@@ -74,15 +75,49 @@ export interface DomainOrmOptions {
   applicationName?: string;
   /** Where the driver's own warnings go (a connection lost, ...). @default the console, as knex does */
   log?: Pick<Logger, 'warn'>;
+  /** A span per SQL statement, under whatever span is active when it is sent. @default NO_TRACING */
+  tracing?: Tracing;
 }
 
+/**
+ * MikroORM reports every statement it sent, once it is answered, with how long it `took`: the statement-count hook
+ * hears it (when asked), and with tracing on it becomes a finished client span (started `took` ms ago) under the
+ * span active where the statement was sent. The statement is MikroORM's with placeholders, never its values.
+ */
 class QueryHookLogger extends DefaultLogger {
-  constructor(options: LoggerOptions, private readonly onQuery: (sql: string) => void) {
+  constructor(
+    options: LoggerOptions,
+    private readonly onQuery: ((sql: string) => void) | undefined,
+    private readonly tracing: Tracing,
+    private readonly domain: string,
+  ) {
     super(options);
   }
 
   override log(namespace: LoggerNamespace, message: string, context?: LogContext): void {
-    if (namespace === 'query') this.onQuery(context?.query ?? message);
+    if (namespace === 'query') this.onQuery?.(context?.query ?? message);
+  }
+
+  override logQuery(context: LogContext & { query: string; took?: number; level?: string }): void {
+    if (this.tracing.enabled) this.span(context);
+    if (this.onQuery && this.isEnabled('query', context)) this.onQuery(context.query);
+  }
+
+  private span(context: { query: string; took?: number; level?: string }): void {
+    const end = Date.now();
+    const operation = /^\s*(\w+)/.exec(context.query)?.[1]?.toUpperCase() ?? 'SQL';
+    const span = this.tracing.tracer.startSpan(`${operation} ${this.domain}`, {
+      kind: SpanKind.CLIENT,
+      startTime: end - (context.took ?? 0),
+      attributes: {
+        'db.system': 'postgresql',
+        'db.operation': operation,
+        'db.namespace': this.domain,
+        'db.statement': statementWithoutLiterals(context.query),
+      },
+    });
+    if (context.level === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: 'statement failed' });
+    span.end(end);
   }
 }
 
@@ -121,6 +156,7 @@ export const MIGRATION_LOCK_CLASS = 0x4c4c4d47;
 /** One MikroORM per domain, over the domain's own PostgreSQL schema; no global EntityManager. */
 export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM<PostgreSqlDriver>> {
   const { onQuery } = options;
+  const tracing = options.tracing ?? NO_TRACING;
   const limits = options.limits ?? DEFAULT_DATABASE_LIMITS;
   return MikroORM.init<PostgreSqlDriver>({
     driver: PostgreSqlDriver,
@@ -167,7 +203,7 @@ export async function openDomainOrm(options: DomainOrmOptions): Promise<MikroORM
     },
     allowGlobalContext: false,
     debug: onQuery ? ['query'] : false,
-    loggerFactory: onQuery ? (loggerOptions) => new QueryHookLogger(loggerOptions, onQuery) : undefined,
+    loggerFactory: onQuery || tracing.enabled ? (loggerOptions) => new QueryHookLogger(loggerOptions, onQuery, tracing, options.domain) : undefined,
     discovery: { warnWhenNoEntities: false },
   });
 }

@@ -6,10 +6,14 @@ import type { SubgraphContext } from './context';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimitsRule, type DocumentLimits } from './document-limits';
 import { ErrorLog, formatSubgraphError } from './errors';
 import { idempotentAnswers } from './idempotent-answers';
+import { operationObserver, traceRootFields } from './observability/graphql';
+import { NO_TRACING, type Tracing } from './observability/tracing';
 
 export interface SubgraphServerOptions {
   /** @default DEFAULT_DOCUMENT_LIMITS */
   documentLimits?: DocumentLimits;
+  /** A span per root field resolver. @default NO_TRACING */
+  tracing?: Tracing;
 }
 
 /**
@@ -60,6 +64,7 @@ const relayPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {
 /** Builds (without listening) the Apollo Server of one subgraph. */
 export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, options: SubgraphServerOptions = {}): ApolloServer<SubgraphContext<L>> {
   const limits = options.documentLimits ?? DEFAULT_DOCUMENT_LIMITS;
+  traceRootFields(schema, options.tracing ?? NO_TRACING);
   return new ApolloServer<SubgraphContext<L>>({
     schema,
     formatError: formatSubgraphError(log),
@@ -75,6 +80,6 @@ export function createSubgraphServer<L>(schema: GraphQLSchema, log: ErrorLog, op
     },
     // The process owns shutdown (close HTTP, then servers, then pools); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>, relayPlugin as ApolloServerPlugin<SubgraphContext<L>>, idempotentAnswers<L>(log)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), budgetPlugin as ApolloServerPlugin<SubgraphContext<L>>, relayPlugin as ApolloServerPlugin<SubgraphContext<L>>, idempotentAnswers<L>(log), operationObserver<SubgraphContext<L>>()],
   });
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_DOCUMENT_LIMITS,
   DEFAULT_REQUEST_LIMITS,
   eventBrokerFromEnv,
+  metricsTokenFromEnv,
   publicKeysFromPem,
   privateKeyFromPem,
   type DatabaseLimits,
@@ -46,6 +47,11 @@ export interface NodeConfig {
    * hubs that consume events from it instead of reading `/events`. @default none: the hub reads `/events`
    */
   eventBroker?: EventBrokerConfig;
+  /**
+   * A bearer token `/metrics` asks for (LILONG_METRICS_TOKEN). @default none: `/metrics` is open on the node's port,
+   * like the probes (it holds counts, states and latencies, no personal data)
+   */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +116,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
   const db = DEFAULT_DATABASE_LIMITS;
   return {
     community,
+    metricsToken: metricsTokenFromEnv(env),
     databaseUrl,
     hubPublicKeys,
     noticeKey,

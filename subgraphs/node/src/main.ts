@@ -1,14 +1,16 @@
 /**
  * Runs one community node: `LILONG_COMMUNITY=xinhua-3 DATABASE_URL=... LILONG_HUB_PUBLIC_KEY_FILE=... node -r ops/register.js subgraphs/node/src/main.ts`
  */
-import { createLogger } from '@lilong/kit';
+import { createLogger, tracingFromEnv } from '@lilong/kit';
 import { ConfigError, nodeConfigFromEnv } from './config';
 import { createCommunityNode } from './node';
 
 async function main(): Promise<void> {
   const config = nodeConfigFromEnv();
   const log = createLogger(`node:${config.community}`);
-  const node = await createCommunityNode(config, { logger: log });
+  // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/observability.md).
+  const tracing = tracingFromEnv(`lilong-node-${config.community}`);
+  const node = await createCommunityNode(config, { logger: log, tracing, processMetrics: true });
   const url = await node.listen();
   log.info('listening', { url });
   // The launcher reads this line to learn the port.
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    node.close().then(() => process.exit(0), (error) => {
+    node.close().then(() => tracing.shutdown().finally(() => process.exit(0)), (error) => {
       log.error('stop failed', error);
       process.exit(1);
     });

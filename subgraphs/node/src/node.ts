@@ -45,6 +45,13 @@ import {
   EventPublisher,
   readEvents,
   pruneEvents,
+  METRICS_PATH,
+  NO_TRACING,
+  NodeMetrics,
+  observeRequests,
+  serveMetrics,
+  type ObservedRoute,
+  type Tracing,
 } from '@lilong/kit';
 import { groupsSubgraph } from '@lilong/groups';
 import { shopsSubgraph } from '@lilong/shops';
@@ -69,6 +76,13 @@ export interface CommunityNodeOptions {
   logger?: Logger;
   /** Run the domains' background work (the job runner: deadlines and other jobs). @default true */
   background?: boolean;
+  /**
+   * Traces (see kit observability/tracing.ts): a server span per request, continuing the hub's trace from its
+   * `traceparent` header, a span per root field resolver and one per SQL statement. @default NO_TRACING
+   */
+  tracing?: Tracing;
+  /** prom-client's process metrics on this node's registry (main.ts turns them on). @default false */
+  processMetrics?: boolean;
 }
 
 /** How long `/healthz` waits for the database to answer `select 1`, in ms. */
@@ -82,6 +96,8 @@ export interface CommunityNode {
   readonly community: string;
   readonly http: Server;
   readonly subgraphs: ReadonlyMap<ShardedSubgraphName, ServedSubgraph>;
+  /** This node's metrics (served at /metrics). */
+  readonly metrics: NodeMetrics;
   /** Whether the node can serve: its database answers on every domain's pool within HEALTH_CHECK_TIMEOUT_MS. */
   health(): Promise<NodeHealth>;
   /** Listens on the configured port (0: any free one) and resolves to the base URL. */
@@ -98,6 +114,7 @@ export interface CommunityNode {
 export async function createCommunityNode(config: NodeConfig, options: CommunityNodeOptions = {}): Promise<CommunityNode> {
   // Everything the node logs goes through one limiter: a failure repeated by every request is logged once a minute.
   const log = limitRepeats(options.logger ?? createLogger(`node:${config.community}`));
+  const tracing = options.tracing ?? NO_TRACING;
   const requestLimits = config.requestLimits ?? DEFAULT_REQUEST_LIMITS;
   const subgraphs = new Map<ShardedSubgraphName, ServedSubgraph>();
   const stopBackground: (() => Promise<void>)[] = [];
@@ -135,13 +152,14 @@ export async function createCommunityNode(config: NodeConfig, options: Community
         limits: config.databaseLimits,
         applicationName: `lilong-node:${config.community}/${module.name}`,
         log,
+        tracing,
       });
       const served: ServedSubgraph = { module, orm, server: undefined as never, sdl: '' };
       subgraphs.set(module.name, served);
       await migrateDomain(orm, module.name);
       const { schema, sdl } = await buildFederatedSchema(module);
       served.sdl = sdl;
-      served.server = createSubgraphServer(schema, log, { documentLimits: config.documentLimits });
+      served.server = createSubgraphServer(schema, log, { documentLimits: config.documentLimits, tracing });
       await served.server.start();
       routes.set(subgraphPath(module.name), served);
       if (module.startBackground && jobs) {
@@ -161,11 +179,22 @@ export async function createCommunityNode(config: NodeConfig, options: Community
 
   if (options.background !== false) stopBackground.push(pruneOutboxHourly(outbox, log));
   // With a broker, the outbox is also published there, once, in order (kit/outbox/broker.ts); /events stays served.
+  let publisher: EventPublisher | undefined;
   if (config.eventBroker) {
-    const publisher = new EventPublisher(config.eventBroker, config.community, outbox, waiter, log);
-    publisher.start();
-    stopBackground.push(() => publisher.stop());
+    const started = new EventPublisher(config.eventBroker, config.community, outbox, waiter, log);
+    started.start();
+    stopBackground.push(() => started.stop());
+    publisher = started;
   }
+  const metrics = new NodeMetrics({
+    community: config.community,
+    orms: () => [...[...subgraphs].map(([name, s]) => [name, s.orm] as [string, MikroORM<PostgreSqlDriver>]), ['outbox', outbox]],
+    jobs,
+    outbox,
+    publishedSequence: publisher ? () => publisher?.publishedSequence : undefined,
+    log,
+    processMetrics: options.processMetrics,
+  });
 
   const health = async (): Promise<NodeHealth> => {
     try {
@@ -299,6 +328,11 @@ export async function createCommunityNode(config: NodeConfig, options: Community
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', community: config.community }));
       return;
     }
+    // Counts, states and latencies only (no personal data); with LILONG_METRICS_TOKEN, for its bearer only.
+    if (path === METRICS_PATH) {
+      await serveMetrics(req, res, metrics.registry, config.metricsToken);
+      return;
+    }
     if (path === '/healthz' || path === '/readyz') {
       const answer = await health();
       const body = JSON.stringify(answer);
@@ -368,13 +402,34 @@ export async function createCommunityNode(config: NodeConfig, options: Community
     }
   };
 
-  const http = createServer(safeHandler(handle, log));
+  /**
+   * What each path counts as: a subgraph by its name, or the hub's other calls. The hub's own calls (relay sweeps,
+   * event reads) are traced only inside a trace the hub sent; subgraph and access calls always.
+   */
+  const observedRoutes = new Map<string, ObservedRoute & { label: string }>([
+    ...[...routes].map(([path, s]) => [path, { route: path, traced: true, label: s.module.name }] as const),
+    [ACCESS_PATH, { route: ACCESS_PATH, traced: true, label: 'access' }],
+    [RELAY_PATH, { route: RELAY_PATH, traced: false, label: 'relay' }],
+    [EVENTS_PATH, { route: EVENTS_PATH, traced: false, label: 'events' }],
+  ]);
+  const observed = observeRequests(handle, {
+    tracing,
+    log,
+    attributes: { 'lilong.community': config.community },
+    routeOf: (req, path) => {
+      const route = observedRoutes.get(path);
+      return route && !route.traced && req.headers.traceparent !== undefined ? { ...route, traced: true } : route;
+    },
+    onServed: (route, request, seconds, outcome) => metrics.observe((route as { label?: string }).label ?? route.route, request.operation, outcome, seconds),
+  });
+  const http = createServer(safeHandler(observed, log));
   http.keepAliveTimeout = 65_000;
 
   return {
     community: config.community,
     http,
     subgraphs,
+    metrics,
     health,
     listen: () =>
       new Promise((resolve, reject) => {

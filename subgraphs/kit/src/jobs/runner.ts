@@ -97,6 +97,26 @@ export class JobRunner {
     await this.pool.query(ADD_JOB_SQL, addJobParams(kind, payload, options));
   }
 
+  /** The runner's own connections (for the node's metrics); undefined before it starts. */
+  poolStats(): { used: number; free: number; waiting: number; max: number } | undefined {
+    const pool = this.pool;
+    if (!pool) return undefined;
+    return { used: pool.totalCount - pool.idleCount, free: pool.idleCount, waiting: pool.waitingCount, max: this.options.poolSize ?? 3 };
+  }
+
+  /**
+   * How far behind the runner is (for the node's metrics): jobs whose time has come that no worker has taken yet,
+   * and how long the oldest of them has waited, in seconds. Undefined while the runner is not running.
+   */
+  async lag(): Promise<{ due: number; oldestDueSeconds: number } | undefined> {
+    if (!this.pool || this.stopping) return undefined;
+    const { rows } = await this.pool.query<{ due: number; oldest: number }>(
+      `select count(*)::int as due, coalesce(extract(epoch from now() - min(run_at)), 0)::float8 as oldest
+         from ${JOBS_SCHEMA}._private_jobs where is_available and run_at <= now()`,
+    );
+    return { due: rows[0]?.due ?? 0, oldestDueSeconds: rows[0]?.oldest ?? 0 };
+  }
+
   /** Installs or upgrades the runner's schema, then runs the registered kinds and their finders. */
   async start(): Promise<void> {
     if (this.pool || this.stopping) return;

@@ -111,6 +111,11 @@ export class EventPublisher {
     private readonly log: Logger,
   ) {}
 
+  /** The community sequence of the last event the stream is known to hold (metrics: how far publishing lags). */
+  get publishedSequence(): number | undefined {
+    return this.last?.sequence;
+  }
+
   start(): void {
     this.running ??= this.loop();
   }
