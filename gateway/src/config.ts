@@ -1,7 +1,7 @@
 import type { RelayOptions } from './relay/relay';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { eventBrokerFromEnv, privateKeyFromPem, type EventBrokerConfig } from '@lilong/kit';
+import { eventBrokerFromEnv, metricsTokenFromEnv, privateKeyFromPem, type EventBrokerConfig } from '@lilong/kit';
 import { parseTrustConfig, type TrustConfig } from './auth/bearer';
 import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
 import { DEFAULT_OPERATION_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_REQUEST_BUDGET, type OperationLimits, type RateLimits, type RequestBudget } from './guard/limits';
@@ -49,6 +49,11 @@ export interface HubConfig {
    * @default none: the hub reads each node's `/events`
    */
   eventBroker?: EventBrokerConfig;
+  /**
+   * A bearer token `/metrics` asks for (LILONG_METRICS_TOKEN). @default none: `/metrics` is open on the hub's port,
+   * like the probes (it holds counts, states and latencies, no personal data)
+   */
+  metricsToken?: string;
 }
 
 /** The hub's protective settings at their defaults, for callers that build a config by hand. */
@@ -97,7 +102,7 @@ function switchFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean, yes
 /**
  * Hub configuration from the environment: PORT, HOST, LILONG_DIRECTORY, LILONG_HUB_PRIVATE_KEY(_FILE),
  * LILONG_TRUST (JSON: { "issuers": [...], "grants": [...] }, see auth/bearer.ts) or LILONG_TRUST_FILE, LILONG_TIMEOUT_MS,
- * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
+ * LILONG_BREAKER_FAILURES, LILONG_BREAKER_OPEN_MS, LILONG_MERGE_INFLIGHT (false: identical reads in flight are not merged), the operation limits LILONG_MAX_TOKENS, LILONG_MAX_DEPTH,
  * LILONG_MAX_ALIASES, LILONG_MAX_DIRECTIVES, LILONG_MAX_SELECTIONS, LILONG_MAX_COST, LILONG_MAX_FANOUT_REQUESTS,
  * LILONG_PUBLIC_URL, the rate limit LILONG_RATE_LIMIT_PER_MINUTE (0: off) and LILONG_TRUST_PROXY (1: read X-Forwarded-For), and the
  * request budgets LILONG_QUERY_BUDGET_MS, LILONG_MUTATION_BUDGET_MS, the event broker LILONG_NATS_URL, LILONG_NATS_STREAM,
@@ -132,6 +137,7 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
   }
   return {
     eventBroker,
+    metricsToken: metricsTokenFromEnv(env),
     port: intFrom(env, 'PORT', 4000, 0, 65535),
     publicUrl: publicUrlFrom(env.LILONG_PUBLIC_URL),
     host: env.HOST ?? '127.0.0.1',
@@ -143,6 +149,8 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
       timeoutMs: intFrom(env, 'LILONG_TIMEOUT_MS', DEFAULT_LINK_OPTIONS.timeoutMs, 50, 60_000),
       failureThreshold: intFrom(env, 'LILONG_BREAKER_FAILURES', DEFAULT_LINK_OPTIONS.failureThreshold, 1, 100),
       openMs: intFrom(env, 'LILONG_BREAKER_OPEN_MS', DEFAULT_LINK_OPTIONS.openMs, 100, 600_000),
+      // Off only to measure what merging identical in-flight reads saves (ops/bench/peers.ts).
+      mergeInflight: switchFrom(env, 'LILONG_MERGE_INFLIGHT', true, ['true', '1'], ['false', '0']),
     },
     limits: {
       maxTokens: intFrom(env, 'LILONG_MAX_TOKENS', DEFAULT_OPERATION_LIMITS.maxTokens, 100, 1_000_000),

@@ -5,6 +5,7 @@ import type { QueryPlan } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { answerClientErrors, createLogger, safeHandler, sendGraphQLError, signingKey, type Caller, type Logger } from '@lilong/kit';
+import { HubMetrics, METRICS_PATH, NO_TRACING, observeRequests, operationObserver, serveMetrics, type Tracing } from '@lilong/kit';
 import { HomeCommunities, RolesElsewhere } from './routing/home-communities';
 import { HUB_SUBGRAPH, isShardedSubgraph } from '@lilong/schema';
 import type { GraphQLSchema } from 'graphql';
@@ -14,6 +15,7 @@ import { DEFAULT_PROTECTION, type HubConfig } from './config';
 import { Directory } from './directory/directory';
 import { buildHubSubgraph } from './directory/hub-subgraph';
 import { communityStatusInAnswer } from './directory/status-in-answer';
+import { valueCompletionErrors } from './routing/value-completion';
 import { isConsolePath, serveConsole } from './console/console';
 import { serveExplorer } from './explorer/explorer';
 import { serveGraphQL } from './guard/graphql-endpoint';
@@ -42,6 +44,8 @@ export interface Hub {
   forgetHomeCommunities(): void;
   /** How many subscriptions are open now, over SSE and WebSocket together. */
   openSubscriptions(): number;
+  /** This hub's metrics (served at /metrics). */
+  readonly metrics: HubMetrics;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -52,6 +56,13 @@ export interface HubOptions {
   directory?: Directory;
   /** Called with every query plan the gateway makes (tests count its fetches). */
   onQueryPlan?: (plan: QueryPlan) => void;
+  /**
+   * Traces (see kit observability/tracing.ts): a span per GraphQL request, @apollo/gateway's own under it when this
+   * is the process's global provider, a client span per call to a node. @default NO_TRACING
+   */
+  tracing?: Tracing;
+  /** prom-client's process metrics on this hub's registry (main.ts turns them on). @default false */
+  processMetrics?: boolean;
 }
 
 /**
@@ -66,8 +77,17 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const stopWatching = options.directory
     ? () => undefined
     : directory.watch(config.directoryPath, (error) => log.error('directory change refused; keeping the last good one', error));
+  const tracing = options.tracing ?? NO_TRACING;
+  // Read when scraped: the links and the live events exist by then.
+  const metrics: HubMetrics = new HubMetrics({
+    communities: () => directory.list().map((c) => c.code),
+    status: (code): string => links.status(code),
+    openSubscriptions: () => live.openCount,
+    tracing,
+    processMetrics: options.processMetrics,
+  });
   // The links first: their own 'change' listener marks every node unverified, which the check below relies on.
-  const links = new CommunityLinks(directory, await signingKey(config.hubPrivateKey), config.expectedSdl, log, config.link);
+  const links = new CommunityLinks(directory, await signingKey(config.hubPrivateKey), config.expectedSdl, log, config.link, metrics);
   const bearer = new BearerVerifier(config.trust, { logger: log });
   directory.on('change', () => {
     log.info('directory reloaded', { communities: directory.list().map((c) => c.code) });
@@ -76,6 +96,9 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const relay = new Relay(directory, links, log, config.relay ?? DEFAULT_RELAY_OPTIONS);
   let listeningUrl = `http://localhost:${config.port}`;
   const hubSchema = buildHubSubgraph(directory, links, { publicUrl: () => config.publicUrl ?? listeningUrl });
+  // @apollo/gateway reports host facts (uptime, CPUs, memory, cloud provider) to Apollo's servers hourly and at every
+  // shutdown unless told not to: the hub sends nothing anywhere it was not configured to (an operator may still say false).
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: config.supergraphSdl,
     buildService: ({ name }) => {
@@ -95,7 +118,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   });
   const server = new ApolloServer<HubContext>({
     gateway,
-    plugins: [coalesceCommunityErrors(), communityStatusInAnswer(links, () => apiSchema), ApolloServerPluginLandingPageDisabled()],
+    plugins: [coalesceCommunityErrors(), valueCompletionErrors(), communityStatusInAnswer(links, () => apiSchema), ApolloServerPluginLandingPageDisabled(), operationObserver<HubContext>()],
     includeStacktraceInErrorResponses: false,
     // Every document is checked by the hub's guard before Apollo sees it; a hash alone would bypass it.
     persistedQueries: false,
@@ -165,6 +188,11 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       return;
     }
+    // Counts, states and latencies only (no personal data); with LILONG_METRICS_TOKEN, for its bearer only.
+    if (path === METRICS_PATH) {
+      await serveMetrics(req, res, metrics.registry, config.metricsToken);
+      return;
+    }
     if (path === '/readyz') {
       const ready = directory.list().length > 0;
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(ready ? { status: 'ok' } : { status: 'unavailable', reason: 'NO_DIRECTORY' }));
@@ -174,7 +202,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
       const communities = Object.fromEntries(directory.list().map((c) => [c.code, links.status(c.code)]));
       const caller = req.headers.authorization ? await bearer.verify(req.headers.authorization) : undefined;
       const staff = caller !== undefined && !(caller instanceof Error) && caller.grants.some((g) => g.role === 'subdistrict');
-      const details = staff ? { details: Object.fromEntries(directory.list().map((c) => [c.code, { status: links.status(c.code), lastError: links.lastError(c.code) ?? null }])), openSubscriptions: live.openCount } : {};
+      const details = staff ? { details: Object.fromEntries(directory.list().map((c) => [c.code, { status: links.status(c.code), lastError: links.lastError(c.code) ?? null, subgraphs: links.subgraphReport(c.code) ?? null }])), openSubscriptions: live.openCount } : {};
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', communities, ...details }));
       return;
     }
@@ -193,7 +221,14 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     sendGraphQLError(res, 404, 'NOT_FOUND', { en: `Nothing at ${path}; the API is at /graphql.`, zh: `${path} 不存在；接口地址为 /graphql。` });
   };
 
-  const http = createServer({ maxHeaderSize: 32 * 1024, requestTimeout: 60_000, headersTimeout: 20_000 }, safeHandler(handle, log));
+  // Every answer carries its request ID; GraphQL requests (not the explorer page) are measured and traced.
+  const observed = observeRequests(handle, {
+    tracing,
+    log,
+    routeOf: (req, path) => (path === '/graphql' && !(req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) ? { route: '/graphql', traced: true } : undefined),
+    onServed: (_route, request, seconds, outcome) => metrics.observeRequest(request.operation, outcome, seconds),
+  });
+  const http = createServer({ maxHeaderSize: 32 * 1024, requestTimeout: 60_000, headersTimeout: 20_000 }, safeHandler(observed, log));
   answerClientErrors(http);
   http.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     if ((req.url ?? '/').split('?')[0] === '/graphql') webSockets.upgrade(req, socket, head);
@@ -206,6 +241,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     relay,
     forgetHomeCommunities: () => homes.forgetAll(),
     openSubscriptions: () => live.openCount,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -4,7 +4,7 @@
  * Prints `{"ready":true,"url":...}` on stdout once listening (the launcher waits for it).
  * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once.
  */
-import { createLogger } from '@lilong/kit';
+import { createLogger, tracingFromEnv } from '@lilong/kit';
 import { HubConfigError, hubConfigFromEnv } from './config';
 import { createHub } from './hub';
 
@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   process.title = 'lilong-hub';
   const log = createLogger('hub');
   const config = hubConfigFromEnv();
-  const hub = await createHub(config, { logger: log });
+  // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/observability.md).
+  const tracing = tracingFromEnv('lilong-hub');
+  const hub = await createHub(config, { logger: log, tracing, processMetrics: true });
   const url = await hub.listen();
   log.info('listening', { url, pid: process.pid });
   process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, STOP_GRACE_MS).unref();
     hub.close().then(
-      () => process.exit(0),
+      // The spans still buffered go out before the process does.
+      () => tracing.shutdown().finally(() => process.exit(0)),
       (error) => {
         log.error('stop failed', error);
         process.exit(1);

@@ -5,6 +5,8 @@ export const SUBGRAPH_ZH: Record<string, string> = {
   groups: '小区与团购群',
   shops: '商户与库存',
   volunteers: '志愿者',
+  info: '通知与信息',
+  webhooks: '合作应用推送',
 };
 
 /** Why a community is unavailable (`extensions.reason`). */

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { demoIdpKeyFile } from './keys';
 import { DEMO_ISSUER } from './demo-people';
 import { KEYS_DIR } from './paths';
@@ -7,6 +7,12 @@ import { parseTokenArgs, TOKEN_HELP } from './token-args';
 // Each command requires what it needs when it runs: loading the schema tooling, the ORM or the gateway for every
 // command made `npm run token` take seconds to sign one JWT.
 const generate = () => require('./generate') as typeof import('./generate');
+
+/**
+ * A benchmark module (ops/bench), required by a computed path: benchmarks are development tools that run from the
+ * sources (`npm run bench`), so the production build (ops/dist) neither compiles nor ships them.
+ */
+const benchmark = (name: string): any => require(join(__dirname, '..', 'bench', name));
 
 const [command = 'help', ...args] = process.argv.slice(2);
 
@@ -88,17 +94,19 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start); console [loads] [--screenshot docs/console.png] [--no-minute] (the data console in Chromium on npm start: first render, GraphQL requests on load and per minute)',
+    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start); console [loads] [--screenshot docs/console.png] [--no-minute] (the data console in Chromium on npm start: first render, GraphQL requests on load and per minute); hundred [--communities 10,30,100] [--duration 10] [--concurrency 8] [--per-process 10] [--keep] [--json FILE] (100 simulated communities on a private PostgreSQL: the sub-district query and a neighbour-only fan-out through a hub over 10, 30 and 100; --help); peers [--quick] [--profile] [--only A,B] (the hub beside @apollo/gateway and Hive Gateway on one community node, over 4 communities vs 1, the issue 12 targets; --help, docs/benchmarks.md)',
     run: async ([name = 'federation', iterations, ...rest]) => {
-      if (name === 'federation') return (require('../bench/federation') as typeof import('../bench/federation')).benchFederation(Number(iterations ?? 200));
-      if (name === 'signups') return (require('../bench/signups') as typeof import('../bench/signups')).benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
-      if (name === 'load') return (require('../bench/load') as typeof import('../bench/load')).benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
-      if (name === 'access') return (require('../bench/access') as typeof import('../bench/access')).benchAccess(Number(iterations ?? 6));
-      if (name === 'care') return (require('../bench/care') as typeof import('../bench/care')).benchCare(Number(iterations ?? 200));
-      if (name === 'live') return (require('../bench/live') as typeof import('../bench/live')).benchLive(Number(iterations ?? 300), Number(rest[0] ?? 1000));
-      if (name === 'hostile') return (require('../bench/hostile') as typeof import('../bench/hostile')).benchHostile();
-      if (name === 'console') return (require('../bench/console') as typeof import('../bench/console')).benchConsole([iterations ?? '', ...rest].filter(Boolean));
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile, console`);
+      if (name === 'federation') return benchmark('federation').benchFederation(Number(iterations ?? 200));
+      if (name === 'signups') return benchmark('signups').benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
+      if (name === 'load') return benchmark('load').benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
+      if (name === 'access') return benchmark('access').benchAccess(Number(iterations ?? 6));
+      if (name === 'care') return benchmark('care').benchCare(Number(iterations ?? 200));
+      if (name === 'live') return benchmark('live').benchLive(Number(iterations ?? 300), Number(rest[0] ?? 1000));
+      if (name === 'hostile') return benchmark('hostile').benchHostile();
+      if (name === 'console') return benchmark('console').benchConsole([iterations ?? '', ...rest].filter(Boolean));
+      if (name === 'hundred') return benchmark('hundred').benchHundred([iterations ?? '', ...rest].filter(Boolean));
+      if (name === 'peers') return benchmark('peers').benchPeers([iterations ?? '', ...rest].filter(Boolean));
+      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile, console, hundred, peers`);
       return 2;
     },
   },

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, publishedNoticeKey, documentSigner, type Caller, type EventBrokerConfig, type Identity } from '@lilong/kit';
+import { DEFAULT_DATABASE_LIMITS, DEFAULT_REQUEST_LIMITS, signAssertion, signingKey, publishedNoticeKey, documentSigner, type Caller, type EventBrokerConfig, type Identity, type Logger, type Tracing } from '@lilong/kit';
 import { committedSchema, createHub, DEFAULT_REQUEST_BUDGET, Directory, type CommunityEntry, type Hub, type HubConfig, type TrustConfig } from '@lilong/gateway';
 import { MembershipKind, recordMembership } from '@lilong/groups';
 import { createCommunityNode, type CommunityNode } from '@lilong/node';
@@ -56,6 +56,10 @@ export interface ClusterOptions {
   background?: boolean;
   /** SDL the hub expects of the nodes (to test a node on another schema). @default the committed SDL */
   expectedSdl?: ReadonlyMap<ShardedSubgraphName, string>;
+  /** The supergraph the hub plans with (another release's, composed by the test). @default the committed one */
+  supergraphSdl?: string;
+  /** How often the hub fetches a verified node's SDL again (LinkOptions.reverifyMs). @default the hub's default */
+  reverifyMs?: number;
   /** The hub's operation limits, rate limits and request budget. @default the hub's defaults */
   protection?: Pick<HubConfig, 'limits' | 'rateLimits' | 'budget'>;
   /** More identity providers and hub grants, besides the test identity provider's. */
@@ -76,6 +80,11 @@ export interface ClusterOptions {
    * stream and prefix). @default none: the hub reads the nodes' `/events`
    */
   eventBroker?: EventBrokerConfig;
+  /**
+   * Observability under test: the hub's and each node's tracing (in-memory exporters) and loggers (that keep their
+   * lines), instead of none and a quiet logger.
+   */
+  observability?: { hubTracing?: Tracing; nodeTracing?: (community: string) => Tracing; hubLogger?: Logger; nodeLogger?: (community: string) => Logger };
 }
 
 /** A community node running as its own process (see `TestCluster.runAsProcess`). */
@@ -172,11 +181,13 @@ export class TestCluster {
         },
         ...committedSchema(),
         ...(this.options.expectedSdl ? { expectedSdl: this.options.expectedSdl } : {}),
+        ...(this.options.supergraphSdl ? { supergraphSdl: this.options.supergraphSdl } : {}),
         ...this.options.protection,
         link: {
           timeoutMs: this.options.timeoutMs ?? 2000,
           failureThreshold: 3,
           openMs: this.options.breakerOpenMs ?? 300,
+          ...(this.options.reverifyMs ? { reverifyMs: this.options.reverifyMs } : {}),
           ...(this.options.mutationTimeoutMs ? { mutationTimeoutMs: this.options.mutationTimeoutMs } : {}),
         },
         ...(this.options.mutationTimeoutMs && !this.options.protection?.budget ? { budget: { ...DEFAULT_REQUEST_BUDGET, mutationMs: this.options.mutationTimeoutMs + 15_000 } } : {}),
@@ -184,7 +195,7 @@ export class TestCluster {
         relay: { intervalMs: this.options.relayIntervalMs ?? (this.options.background === false ? 0 : 2000), batch: 20 },
         eventBroker: this.options.eventBroker,
       },
-      { directory: new Directory(entries), logger: quietLogger, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },
+      { directory: new Directory(entries), logger: this.options.observability?.hubLogger ?? quietLogger, tracing: this.options.observability?.hubTracing, onQueryPlan: (plan) => (this.lastPlanFetches = countFetches(plan.node as PlanNode | undefined)) },
     );
     this.url = `${await this.hub.listen()}/graphql`;
     await this.hub.links.verifyAll();
@@ -211,7 +222,12 @@ export class TestCluster {
   private async startNode(code: string, port: number): Promise<CommunityNode> {
     const node = await createCommunityNode(
       { community: code, databaseUrl: this.databases.get(code)!, hubPublicKeys: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])], noticeKey: this.noticeKeys.get(code), port, host: '127.0.0.1', poolSize: TEST_POOL_SIZE, eventBroker: this.options.eventBroker, ...this.slowMutationLimits() },
-      { onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }), logger: quietLogger, background: this.options.background },
+      {
+        onQuery: (sql, subgraph) => this.sql.push({ community: code, subgraph, sql }),
+        logger: this.options.observability?.nodeLogger?.(code) ?? quietLogger,
+        tracing: this.options.observability?.nodeTracing?.(code),
+        background: this.options.background,
+      },
     );
     await node.listen();
     this.ports.set(code, (node.http.address() as AddressInfo).port);

@@ -22,16 +22,25 @@ export async function generateArtefacts(): Promise<GeneratedArtefact[]> {
   const subgraphs: { name: string; sdl: string }[] = [];
   for (const module of DOMAIN_MODULES) subgraphs.push({ name: module.name, sdl: (await buildFederatedSchema(module)).sdl });
   subgraphs.push({ name: HUB_SUBGRAPH, sdl: HUB_SUBGRAPH_SDL });
+  const supergraphSdl = composeSupergraph(subgraphs);
+  return [
+    ...subgraphs.map(({ name, sdl }) => ({ path: subgraphSdlPath(name), content: `${GENERATED_HEADER}${sdl.trimEnd()}\n` })),
+    { path: SUPERGRAPH_PATH, content: `${GENERATED_HEADER}${supergraphSdl.trimEnd()}\n` },
+  ];
+}
+
+/**
+ * The supergraph composed from subgraph SDL with `@apollo/composition`, as a hub release ships it (also how tests
+ * build another release's supergraph: upgrades.test.ts); throws with every composition error.
+ */
+export function composeSupergraph(subgraphs: readonly { name: string; sdl: string }[]): string {
   const composed = composeServices(
     subgraphs.map(({ name, sdl }) => ({ name, typeDefs: parse(sdl), url: name === HUB_SUBGRAPH ? 'http://hub.local.lilong.invalid/graphql' : SHARDED_URL(name) })),
   );
   if (composed.errors) {
     throw new Error(`composition failed:\n${composed.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
-  return [
-    ...subgraphs.map(({ name, sdl }) => ({ path: subgraphSdlPath(name), content: `${GENERATED_HEADER}${sdl.trimEnd()}\n` })),
-    { path: SUPERGRAPH_PATH, content: `${GENERATED_HEADER}${composed.supergraphSdl.trimEnd()}\n` },
-  ];
+  return composed.supergraphSdl;
 }
 
 export function writeArtefacts(artefacts: GeneratedArtefact[]): void {

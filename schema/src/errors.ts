@@ -12,7 +12,9 @@ export const ERROR_CODES = {
   FORBIDDEN: "The caller's roles do not allow this.",
   HUB_ASSERTION_REQUIRED: 'A community node was called without a valid, fresh assertion signed by the hub.',
   COMMUNITY_UNAVAILABLE:
-    'A community node is down, slow, suspended, answered garbage, or serves a schema other than the composed one; its data is missing. `extensions.reason` says which.',
+    'A community node is down, slow, suspended, or answered garbage, and its data is missing; or one of its subgraphs serves a schema incompatible with the composed one (`reason` SCHEMA_MISMATCH, `subgraph`, `detail`), and only that data is missing. `extensions.reason` says which.',
+  UNKNOWN_VALUE:
+    "A community node on a newer release answered a value the hub's schema does not know yet (a new enum value); it is null in the answer, with this error at its path and `extensions.community` when known. Gone once the hub is upgraded (docs/upgrades.md).",
   ROUTING_ARGUMENT_MISSING: 'The field needs an ID or community argument to know which community to ask.',
   CONFLICT: 'The record changed since the caller last saw it, or an idempotency key was reused for another request.',
   INSUFFICIENT_STOCK: 'Fewer units are available than asked for; `extensions.available` says how many.',

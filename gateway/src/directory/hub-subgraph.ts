@@ -21,7 +21,9 @@ enum CommunityStatus {
   UNVERIFIED
   """Down, slow or answering garbage; its circuit is open."""
   UNAVAILABLE
-  """Serves a schema that differs from the composed supergraph; the hub does not use it."""
+  """Answering, but some of its subgraphs serve a schema incompatible with the composed supergraph: their data is missing for this community, the rest answers (statusDetail says which and why)."""
+  DEGRADED
+  """Every one of its subgraphs serves a schema incompatible with the composed supergraph; the hub does not use it."""
   REFUSED
   """Taken out of service in the directory."""
   SUSPENDED

@@ -58,12 +58,12 @@ export function markCommunityStatus(schema: GraphQLSchema, document: DocumentNod
   return result;
 }
 
-const STATUS_BY_REASON: Record<string, LinkStatus> = { SCHEMA_MISMATCH: 'REFUSED', SUSPENDED: 'SUSPENDED' };
+const STATUS_BY_REASON: Record<string, LinkStatus> = { SUSPENDED: 'SUSPENDED' };
 
 /**
  * `Community.status` agrees with the data in the same answer. The hub's directory is asked before any community
  * (the planner fetches the community list first), so on its own the status would describe the moment before this
- * request's fetches. After them, a community that failed in this answer reads UNAVAILABLE (or REFUSED/SUSPENDED),
+ * request's fetches. After them, a community that failed in this answer reads UNAVAILABLE (or DEGRADED, REFUSED, SUSPENDED),
  * and one that answered reads as the links see it now.
  */
 export function communityStatusInAnswer(links: CommunityLinks, schema: () => GraphQLSchema | undefined): ApolloServerPlugin {
@@ -85,6 +85,11 @@ export function communityStatusInAnswer(links: CommunityLinks, schema: () => Gra
           const failed = failuresByCommunity(result.errors ?? []);
           settle(result.data, marks, (code) => {
             const failure = failed.get(code);
+            // A subgraph refused for its schema degrades the community (or refuses it, all of them refused); the links say which.
+            if (failure?.reason === 'SCHEMA_MISMATCH') {
+              const status = links.status(code);
+              return { status: status === 'REFUSED' ? status : 'DEGRADED', detail: links.lastError(code) ?? failure.message };
+            }
             if (failure) return { status: STATUS_BY_REASON[failure.reason] ?? 'UNAVAILABLE', detail: failure.message };
             const status = links.status(code);
             return { status, detail: status === 'ACTIVE' ? null : (links.lastError(code) ?? null) };

@@ -5,15 +5,20 @@ import {
   ANONYMOUS_CALLER,
   communityOfRole,
   HUB_ASSERTION_HEADER,
+  NO_LINK_OBSERVER,
   parseCommunityRoles,
   signAssertion,
   type Caller,
+  type LinkObserver,
   type Logger,
   type Role,
   type SigningKey,
 } from '@lilong/kit';
 import { EVENTS_PATH, SHARDED_SUBGRAPHS, subgraphPath, type EventsAnswer, type ShardedSubgraphName } from '@lilong/schema';
 import type { Directory } from '../directory/directory';
+import { CompatibilityChecker, type CompatibilityVerdict } from './compatibility';
+
+export { normalizeSdl } from './compatibility';
 import { InflightRequests, requestKey } from './inflight';
 
 export type UnavailableReason =
@@ -28,7 +33,13 @@ export type UnavailableReason =
   | 'DATABASE_UNAVAILABLE';
 
 export class CommunityUnavailable extends Error {
-  constructor(readonly community: string, readonly reason: UnavailableReason, detail: string) {
+  constructor(
+    readonly community: string,
+    readonly reason: UnavailableReason,
+    detail: string,
+    /** SCHEMA_MISMATCH of one subgraph: the rest of the community answers. */
+    readonly subgraph?: ShardedSubgraphName,
+  ) {
     super(detail);
   }
 }
@@ -68,6 +79,11 @@ export interface LinkOptions {
   maxAnswerBytes?: number;
   /** Whether identical reads in flight share one fetch (`InflightRequests`). @default true */
   mergeInflight?: boolean;
+  /**
+   * How often a verified node's SDL is fetched again (in the background, never delaying a request): a node
+   * upgraded in place without an outage the hub saw is judged again within this. @default 60000
+   */
+  reverifyMs?: number;
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, mutationTimeoutMs: 15_000, failureThreshold: 3, openMs: 5000 };
@@ -80,23 +96,52 @@ const MAX_REFUSAL_BYTES = 64 * 1024;
  */
 const ATTENTION_SHARE = 0.9;
 
-/** What the hub knows of one community's node right now. */
-interface LinkState {
-  /** SDL checked against the composed one since the last outage. */
-  verified: boolean;
-  refused?: string;
-  failures: number;
-  openUntil: number;
-  probe?: Promise<void>;
-  lastError?: string;
+export const DEFAULT_REVERIFY_MS = 60_000;
+
+/** The hub's verdict on one subgraph of one node, as it serves it now. */
+export interface SubgraphVerdict {
+  accepted: boolean;
+  /** Why it is refused (the breaking changes, or no such subgraph on the node); empty when accepted. */
+  problems: string[];
+  /** Accepted, with changes worth an operator's eye (an enum value the hub does not know, ...). */
+  warnings: string[];
+  /** Hash of the SDL judged (modulo whitespace); absent when the node serves no such subgraph. */
+  sdlHash?: string;
+  /** A refused subgraph is judged again from then on (the circuit's openMs after its refusal). */
+  recheckAt: number;
 }
 
-export type LinkStatus = 'ACTIVE' | 'SUSPENDED' | 'UNAVAILABLE' | 'REFUSED' | 'UNVERIFIED';
+/** What the hub knows of one community's node right now. */
+interface LinkState {
+  /** Every subgraph's SDL fetched and judged since the last outage (some may be refused: see `subgraphs`). */
+  verified: boolean;
+  /** When the SDL was last fetched and judged (ms since the epoch). */
+  verifiedAt: number;
+  /** The verdict on each subgraph, from the last verification. */
+  subgraphs: Map<ShardedSubgraphName, SubgraphVerdict>;
+  failures: number;
+  openUntil: number;
+  /** The verification every caller waits for (an unverified node). */
+  probe?: Promise<void>;
+  /** A verification nobody waits for, or only callers of a refused subgraph (a periodic or due re-check). */
+  recheck?: Promise<void>;
+  lastError?: string;
+  /** Bumped by every directory change: a verification begun before one judged the old URL, and starts again. */
+  epoch: number;
+}
+
+/** DEGRADED: some of its subgraphs are refused (incompatible schema), the rest answer; REFUSED: all of them are. */
+export type LinkStatus = 'ACTIVE' | 'DEGRADED' | 'SUSPENDED' | 'UNAVAILABLE' | 'REFUSED' | 'UNVERIFIED';
+
+/** Problems named per subgraph in a status detail; the rest are counted (the log and /healthz have them all). */
+const PROBLEMS_IN_DETAIL = 3;
 
 /**
  * The hub's connections to community nodes: signs the hub assertion into every call, applies the timeout, keeps a
- * circuit breaker per community, and refuses a node whose subgraph SDL differs from the composed one. A node is
- * (re)verified before first use and after every outage, so a node that comes back on another version is caught.
+ * circuit breaker per community, and checks each subgraph a node serves against the composed one
+ * (compatibility.ts): a compatible one (a release ahead or behind) is used, an incompatible one is refused for that
+ * community alone, its other subgraphs still used. A node is (re)verified before first use, after every outage, on
+ * a directory change and every `reverifyMs`; a refused subgraph is judged again after the circuit's openMs.
  */
 export class CommunityLinks {
   private readonly states = new Map<string, LinkState>();
@@ -115,18 +160,30 @@ export class CommunityLinks {
     private readonly expectedSdl: ReadonlyMap<ShardedSubgraphName, string>,
     private readonly log: Logger,
     private readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
+    /** Metrics and a client span per call, with `traceparent` and the request ID in its headers. */
+    private readonly observer: LinkObserver = NO_LINK_OBSERVER,
   ) {
     // First among the listeners: whoever re-verifies on a change (the hub does) must find the nodes untrusted.
     directory.prependListener('change', () => {
       // URLs or keys may have changed: check every node again before trusting it.
-      for (const state of this.states.values()) state.verified = false;
+      for (const state of this.states.values()) {
+        state.verified = false;
+        state.epoch += 1;
+      }
     });
   }
 
   private state(code: string): LinkState {
     let s = this.states.get(code);
-    if (!s) this.states.set(code, (s = { verified: false, failures: 0, openUntil: 0 }));
+    if (!s) this.states.set(code, (s = { verified: false, verifiedAt: 0, subgraphs: new Map(), failures: 0, openUntil: 0, epoch: 0 }));
     return s;
+  }
+
+  private checkerInstance?: CompatibilityChecker<ShardedSubgraphName>;
+
+  /** One checker for every community: a verdict per (subgraph, SDL hash), so nodes on one release cost one check. */
+  get checker(): CompatibilityChecker<ShardedSubgraphName> {
+    return (this.checkerInstance ??= new CompatibilityChecker(this.expectedSdl));
   }
 
   status(code: string): LinkStatus {
@@ -134,13 +191,35 @@ export class CommunityLinks {
     if (entry?.status === 'suspended') return 'SUSPENDED';
     const s = this.states.get(code);
     if (!s) return 'UNVERIFIED';
-    if (s.refused) return 'REFUSED';
     if (s.openUntil > Date.now() || s.failures >= this.options.failureThreshold) return 'UNAVAILABLE';
-    return s.verified ? 'ACTIVE' : 'UNVERIFIED';
+    if (!s.verified) return 'UNVERIFIED';
+    const refused = this.refusedOf(s);
+    if (refused.length === 0) return 'ACTIVE';
+    return refused.length === SHARDED_SUBGRAPHS.length ? 'REFUSED' : 'DEGRADED';
   }
 
   lastError(code: string): string | undefined {
-    return this.states.get(code)?.refused ?? this.states.get(code)?.lastError;
+    const s = this.states.get(code);
+    if (!s) return undefined;
+    const refused = s.verified ? this.refusedOf(s) : [];
+    if (refused.length === 0) return s.lastError;
+    return refused.map(([subgraph, verdict]) => `${subgraph} refused: ${summary(verdict.problems)}`).join('; ');
+  }
+
+  /**
+   * Each subgraph's verdict, for staff (/healthz): accepted or refused, with the problems and warnings; undefined
+   * until the node was verified.
+   */
+  subgraphReport(code: string): Record<string, { status: 'ACCEPTED' | 'REFUSED'; problems: string[]; warnings: string[] }> | undefined {
+    const s = this.states.get(code);
+    if (!s?.verified) return undefined;
+    return Object.fromEntries(
+      [...s.subgraphs].map(([subgraph, v]) => [subgraph, { status: v.accepted ? 'ACCEPTED' : 'REFUSED', problems: v.problems, warnings: v.warnings }] as const),
+    );
+  }
+
+  private refusedOf(s: LinkState): [ShardedSubgraphName, SubgraphVerdict][] {
+    return [...s.subgraphs].filter(([, verdict]) => !verdict.accepted);
   }
 
   /**
@@ -154,6 +233,7 @@ export class CommunityLinks {
 
   private async sendNow(code: string, subgraph: ShardedSubgraphName, body: GraphQLRequestBody, caller: Caller, mutation: boolean): Promise<GraphQLResponseBody> {
     await this.ready(code);
+    await this.admit(code, subgraph);
     const key = `${code}/${subgraph}`;
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
     const representations = body.variables?.representations;
@@ -218,43 +298,94 @@ export class CommunityLinks {
     await Promise.allSettled(this.directory.list().map((c) => this.ready(c.code)));
   }
 
+  /**
+   * The node is verified (every subgraph judged since the last outage), or this verifies it first; throws
+   * `CommunityUnavailable` when it cannot be reached. A refused subgraph does not fail it: see `admit`.
+   */
   private async ready(code: string): Promise<void> {
     const entry = this.directory.get(code);
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
     if (entry.status === 'suspended') throw new CommunityUnavailable(code, 'SUSPENDED', `community ${code} is suspended in the directory`);
     const s = this.state(code);
-    if (s.verified && !s.refused) return;
-    if (s.probe) return s.probe;
-    if (s.openUntil > Date.now()) {
-      throw new CommunityUnavailable(code, s.refused ? 'SCHEMA_MISMATCH' : 'CIRCUIT_OPEN', s.refused ?? `circuit open after: ${s.lastError}`);
+    if (s.verified) {
+      // Judged again now and then, in the background: a node upgraded in place is noticed without an outage.
+      if (!s.recheck && !s.probe && Date.now() - s.verifiedAt >= (this.options.reverifyMs ?? DEFAULT_REVERIFY_MS)) this.recheck(code, s).catch(() => undefined);
+      return;
     }
+    if (s.probe) return s.probe;
+    if (s.openUntil > Date.now()) throw new CommunityUnavailable(code, 'CIRCUIT_OPEN', `circuit open after: ${s.lastError}`);
     s.probe = this.verify(code).finally(() => {
       s.probe = undefined;
     });
     return s.probe;
   }
 
-  /** Compares the node's SDL of every subgraph with the composed one. */
+  /** One re-verification at a time per community; callers of a refused subgraph wait for it, nobody else does. */
+  private recheck(code: string, s: LinkState): Promise<void> {
+    s.recheck ??= this.verify(code).finally(() => {
+      s.recheck = undefined;
+    });
+    return s.recheck;
+  }
+
+  /**
+   * Lets a request to one subgraph of a verified node through, or throws SCHEMA_MISMATCH naming that subgraph
+   * when its SDL is refused. A refused subgraph is judged again once its re-check is due (the node may have been
+   * fixed or upgraded); until then its requests fail fast.
+   */
+  private async admit(code: string, subgraph: ShardedSubgraphName): Promise<void> {
+    const s = this.state(code);
+    let verdict = s.subgraphs.get(subgraph);
+    if (!verdict || verdict.accepted) return;
+    if (Date.now() >= verdict.recheckAt) {
+      await this.recheck(code, s);
+      verdict = s.subgraphs.get(subgraph);
+      if (!verdict || verdict.accepted) return;
+    }
+    throw new CommunityUnavailable(code, 'SCHEMA_MISMATCH', `the ${subgraph} schema this node serves is incompatible with the composed supergraph: ${summary(verdict.problems)}`, subgraph);
+  }
+
+  /**
+   * Fetches the SDL of every subgraph the node serves and judges each against the composed one (compatibility.ts,
+   * cached per subgraph and SDL hash). A node that cannot be reached fails as any call does; a node that serves no
+   * such subgraph (an older release) has that subgraph refused.
+   */
   private async verify(code: string): Promise<void> {
     const s = this.state(code);
-    const answers = await Promise.all(
+    const epoch = s.epoch;
+    const judged = await Promise.all(
       SHARDED_SUBGRAPHS.map(async (subgraph) => {
         const response = await this.call(code, subgraph, { query: '{ _service { sdl } }' }, ANONYMOUS_CALLER);
         const sdl = (response.data?._service as { sdl?: unknown } | undefined)?.sdl;
-        if (typeof sdl !== 'string') throw this.fail(code, 'BAD_RESPONSE', `no SDL from ${subgraph}`);
-        return { subgraph, matches: normalizeSdl(sdl) === normalizeSdl(this.expectedSdl.get(subgraph) ?? '') };
+        let verdict: Omit<SubgraphVerdict, 'recheckAt'>;
+        if (typeof sdl === 'string') verdict = verdictOf(this.checker.check(subgraph, sdl));
+        else if (!response.data && response.errors?.[0]?.extensions?.code === 'NOT_FOUND') {
+          verdict = { accepted: false, problems: [`The node serves no ${subgraph} subgraph (an older release?).`], warnings: [] };
+        } else throw this.fail(code, 'BAD_RESPONSE', `no SDL from ${subgraph}`);
+        return [subgraph, verdict] as const;
       }),
     );
-    const mismatched = answers.filter((a) => !a.matches).map((a) => a.subgraph);
-    if (mismatched.length > 0) {
-      s.refused = `schema of ${mismatched.join(', ')} differs from the composed supergraph`;
-      s.openUntil = Date.now() + this.options.openMs;
-      this.log.warn('community refused', { community: code, reason: s.refused });
-      throw new CommunityUnavailable(code, 'SCHEMA_MISMATCH', s.refused);
+    // The directory changed meanwhile (another URL, another node): what was judged may not be what is listed now.
+    if (s.epoch !== epoch) return this.verify(code);
+    const now = Date.now();
+    for (const [subgraph, verdict] of judged) {
+      const before = s.subgraphs.get(subgraph);
+      const changed = !before || before.accepted !== verdict.accepted || before.sdlHash !== verdict.sdlHash;
+      if (changed && !verdict.accepted) {
+        this.log.warn('subgraph refused: its schema is incompatible with the composed supergraph', { community: code, subgraph, problems: verdict.problems });
+      } else if (changed && verdict.accepted && before && !before.accepted) {
+        this.log.info('subgraph accepted again', { community: code, subgraph, warnings: verdict.warnings });
+      } else if (changed && verdict.accepted && verdict.warnings.length > 0) {
+        this.log.warn('subgraph accepted with dangerous changes', { community: code, subgraph, warnings: verdict.warnings });
+      }
+      s.subgraphs.set(subgraph, { ...verdict, recheckAt: verdict.accepted ? 0 : now + this.options.openMs });
     }
-    if (!s.verified || s.refused) this.log.info('community verified', { community: code });
-    s.refused = undefined;
+    if (!s.verified) {
+      const refused = this.refusedOf(s).map(([subgraph]) => subgraph);
+      this.log.info('community verified', { community: code, ...(refused.length ? { refused } : {}) });
+    }
     s.verified = true;
+    s.verifiedAt = now;
   }
 
   private fail(code: string, reason: UnavailableReason, detail: string): CommunityUnavailable {
@@ -293,6 +424,7 @@ export class CommunityLinks {
     if (!entry) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', `community ${code} is not in the directory`);
     const path = subgraph === 'access' ? ACCESS_PATH : subgraph === 'relay' ? RELAY_PATH : subgraph === 'events' ? EVENTS_PATH : subgraphPath(subgraph);
     const started = performance.now();
+    const observed = this.observer.fetching(code, subgraph, `${entry.url}${path}`);
     const stalls = loopStalls.watch();
     const timedOut = (): CommunityUnavailable => {
       const stalledMs = stalls.stalledMs();
@@ -308,6 +440,7 @@ export class CommunityLinks {
             'content-type': 'application/json',
             // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
             [HUB_ASSERTION_HEADER]: await signAssertion(caller, code, this.hubKey, { path }),
+            ...observed.headers,
           },
           body: JSON.stringify(body),
           signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
@@ -344,7 +477,11 @@ export class CommunityLinks {
       const s = this.state(code);
       s.failures = 0;
       s.openUntil = 0;
+      observed.answered();
       return parsed;
+    } catch (error) {
+      observed.failed(error instanceof CommunityUnavailable ? error.reason : 'ERROR');
+      throw error;
     } finally {
       stalls.end();
     }
@@ -443,12 +580,16 @@ function describe(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-/** SDL compared modulo the generated header and whitespace. */
-export function normalizeSdl(sdl: string): string {
-  return sdl
-    .split('\n')
-    .filter((line) => !line.startsWith('#'))
-    .join('\n')
-    .replace(/\s+/g, ' ')
-    .trim();
+function verdictOf(verdict: CompatibilityVerdict): Omit<SubgraphVerdict, 'recheckAt'> {
+  return {
+    accepted: verdict.compatible,
+    problems: verdict.breaking.map((c) => c.description),
+    warnings: verdict.dangerous.map((c) => c.description),
+    sdlHash: verdict.sdlHash,
+  };
+}
+
+function summary(problems: readonly string[]): string {
+  const shown = problems.slice(0, PROBLEMS_IN_DETAIL).join(' ');
+  return problems.length > PROBLEMS_IN_DETAIL ? `${shown} (and ${problems.length - PROBLEMS_IN_DETAIL} more)` : shown;
 }

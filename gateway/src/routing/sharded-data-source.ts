@@ -132,6 +132,18 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
 
   private unavailable(error: CommunityUnavailable, path?: Path): ErrorEntry {
     const name = this.directory.get(error.community)?.name ?? error.community;
+    if (error.reason === 'SCHEMA_MISMATCH') {
+      // One subgraph refused for its schema (community-links.ts `admit`): only its data is missing; `detail` says why.
+      return coded(
+        'COMMUNITY_UNAVAILABLE',
+        {
+          en: `Community ${error.community} (${name}) serves a ${this.subgraph} schema incompatible with the hub's (SCHEMA_MISMATCH): its ${this.subgraph} data is missing from this answer; its other data is not affected.`,
+          zh: `社区 ${name}（编号 ${error.community}）的${subgraphZh(this.subgraph)}接口版本与枢纽不兼容（${reasonZh(error.reason)}），本次结果缺少其${subgraphZh(this.subgraph)}数据，其他数据不受影响。`,
+        },
+        { community: error.community, subgraph: this.subgraph, reason: error.reason, detail: error.message },
+        path,
+      );
+    }
     return coded(
       'COMMUNITY_UNAVAILABLE',
       {
