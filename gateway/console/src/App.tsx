@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RequestFailed, subscribe, type Subscription } from './api';
 import { locale, saveLang, savedLang, STRINGS, type Lang } from './i18n';
-import type { Snapshot } from './model';
+import { answers, type Snapshot } from './model';
 import { loadCharts } from './Chart';
 import { CareMediansPanel, CareOpenPanel, CareQueuePanel, CareTimesPanel } from './panels/Care';
 import { CommunitiesPanel } from './panels/Communities';
@@ -176,7 +176,7 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
         });
         const at = Date.now();
         for (const [code, c] of byCode) {
-          if (c.status === 'ACTIVE') {
+          if (answers(c.status)) {
             lastAnswer.current.set(code, at);
             liveDown.current.delete(code);
           }

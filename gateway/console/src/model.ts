@@ -35,18 +35,24 @@ export function isForbidden(snapshot: Snapshot, code: string, field: CommunityFi
 }
 
 /**
- * The communities a panel built from `field` lacks: not in the answer, not ACTIVE, the field null (a node down or
+ * The communities a panel built from `field` lacks: not in the answer, not answering, the field null (a node down or
  * slow), or named by a COMMUNITY_UNAVAILABLE error on the field. A FORBIDDEN field is not missing: it is not the
  * caller's to see.
  */
 export function missingFor(snapshot: Snapshot, field: CommunityField): string[] {
   return snapshot.scope.filter((code) => {
     const data = snapshot.byCode.get(code);
-    if (!data || data.status !== 'ACTIVE' || snapshot.liveDown.has(code)) return true;
+    if (!data || !answers(data.status) || snapshot.liveDown.has(code)) return true;
     if (data[field] === null && !isForbidden(snapshot, code, field)) return true;
     return snapshot.errors.some((e) => e.extensions?.code === 'COMMUNITY_UNAVAILABLE' && e.extensions.community === code && fieldOf(e.path) === field);
   });
 }
+
+/**
+ * Whether the hub serves the community: ACTIVE, or DEGRADED (a subgraph of its node is on an incompatible release:
+ * only that subgraph's fields are missing, and the panels see them null like any missing field).
+ */
+export const answers = (status: CommunityData['status']): boolean => status === 'ACTIVE' || status === 'DEGRADED';
 
 /** Whether the field is forbidden in every community of the view (the panel then says so). */
 export const forbiddenEverywhere = (snapshot: Snapshot, field: CommunityField) =>
@@ -58,7 +64,7 @@ export function missingPools(snapshot: Snapshot): string[] {
     snapshot.errors.filter((e) => e.extensions?.code === 'COMMUNITY_UNAVAILABLE' && (!e.path || e.path[0] === 'openPools')).map((e) => e.extensions?.community as string),
   );
   return [...new Set([...snapshot.byCode.keys(), ...snapshot.scope])].filter(
-    (code) => named.has(code) || snapshot.liveDown.has(code) || (snapshot.byCode.get(code)?.status ?? 'ACTIVE') !== 'ACTIVE',
+    (code) => named.has(code) || snapshot.liveDown.has(code) || !answers(snapshot.byCode.get(code)?.status ?? 'ACTIVE'),
   );
 }
 

@@ -1,4 +1,4 @@
-import { missingFor, type CommunityField, type Snapshot } from '../model';
+import { answers, missingFor, type CommunityField, type Snapshot } from '../model';
 import type { T } from '../i18n';
 import { Panel, Table, useUi, type Row } from '../ui';
 
@@ -23,12 +23,12 @@ export function CommunitiesPanel({ snapshot, lastAnswer }: { snapshot: Snapshot;
   const rows: Row[] = snapshot.scope.map((code) => {
     const data = snapshot.byCode.get(code);
     const down = snapshot.liveDown.has(code);
-    const status = down && data?.status === 'ACTIVE' ? 'UNAVAILABLE' : data?.status ?? 'UNAVAILABLE';
+    const status = down && data && answers(data.status) ? 'UNAVAILABLE' : data?.status ?? 'UNAVAILABLE';
     const last = lastAnswer.get(code);
     const missing = missingBy.get(code) ?? [];
     return {
       key: code,
-      className: status === 'ACTIVE' ? undefined : 'down',
+      className: answers(status) ? undefined : 'down',
       cells: [nameOf(code), e(status), last ? new Date(last).toISOString() : '', data?.statusDetail ?? (down ? t.downNow : ''), missing.join('、')],
       show: [
         <strong>{nameOf(code)}</strong>,
