@@ -21,4 +21,8 @@ module.exports = {
     '^@lilong/ops$': '<rootDir>/ops/src/index.ts',
   },
   testTimeout: 60000,
+  // Test files run in a worker process that is replaced once it holds more than this after a file: each file's
+  // sub-district (hubs, nodes, pools, timers, module registry) is left behind in memory otherwise, and on a 2-core
+  // machine (one worker, formerly in band) the late files of a 74-file run starved and timed out.
+  workerIdleMemoryLimit: '1GB',
 };

@@ -9,6 +9,7 @@ import {
   createLogger,
   createRegistry,
   createTracing,
+  disableGlobalTracing,
   HUB_ASSERTION_HEADER,
   InMemorySpanExporter,
   RequestMetrics,
@@ -50,6 +51,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
+  // OpenTelemetry keeps its globals on globalThis, past jest's module registry: left registered, every later test
+  // file in this process would record its spans into the exporter (unbounded) under the context manager.
+  disableGlobalTracing();
+  exporter.reset();
 });
 
 interface Sample {

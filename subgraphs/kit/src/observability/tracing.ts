@@ -73,6 +73,16 @@ function ensureContextManager(): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 }
 
+/**
+ * Unregisters the process's global tracer provider and context manager (OpenTelemetry keeps them on globalThis).
+ * For tests that turned tracing on: without it every later test file in the same process records spans.
+ */
+export function disableGlobalTracing(): void {
+  trace.disable();
+  context.disable();
+  contextManagerRegistered = false;
+}
+
 export function createTracing(options: TracingOptions): Tracing {
   ensureContextManager();
   const provider = new BasicTracerProvider({ resource: new Resource({ [ATTR_SERVICE_NAME]: options.serviceName }) });
