@@ -164,7 +164,8 @@ function startProcess(root: string, name: string, entry: string, env: Record<str
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves once the process is gone. */
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

@@ -11,16 +11,18 @@ import { documentSigner, publishedNoticeKey } from '@lilong/kit';
 import type { CommunityEntry } from '@lilong/gateway';
 import { SHARDED_SUBGRAPHS, subgraphPath } from '@lilong/schema';
 import { createDatabase, dropDatabase, scratchName } from '../../src/db';
-import { DIST_ENTRIES } from '../../src/dist-run';
+import { DIST_ENTRIES, stopProcess } from '../../src/dist-run';
 import { REPO_ROOT } from '../../src/paths';
 import { seedCommunity, type DemoCommunity } from '../../src/seed';
 import { openCommunityOrms } from '../../src/start';
+
+/** Stopping a started process is the dist runner's (SIGTERM, then SIGKILL). */
+export { stopProcess };
 
 const REGISTER = path.join(REPO_ROOT, 'ops/register.js');
 const SOURCE_ENTRIES = { hub: 'gateway/src/main.ts', node: 'subgraphs/node/src/main.ts' } as const;
 /** A node migrates its database on its first start: minutes on a loaded machine are not a failure. */
 const READY_TIMEOUT_MS = 180_000;
-const STOP_TIMEOUT_MS = 10_000;
 /** The validity start of the benchmark's notice keys: before anything the seed back-dates. */
 const NOTICE_KEYS_VALID_FROM = '2020-01-01T00:00:00Z';
 
@@ -260,15 +262,3 @@ export function startProcess(name: string, args: string[], logFile: string, env:
   });
 }
 
-/** SIGTERM, then SIGKILL after STOP_TIMEOUT_MS; resolves once the process is gone. */
-export function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
