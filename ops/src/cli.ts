@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { demoIdpKeyFile } from './keys';
 import { DEMO_ISSUER } from './demo-people';
+import type { BenchmarkTable } from './benchmarks';
 import { KEYS_DIR } from './paths';
 import { parseTokenArgs, TOKEN_HELP } from './token-args';
 
@@ -8,11 +9,16 @@ import { parseTokenArgs, TOKEN_HELP } from './token-args';
 // command made `npm run token` take seconds to sign one JWT.
 const generate = () => require('./generate') as typeof import('./generate');
 
-/**
- * A benchmark module (ops/bench), required by a computed path: benchmarks are development tools that run from the
- * sources (`npm run bench`), so the production build (ops/dist) neither compiles nor ships them.
- */
-const benchmark = (name: string): any => require(join(__dirname, '..', 'bench', name));
+/** The benchmarks (ops/bench/index.ts, from the sources only: see benchmarks.ts). */
+const benchmarks = (): BenchmarkTable => (require(join(__dirname, '..', 'bench', 'index')) as { benchmarks: BenchmarkTable }).benchmarks;
+
+function benchmarkHelp(): string {
+  try {
+    return `benchmarks, from the sources: ${Object.entries(benchmarks()).map(([name, b]) => `${name} ${b.usage}`).join('; ')}`;
+  } catch {
+    return 'benchmarks: they run from the sources (npm run bench -- <name>), not from the build';
+  }
+}
 
 const [command = 'help', ...args] = process.argv.slice(2);
 
@@ -94,19 +100,14 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () => (require('./smoke') as typeof import('./smoke')).smoke(),
   },
   bench: {
-    help: 'benchmarks: federation [iterations] (hub vs direct node latency); signups [count] [concurrency] (hot product); load [total] [inFlight] (README query under load, hub memory, guard cost); access [rounds] (cost of the membership checks); care [iterations] (matching across three communities: latency, SQL statements); live [changes] [idle] (outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers); hostile (the hostile corpus against npm start); console [loads] [--screenshot docs/console.png] [--no-minute] (the data console in Chromium on npm start: first render, GraphQL requests on load and per minute); hundred [--communities 10,30,100] [--duration 10] [--concurrency 8] [--per-process 10] [--keep] [--json FILE] (100 simulated communities on a private PostgreSQL: the sub-district query and a neighbour-only fan-out through a hub over 10, 30 and 100; --help); peers [--quick] [--profile] [--only A,B] (the hub beside @apollo/gateway and Hive Gateway on one community node, over 4 communities vs 1, the issue 12 targets; --help, docs/benchmarks.md)',
-    run: async ([name = 'federation', iterations, ...rest]) => {
-      if (name === 'federation') return benchmark('federation').benchFederation(Number(iterations ?? 200));
-      if (name === 'signups') return benchmark('signups').benchSignUps(Number(iterations ?? 1000), Number(rest[0] ?? 32));
-      if (name === 'load') return benchmark('load').benchLoad(Number(iterations ?? 2000), Number(rest[0] ?? 20));
-      if (name === 'access') return benchmark('access').benchAccess(Number(iterations ?? 6));
-      if (name === 'care') return benchmark('care').benchCare(Number(iterations ?? 200));
-      if (name === 'live') return benchmark('live').benchLive(Number(iterations ?? 300), Number(rest[0] ?? 1000));
-      if (name === 'hostile') return benchmark('hostile').benchHostile();
-      if (name === 'console') return benchmark('console').benchConsole([iterations ?? '', ...rest].filter(Boolean));
-      if (name === 'hundred') return benchmark('hundred').benchHundred([iterations ?? '', ...rest].filter(Boolean));
-      if (name === 'peers') return benchmark('peers').benchPeers([iterations ?? '', ...rest].filter(Boolean));
-      console.error(`unknown benchmark "${name}"; one of: federation, signups, load, access, care, live, hostile, console, hundred, peers`);
+    get help() {
+      return benchmarkHelp();
+    },
+    run: async ([name = 'federation', ...rest]) => {
+      const table = benchmarks();
+      const benchmark = Object.hasOwn(table, name) ? table[name] : undefined;
+      if (benchmark) return benchmark.run(rest);
+      console.error(`unknown benchmark "${name}"; one of: ${Object.keys(table).join(', ')}`);
       return 2;
     },
   },

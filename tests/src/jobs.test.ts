@@ -57,9 +57,11 @@ const jobsWithKey = async (key: string) => (await db.query(`select id from graph
  */
 const jobsCommand = (args: string[]) => runLilong('jobs', args, undefined, { DATABASE_URL: databaseUrl });
 
-/** An order of the group at the shop, with one household signed up; resolves to its ID once signed up. */
-async function orderWithOneSignUp(productId: string, room: string, deadline: string, minimum = 1, quantity = 1): Promise<string> {
-  const home = await household(cluster, alpha, group.compoundId, '601', room);
+/** A household of the group's compound, in room `room` of building 601. */
+const homeIn = (room: string) => household(cluster, alpha, group.compoundId, '601', room);
+
+/** An order of the group at the shop, with the household signed up; resolves to its ID once signed up. */
+async function orderWithOneSignUp(productId: string, home: Awaited<ReturnType<typeof homeIn>>, deadline: string, minimum = 1, quantity = 1): Promise<string> {
   const orderId = await openOrder(cluster, shop.id, group, [productId], { deadline, minimum });
   await must(signUp(cluster, home, orderId, productId, quantity));
   return orderId;
@@ -67,12 +69,14 @@ async function orderWithOneSignUp(productId: string, room: string, deadline: str
 
 it('orders whose rows another transaction holds are retried later, while another order past its deadline closes at once', async () => {
   const [rice, oil] = [await stockedProduct(cluster, shop.id, { name: '被锁住的大米', onHand: 20 }), await stockedProduct(cluster, shop.id, { name: '被锁住的油', onHand: 20 })];
-  const deadline = inSeconds(10);
+  // The households first, so that only the three orders fall between the deadline's choice and its check (5 s ahead).
+  const homes = [await homeIn('1'), await homeIn('2'), await homeIn('3')] as const;
+  const deadline = inSeconds(12);
   // Its own row held: the close cannot take it.
-  const heldOrder = await orderWithOneSignUp(rice, '1', deadline);
+  const heldOrder = await orderWithOneSignUp(rice, homes[0], deadline);
   // Below its minimum, so its close gives the oil back, and the oil's row is held.
-  const heldStock = await orderWithOneSignUp(oil, '2', deadline, 2);
-  const free = await orderWithOneSignUp(rice, '3', deadline);
+  const heldStock = await orderWithOneSignUp(oil, homes[1], deadline, 2);
+  const free = await orderWithOneSignUp(rice, homes[2], deadline);
   // A session holds both rows across the deadline (a stuck transaction, a merchant's long stock import).
   await locker.query('begin');
   await locker.query('select id from shops.group_order where id = $1 for update', [localIdOf(heldOrder)]);
@@ -167,8 +171,9 @@ it('a job enqueued inside a business transaction exists if and only if the trans
 it('a deadline job handled twice, at once or again later, has one effect', async () => {
   const productId = await stockedProduct(cluster, shop.id, { name: '只释放一次', onHand: 10 });
   // Below its minimum at the deadline: it fails and gives its 2 reserved units back, once.
+  const home = await homeIn('4');
   const deadline = inSeconds(7);
-  const orderId = await orderWithOneSignUp(productId, '4', deadline, 3, 2);
+  const orderId = await orderWithOneSignUp(productId, home, deadline, 3, 2);
   const job = groupOrderDeadlines({ community: 'alpha', orm: shopsOrm() });
   const payload = { orderId: localIdOf(orderId) };
   await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(deadline) - Date.now())));

@@ -3,7 +3,7 @@
  * delegations (代办), and roles of other communities as their own nodes tell the hub. Through the hub, real HTTP.
  */
 import { TestCluster, type GraphQLAnswer } from './support/cluster';
-import { inSeconds, lookUp, type CommunityInfo, type GroupInfo, type HouseholdInfo } from './support/sub-district';
+import { eventually, inSeconds, lookUp, type CommunityInfo, type GroupInfo, type HouseholdInfo } from './support/sub-district';
 
 let cluster: TestCluster;
 let alpha: CommunityInfo;
@@ -254,6 +254,29 @@ describe('where the hub asks for roles', () => {
     expect(after.asked).toEqual({ alpha: 1, beta: 1, gamma: 1 });
     expect(after.answer.data.myRoles.memberships).toEqual([{ kind: 'INFO_OFFICER' }]);
     expect((await asked(overview)).asked).toEqual({ alpha: 1, beta: 1 });
+  });
+});
+
+describe('where the hub asks for roles while a community is down', () => {
+  it('remembers the census of those that answered: the next request asks the homes and the one that did not, and the others once it answers', async () => {
+    const token = await cluster.token([{ role: 'committee', community: 'alpha' }], 'census-partial');
+    const asked = async () => {
+      cluster.hub.links.accessAsked.clear();
+      await cluster.query(`{ communities { code compounds { name } } }`, {}, token);
+      return Object.fromEntries(cluster.hub.links.accessAsked);
+    };
+    await cluster.stopNode('gamma');
+    try {
+      expect(await asked()).toEqual({ alpha: 1, beta: 1, gamma: 1 });
+      // Not a census again: alpha holds the records, gamma did not answer; beta answered that it has none.
+      expect(await asked()).toEqual({ alpha: 1, gamma: 1 });
+      expect(await asked()).toEqual({ alpha: 1, gamma: 1 });
+    } finally {
+      await cluster.restartNode('gamma');
+    }
+    // Gamma answers again (that it has no records of them): from then on only the home is asked.
+    expect(await eventually(asked, (counts) => counts.gamma === undefined, 15_000)).toEqual({ alpha: 1 });
+    expect(await asked()).toEqual({ alpha: 1 });
   });
 });
 

@@ -133,6 +133,25 @@ describe('an old node behind a new hub', () => {
   });
 });
 
+describe('directory changes', () => {
+  afterEach(restoreDirectory);
+
+  it("re-verify only the communities whose node moved: an edit of one entry never makes the others wait", async () => {
+    await cluster.hub.links.verifyAll();
+    expect(['alpha', 'beta', 'gamma'].map((c) => cluster.hub.links.status(c))).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+    // Alpha's name and neighbours change (as a ConfigMap edit would): nobody's node moved.
+    cluster.hub.directory.replace(entries.map((e) => (e.code === 'alpha' ? { ...e, name: `${e.name}（改名）`, neighbours: [] } : e)));
+    expect(['alpha', 'beta', 'gamma'].map((c) => cluster.hub.links.status(c))).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+    // Beta's node moves (behind a proxy): beta alone is checked again before it is trusted, and is then served.
+    const proxy = await onRelease('beta', {});
+    expect(['alpha', 'beta', 'gamma'].map((c) => cluster.hub.links.status(c))).toEqual(['ACTIVE', 'UNVERIFIED', 'ACTIVE']);
+    const answer = await cluster.query(`{ community(code: "beta") { shops { name } } }`);
+    expect(answer.errors).toBeUndefined();
+    expect(proxy.sdlAsked.get('shops')).toBeGreaterThanOrEqual(1);
+    expect(cluster.hub.links.status('beta')).toBe('ACTIVE');
+  });
+});
+
 describe('an incompatible change on one node', () => {
   afterEach(restoreDirectory);
 

@@ -8,8 +8,9 @@
  * right after a committed change delivers its event exactly once after the restart; two replicas of a node deliver
  * each event once; and every refusal is coded, in English and Chinese.
  *
- * Retries here are 300 ms apart, an endpoint is paused after 5 failed attempts and an attempt gives up after
- * 1.5 s (the node reads these from LILONG_WEBHOOK_*; the defaults are 5 s ... hourly, 28 attempts, 10 s).
+ * Retries here are 300 ms apart, an endpoint is paused after 5 failed attempts, an attempt gives up after 1.5 s and
+ * a killed node's endpoints are free 2 s after its last lease renewal (the node reads these from LILONG_WEBHOOK_*;
+ * the defaults are 5 s ... hourly, 28 attempts, 10 s, 30 s).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,7 @@ process.env.LILONG_WEBHOOK_ALLOW_LOOPBACK = '1';
 process.env.LILONG_WEBHOOK_RETRY_DELAYS_MS = '300';
 process.env.LILONG_WEBHOOK_MAX_ATTEMPTS = '5';
 process.env.LILONG_WEBHOOK_TIMEOUT_MS = '1500';
+process.env.LILONG_WEBHOOK_LEASE_MS = '2000';
 
 const OTHER_APP = 'other-partner-app';
 

@@ -15,7 +15,7 @@ import {
   type SigningKey,
 } from '@lilong/kit';
 import { EVENTS_PATH, SHARDED_SUBGRAPHS, subgraphPath, type EventsAnswer, type ShardedSubgraphName } from '@lilong/schema';
-import type { Directory } from '../directory/directory';
+import type { CommunityEntry, Directory } from '../directory/directory';
 import { CompatibilityChecker, type CompatibilityVerdict } from './compatibility';
 
 export { normalizeSdl } from './compatibility';
@@ -136,12 +136,17 @@ export type LinkStatus = 'ACTIVE' | 'DEGRADED' | 'SUSPENDED' | 'UNAVAILABLE' | '
 /** Problems named per subgraph in a status detail; the rest are counted (the log and /healthz have them all). */
 const PROBLEMS_IN_DETAIL = 3;
 
+/** What a verification of a community's node depends on in its directory entry: where the node is, and whether it is served. */
+function linkIdentity(entry: CommunityEntry): string {
+  return `${entry.status}\u0000${entry.url}`;
+}
+
 /**
  * The hub's connections to community nodes: signs the hub assertion into every call, applies the timeout, keeps a
  * circuit breaker per community, and checks each subgraph a node serves against the composed one
  * (compatibility.ts): a compatible one (a release ahead or behind) is used, an incompatible one is refused for that
  * community alone, its other subgraphs still used. A node is (re)verified before first use, after every outage, on
- * a directory change and every `reverifyMs`; a refused subgraph is judged again after the circuit's openMs.
+ * a change of its directory entry's URL or status and every `reverifyMs`; a refused subgraph is judged again after the circuit's openMs.
  */
 export class CommunityLinks {
   private readonly states = new Map<string, LinkState>();
@@ -163,15 +168,24 @@ export class CommunityLinks {
     /** Metrics and a client span per call, with `traceparent` and the request ID in its headers. */
     private readonly observer: LinkObserver = NO_LINK_OBSERVER,
   ) {
-    // First among the listeners: whoever re-verifies on a change (the hub does) must find the nodes untrusted.
+    // First among the listeners: whoever re-verifies on a change (the hub does) must find the changed nodes untrusted.
+    for (const entry of directory.list()) this.listed.set(entry.code, linkIdentity(entry));
     directory.prependListener('change', () => {
-      // URLs or keys may have changed: check every node again before trusting it.
-      for (const state of this.states.values()) {
+      // A community whose node may now be another one (its URL changed, or it came back from suspension) is checked
+      // again before it is trusted; the others keep being served as they were, so that an edit of one entry (a new
+      // community, a key rotation) never makes the whole sub-district wait for its nodes to be re-verified.
+      const listed = new Map(directory.list().map((entry) => [entry.code, linkIdentity(entry)] as const));
+      for (const [code, state] of this.states) {
+        if (listed.get(code) === this.listed.get(code)) continue;
         state.verified = false;
         state.epoch += 1;
       }
+      this.listed = listed;
     });
   }
+
+  /** Each listed community's link identity (see linkIdentity), as of the last directory change. */
+  private listed = new Map<string, string>();
 
   private state(code: string): LinkState {
     let s = this.states.get(code);

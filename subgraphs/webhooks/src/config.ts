@@ -21,6 +21,12 @@ export interface WebhookConfig {
   maxAttempts: number;
   /** Longest one delivery may take, connection to the last byte read, in ms. LILONG_WEBHOOK_TIMEOUT_MS. @default 10000 */
   timeoutMs: number;
+  /**
+   * How long an endpoint stays taken by the process delivering to it without word from it, in ms: the process renews
+   * it every third of this while it delivers, so a process that dies (SIGKILL, a lost machine) frees its endpoints
+   * this long after its last renewal. LILONG_WEBHOOK_LEASE_MS. @default 30000
+   */
+  leaseMs: number;
   /** Bytes of a response read at most; the rest is not read. @default 65536 */
   maxResponseBytes: number;
   /**
@@ -49,6 +55,7 @@ export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
   retryPeriodMs: 24 * HOUR,
   maxAttempts: 28,
   timeoutMs: 10 * SECOND,
+  leaseMs: 30 * SECOND,
   maxResponseBytes: 64 * 1024,
   concurrency: 8,
   allowLoopback: false,
@@ -84,6 +91,7 @@ export function webhookConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Webh
     retryPeriodMs: int(env, 'LILONG_WEBHOOK_RETRY_PERIOD_MS', d.retryPeriodMs, 1000, 30 * 24 * HOUR),
     maxAttempts: int(env, 'LILONG_WEBHOOK_MAX_ATTEMPTS', d.maxAttempts, 1, 1000),
     timeoutMs: int(env, 'LILONG_WEBHOOK_TIMEOUT_MS', d.timeoutMs, 100, 60_000),
+    leaseMs: int(env, 'LILONG_WEBHOOK_LEASE_MS', d.leaseMs, 1000, 10 * MINUTE),
     concurrency: int(env, 'LILONG_WEBHOOK_CONCURRENCY', d.concurrency, 2, 64),
     allowLoopback: loopback === '1' || loopback === 'true',
   };

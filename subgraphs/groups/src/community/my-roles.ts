@@ -38,8 +38,13 @@ registerEnumType(CallerRole, {
   },
 });
 
-const ROLE_OF: Partial<Record<Role['role'], CallerRole>> = {
+/**
+ * Each of the kit's roles (auth/claims.ts, the one list of them) as the API names it: exhaustive, so a role added
+ * there does not compile here until it is named (or said to be no role of a person, as the hub's relay grant).
+ */
+const ROLE_OF: Record<Role['role'], CallerRole | null> = {
   resident: CallerRole.RESIDENT,
+  leader: null, // LEADER or DEPUTY, by the membership (below)
   merchant: CallerRole.MERCHANT,
   volunteer: CallerRole.VOLUNTEER,
   dispatcher: CallerRole.DISPATCHER,
@@ -48,6 +53,7 @@ const ROLE_OF: Partial<Record<Role['role'], CallerRole>> = {
   helper: CallerRole.HELPER,
   subdistrict: CallerRole.SUBDISTRICT,
   partner: CallerRole.PARTNER,
+  relay: null,
 };
 
 /** The caller's roles in `community`, each once, in the enum's order. The hub's own relay grant is not a role. */

@@ -21,12 +21,15 @@ it('pauses at the count or at the end of the period, whichever comes first', () 
 });
 
 it('reads its settings from the environment and names a bad one', () => {
-  expect(webhookConfigFromEnv({ LILONG_WEBHOOK_RETRY_DELAYS_MS: '100, 200', LILONG_WEBHOOK_ALLOW_LOOPBACK: '1', LILONG_WEBHOOK_MAX_ATTEMPTS: '4' })).toMatchObject({
+  expect(webhookConfigFromEnv({ LILONG_WEBHOOK_RETRY_DELAYS_MS: '100, 200', LILONG_WEBHOOK_ALLOW_LOOPBACK: '1', LILONG_WEBHOOK_MAX_ATTEMPTS: '4', LILONG_WEBHOOK_LEASE_MS: '5000' })).toMatchObject({
     retryDelaysMs: [100, 200],
     allowLoopback: true,
     maxAttempts: 4,
     timeoutMs: 10_000,
+    leaseMs: 5000,
   });
+  expect(webhookConfigFromEnv({}).leaseMs).toBe(30_000);
+  expect(() => webhookConfigFromEnv({ LILONG_WEBHOOK_LEASE_MS: '100' })).toThrow(/LILONG_WEBHOOK_LEASE_MS must be an integer 1000-600000/);
   expect(() => webhookConfigFromEnv({ LILONG_WEBHOOK_RETRY_DELAYS_MS: '5s' })).toThrow(/LILONG_WEBHOOK_RETRY_DELAYS_MS/);
   expect(() => webhookConfigFromEnv({ LILONG_WEBHOOK_TIMEOUT_MS: '0' })).toThrow(/LILONG_WEBHOOK_TIMEOUT_MS/);
 });

@@ -7,9 +7,11 @@
  *   second in any case. One statement tells it which endpoints have events past their cursor and are due. The
  *   LISTEN connection is opened only while the community has an active endpoint (closed a minute after the last
  *   one went): a node nobody registered with costs one cheap statement a second and no connection.
- * - An endpoint is taken with `FOR UPDATE SKIP LOCKED` and a lease written in the same statement (its row, for the
- *   attempt's timeout plus a minute): two replicas of a node never deliver to one endpoint at once, and a process
- *   that dies frees it when the lease runs out. The row lock is not held across the HTTP call, so pausing,
+ * - An endpoint is taken with `FOR UPDATE SKIP LOCKED` and a lease written in the same statement (its row, for
+ *   `leaseMs`, renewed every third of it while the process delivers, an HTTP attempt included): two replicas of a
+ *   node never deliver to one endpoint at once, and a process that dies frees it at most `leaseMs` after its last
+ *   renewal. A process that finds its lease taken over (it stalled past `leaseMs`) stops after the attempt under way,
+ *   whose outcome is then recorded as SUPERSEDED. The row lock is not held across the HTTP call, so pausing,
  *   replaying or rotating never waits for a slow partner, and no connection idles in a transaction meanwhile.
  * - Each attempt, and what follows from it (the cursor moved on, or the retry scheduled, or the endpoint paused:
  *   retry.ts), is written in one transaction, only while the lease is still this process's. A replay during the
@@ -65,6 +67,8 @@ interface Leased {
   secrets: string[];
   cursor: number;
   generation: number;
+  /** Set once a renewal found the endpoint no longer this process's. */
+  lost: boolean;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -195,9 +199,11 @@ export class WebhookDispatcher {
   private async serve(id: number): Promise<void> {
     const leased = await this.lease(id);
     if (!leased) return;
+    const renewal = setInterval(() => void this.renew(leased), Math.max(250, Math.floor(this.leaseMs() / 3)));
+    renewal.unref();
     try {
       let delivered = 0;
-      while (!this.stopped && delivered < DELIVERIES_PER_LEASE) {
+      while (!this.stopped && !leased.lost && delivered < DELIVERIES_PER_LEASE) {
         const { events } = await readEvents(this.em(), this.options.community, leased.cursor, EVENTS_PER_READ);
         if (events.length === 0) return;
         // The highest sequence passed over (not of the endpoint's types) since the cursor.
@@ -211,17 +217,35 @@ export class WebhookDispatcher {
           if (!goOn) return;
           delivered += 1;
           passedOver = event.sequence;
-          if (this.stopped || delivered >= DELIVERIES_PER_LEASE) break;
+          if (this.stopped || leased.lost || delivered >= DELIVERIES_PER_LEASE) break;
         }
         if (passedOver > leased.cursor && !(await this.passOver(leased, passedOver))) return;
       }
     } finally {
+      clearInterval(renewal);
       await this.release(leased).catch(() => undefined);
     }
   }
 
   private leaseMs(): number {
-    return this.options.config.timeoutMs + 60_000;
+    return this.options.config.leaseMs;
+  }
+
+  /** Extends the lease while it is still this process's; marks it lost otherwise. A failed renewal is tried again at the next tick. */
+  private async renew(leased: Leased): Promise<void> {
+    if (leased.lost || this.stopped) return;
+    try {
+      const rows = (await this.em()
+        .getConnection()
+        .execute(`update ${T} set "lease_until" = now() + ?::float8 * interval '1 millisecond' where "id" = ? and "lease_token" = ? returning "id"`, [
+          this.leaseMs(),
+          leased.id,
+          leased.token,
+        ])) as unknown[];
+      if (rows.length === 0) leased.lost = true;
+    } catch (error) {
+      if (!this.stopped) this.options.log.warn('renewing a webhook endpoint lease failed; tried again shortly', { endpoint: leased.id, error: (error as Error).message });
+    }
   }
 
   private async lease(id: number): Promise<Leased | undefined> {
@@ -244,6 +268,7 @@ export class WebhookDispatcher {
       secrets: [row.secret, ...(row.previous_secret ? [row.previous_secret] : [])],
       cursor: Number(row.cursor),
       generation: row.generation,
+      lost: false,
     };
   }
 
