@@ -1,7 +1,7 @@
 import type { RelayOptions } from './relay/relay';
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
-import { eventBrokerFromEnv, metricsTokenFromEnv, privateKeyFromPem, type EventBrokerConfig } from '@lilong/kit';
+import { eventBrokerFromEnv, metricsTokenFromEnv, privateKeyFromPem, type EventBrokerConfig } from '@lilong/kit/src/hub';
 import { parseTrustConfig, type TrustConfig } from './auth/bearer';
 import { SHARDED_SUBGRAPHS, SUPERGRAPH_PATH, subgraphSdlPath, type ShardedSubgraphName } from '@lilong/schema';
 import { DEFAULT_OPERATION_LIMITS, DEFAULT_RATE_LIMITS, DEFAULT_REQUEST_BUDGET, type OperationLimits, type RateLimits, type RequestBudget } from './guard/limits';

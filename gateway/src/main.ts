@@ -4,7 +4,7 @@
  * Prints `{"ready":true,"url":...}` on stdout once listening (the launcher waits for it).
  * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once.
  */
-import { createLogger, tracingFromEnv } from '@lilong/kit';
+import { createLogger, tracingFromEnv } from '@lilong/kit/src/hub';
 import { HubConfigError, hubConfigFromEnv } from './config';
 import { createHub } from './hub';
 

@@ -51,6 +51,11 @@ export interface ClusterOptions {
   communities?: DemoCommunity[];
   /** Circuit breaker: how long an open circuit fails fast. */
   breakerOpenMs?: number;
+  /**
+   * The hub's wait for a node's answer. Long by default: a test cluster shares a loaded 2-core CI machine with the
+   * test runner and a browser, and a timeout there is noise, not a finding. Tests of timeouts set their own.
+   * @default 10000
+   */
   timeoutMs?: number;
   /** Run the nodes' background work (deadline scheduler); off where SQL statements are counted. @default true */
   background?: boolean;
@@ -184,7 +189,7 @@ export class TestCluster {
         ...(this.options.supergraphSdl ? { supergraphSdl: this.options.supergraphSdl } : {}),
         ...this.options.protection,
         link: {
-          timeoutMs: this.options.timeoutMs ?? 2000,
+          timeoutMs: this.options.timeoutMs ?? 10_000,
           failureThreshold: 3,
           openMs: this.options.breakerOpenMs ?? 300,
           ...(this.options.reverifyMs ? { reverifyMs: this.options.reverifyMs } : {}),

@@ -11,7 +11,7 @@ import {
   createTracing,
   disableGlobalTracing,
   HUB_ASSERTION_HEADER,
-  InMemorySpanExporter,
+  inMemorySpanExporter,
   RequestMetrics,
   serveMetrics,
   SpanKind,
@@ -21,7 +21,7 @@ import { TEST_COMMUNITIES } from '../../ops/src/seed';
 import { TestCluster } from './support/cluster';
 import { eventually, lookUp, residentToken, type CommunityInfo } from './support/sub-district';
 
-const exporter = new InMemorySpanExporter();
+const exporter = inMemorySpanExporter();
 /** Every log line the hub and the nodes wrote, parsed, with who wrote it. */
 const lines: { by: string; raw: string; line: Record<string, any> }[] = [];
 const sink = (by: string) => ({

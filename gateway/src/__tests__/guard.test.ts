@@ -106,6 +106,27 @@ describe('OperationGuard', () => {
     expect(String(unknown.messageZh)).toMatch(/没有名为 "B" 的操作/);
   });
 
+  it('remembers a document that passed, but checks the fan-out against the communities listed now', () => {
+    let communities = 10;
+    const growing = new OperationGuard({ ...DEFAULT_OPERATION_LIMITS, maxFanoutRequests: 40 }, fanout, () => communities);
+    const text = '{ a: search(text: "x") { name } b: search(text: "y") { name } c: search(text: "z") { name } }';
+    const first = growing.check(schema, text, undefined);
+    expect(first.ok).toBe(true);
+    // The same document again is the same parse, not a new one.
+    const again = growing.check(schema, text, undefined);
+    expect(again.ok && first.ok && again.document).toBe(first.ok && first.document);
+    communities = 20;
+    const refused = growing.check(schema, text, undefined);
+    expect(!refused.ok && refused.errors[0]!.extensions).toMatchObject({ limit: 'fanout', max: 40, found: 60 });
+    // Another operation name or transport is judged on its own.
+    expect(growing.check(schema, 'query A { __typename }', 'B').ok).toBe(false);
+    expect(growing.check(schema, 'query A { __typename }', 'A').ok).toBe(true);
+    expect(growing.check(schema, 'query A { __typename }', 'B').ok).toBe(false);
+    expect(growing.check(schema, '{ communities { code } }', undefined, 'live').ok).toBe(false);
+    expect(growing.check(schema, '{ communities { code } }', undefined, 'http').ok).toBe(true);
+    expect(growing.check(schema, '{ communities { code } }', undefined, 'live').ok).toBe(false);
+  });
+
   it('lets ordinary documents through', () => {
     expect(guard.check(schema, '{ communities { code shops { name community { code } } } }', undefined).ok).toBe(true);
   });

@@ -5,7 +5,7 @@
  * grants its own configuration gives that identity (see issuers.ts), and community nodes add the roles their
  * records give it.
  */
-import { ANONYMOUS_CALLER, type Caller, type HubGrant, type Logger } from '@lilong/kit';
+import { ANONYMOUS_CALLER, type Caller, type HubGrant, type Logger } from '@lilong/kit/src/hub';
 import { lilongError } from '@lilong/schema';
 import type { GraphQLError } from 'graphql';
 import {

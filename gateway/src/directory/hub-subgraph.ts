@@ -2,9 +2,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
 import { parse } from 'graphql';
 import { FEDERATION_SPEC_URL } from '@lilong/schema';
-import { nodeEd25519 } from '@lilong/kit';
+import { nodeEd25519 } from '@lilong/kit/src/hub';
 import { readVerifierInput, verifierLink, verifySignedDocument, type SignedDocument, type Verdict } from '@lilong/schema';
-import QRCode from 'qrcode';
 import type { CommunityLinks } from '../routing/community-links';
 import type { CommunityEntry, Directory } from './directory';
 import { keyDirectoryOf } from './notice-keys';
@@ -168,7 +167,8 @@ export function buildHubSubgraph(directory: Directory, links: CommunityLinks, op
     const doc = documentOf(record.signedDocument);
     return doc ? verifierLink(options.publicUrl(), doc) : `${options.publicUrl()}/verify`;
   };
-  const qrOf = (record: SignedRepresentation): Promise<string> => QRCode.toString(linkOf(record), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  // The QR code library (and its PNG encoder) is loaded the first time a notice's code is asked for.
+  const qrOf = (record: SignedRepresentation): Promise<string> => (require('qrcode') as typeof import('qrcode')).toString(linkOf(record), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   const view = (entry: CommunityEntry) => ({ ...entry, __entry: entry });
   const byCode = (code: string) => {
     const entry = directory.get(code);

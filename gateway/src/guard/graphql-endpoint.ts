@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, sendJson, type Caller } from '@lilong/kit';
+import { executeGraphQLHttp, HttpInputError, readJsonBody, sendGraphQLError, sendJson, type Caller } from '@lilong/kit/src/hub';
 import { lilongError } from '@lilong/schema';
 import { execute, Kind, validate, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { MEMBERSHIP_MUTATIONS, type RolesElsewhere } from '../routing/home-communities';

@@ -1,4 +1,4 @@
-import { fragmentsOf, measureOperations } from '@lilong/kit';
+import { fragmentsOf, measureOperations } from '@lilong/kit/src/hub';
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 /** What an operation asks for once every fragment is expanded in place, as the query planner will see it. */

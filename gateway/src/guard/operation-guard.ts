@@ -11,7 +11,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { limitError, tokenLimitError, type LimitName } from '@lilong/kit';
+import { limitError, tokenLimitError, type LimitName } from '@lilong/kit/src/hub';
 import type { OperationLimits } from './limits';
 import { expandedSize, introspectionPlacement } from './measure';
 
@@ -28,6 +28,12 @@ export type GuardVerdict =
  */
 export class OperationGuard {
   private readonly armorRules: ValidationRule[];
+  /**
+   * Documents that passed, by schema and then by transport, operation name and text, most recently used last: a
+   * client sends the same few operations again and again, and each look costs a parse and a validation. The
+   * fan-out limit, which follows the directory, is still checked on every request.
+   */
+  private readonly passed = new WeakMap<GraphQLSchema, Map<string, Passed>>();
 
   constructor(
     private readonly limits: OperationLimits,
@@ -57,6 +63,32 @@ export class OperationGuard {
    * /graphql) serves subscriptions only.
    */
   check(schema: GraphQLSchema, query: string, operationName: unknown, transport: 'http' | 'live' = 'http'): GuardVerdict {
+    const key = query.length <= PASSED_MAX_CHARS && (operationName === undefined || operationName === null || typeof operationName === 'string') ? `${transport}\u0000${operationName ?? ''}\u0000${query}` : undefined;
+    let cache = this.passed.get(schema);
+    let passed = key === undefined ? undefined : cache?.get(key);
+    if (passed) {
+      // Used again: to the back of the queue.
+      cache!.delete(key!);
+      cache!.set(key!, passed);
+    } else {
+      const looked = this.look(schema, query, operationName, transport);
+      if (!('document' in looked)) return looked;
+      passed = looked;
+      if (key !== undefined) {
+        if (!cache) this.passed.set(schema, (cache = new Map()));
+        if (cache.size >= PASSED_CAPACITY) cache.delete(cache.keys().next().value!);
+        cache.set(key, passed);
+      }
+    }
+    const fanoutRequests = passed.fanoutFields * this.fanoutWidth();
+    if (fanoutRequests > this.limits.maxFanoutRequests) {
+      return { ok: false, errors: [limitError('hub', 'fanout', this.limits.maxFanoutRequests, fanoutRequests)] };
+    }
+    return { ok: true, document: passed.document, operation: passed.operation, introspectionOnly: passed.introspectionOnly };
+  }
+
+  /** Everything but the fan-out limit: what holds for a document and a schema whatever the directory lists. */
+  private look(schema: GraphQLSchema, query: string, operationName: unknown, transport: 'http' | 'live'): Passed | { ok: false; errors: readonly GraphQLError[] } {
     let document: DocumentNode;
     try {
       document = parse(query, { maxTokens: this.limits.maxTokens, noLocation: false });
@@ -96,10 +128,6 @@ export class OperationGuard {
     if (size.selections > this.limits.maxSelections) {
       return { ok: false, errors: [limitError('hub', 'selections', this.limits.maxSelections, size.selections)] };
     }
-    const fanoutRequests = size.fanoutFields * this.fanoutWidth();
-    if (fanoutRequests > this.limits.maxFanoutRequests) {
-      return { ok: false, errors: [limitError('hub', 'fanout', this.limits.maxFanoutRequests, fanoutRequests)] };
-    }
     const refusals = validate(schema, document, this.armorRules, { maxErrors: 10 });
     if (refusals.length > 0) return { ok: false, errors: refusals };
     const introspection = introspectionPlacement(document, operation);
@@ -114,9 +142,21 @@ export class OperationGuard {
         ],
       };
     }
-    return { ok: true, document, operation, introspectionOnly: introspection === 'only' };
+    return { document, operation, introspectionOnly: introspection === 'only', fanoutFields: size.fanoutFields };
   }
 }
+
+/** A document that passed every limit but the fan-out one, with what that one needs. */
+interface Passed {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  introspectionOnly: boolean;
+  fanoutFields: number;
+}
+
+/** Documents remembered as passed, per schema; longer ones are looked at every time. */
+const PASSED_CAPACITY = 256;
+const PASSED_MAX_CHARS = 32 * 1024;
 
 function parseFailed(error: GraphQLError): GraphQLError {
   return new GraphQLError(error.message, {

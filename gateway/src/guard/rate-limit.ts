@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { actorOf, type Caller } from '@lilong/kit';
+import { actorOf, type Caller } from '@lilong/kit/src/hub';
 import type { RateLimits } from './limits';
 
 /** Who a request counts against: the token's identity (issuer and subject), or the client address for anonymous callers. */

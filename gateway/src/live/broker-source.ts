@@ -1,4 +1,4 @@
-import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { ConsumerMessages } from '@nats-io/jetstream';
 import type { Subscription } from '@nats-io/transport-node';
 import {
   ALIVE_INTERVAL_MS,
@@ -10,7 +10,7 @@ import {
   type BrokerConnection,
   type EventBrokerConfig,
   type Logger,
-} from '@lilong/kit';
+} from '@lilong/kit/src/hub';
 import type { EventsAnswer, LiveEvent } from '@lilong/schema';
 import { CommunityUnavailable } from '../routing/community-links';
 
@@ -151,7 +151,8 @@ export class BrokerEventTail implements EventTail {
         const consumer = await broker.js.consumers.get(this.config.stream, {
           // One subject as a string: a list needs NATS 2.10.
           filter_subjects: eventSubject(this.config, community),
-          deliver_policy: DeliverPolicy.StartSequence,
+          // Required here, not at the top: a hub without a broker never loads the NATS client.
+          deliver_policy: (require('@nats-io/jetstream') as typeof import('@nats-io/jetstream')).DeliverPolicy.StartSequence,
           opt_start_seq: from,
         });
         feed.messages = await consumer.consume();

@@ -1,4 +1,4 @@
-import type { Logger } from '@lilong/kit';
+import type { Logger } from '@lilong/kit/src/hub';
 import { MAX_EVENTS_PER_READ, type LiveEvent } from '@lilong/schema';
 import { CommunityUnavailable, type CommunityLinks } from '../routing/community-links';
 import type { EventTail } from './broker-source';

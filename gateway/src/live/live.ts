@@ -1,4 +1,4 @@
-import type { Caller, Logger } from '@lilong/kit';
+import type { Caller, Logger } from '@lilong/kit/src/hub';
 import { lilongError, parseEventId, tryParseGlobalId, type LiveEvent } from '@lilong/schema';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Caller, Logger } from '@lilong/kit';
-import { HttpInputError, readBody, sendGraphQLError } from '@lilong/kit';
+import type { Caller, Logger } from '@lilong/kit/src/hub';
+import { HttpInputError, readBody, sendGraphQLError } from '@lilong/kit/src/hub';
 import { lilongError } from '@lilong/schema';
 import { validate, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse';

@@ -10,7 +10,7 @@
  * it queued steps (at once, before the answer goes back to the client) and on a timer (every 2 s by default), so
  * steps left by a node that died, or by the nodes' own schedulers, are carried too.
  */
-import type { Logger, RelayOutcome, RemoteStep } from '@lilong/kit';
+import type { Logger, RelayOutcome, RemoteStep } from '@lilong/kit/src/hub';
 import type { Directory } from '../directory/directory';
 import { CommunityUnavailable, type CommunityLinks } from '../routing/community-links';
 

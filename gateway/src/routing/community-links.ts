@@ -13,7 +13,7 @@ import {
   type Logger,
   type Role,
   type SigningKey,
-} from '@lilong/kit';
+} from '@lilong/kit/src/hub';
 import { EVENTS_PATH, SHARDED_SUBGRAPHS, subgraphPath, type EventsAnswer, type ShardedSubgraphName } from '@lilong/schema';
 import type { CommunityEntry, Directory } from '../directory/directory';
 import { CompatibilityChecker, type CompatibilityVerdict } from './compatibility';

@@ -1,4 +1,4 @@
-import { actorOf, type Caller, type Role } from '@lilong/kit';
+import { actorOf, type Caller, type Role } from '@lilong/kit/src/hub';
 import type { Directory } from '../directory/directory';
 import type { CommunityLinks } from './community-links';
 

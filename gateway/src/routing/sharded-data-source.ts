@@ -1,7 +1,7 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
-import { ANONYMOUS_CALLER, RELAY_EXTENSION, type Caller } from '@lilong/kit';
+import { ANONYMOUS_CALLER, RELAY_EXTENSION, type Caller } from '@lilong/kit/src/hub';
 import type { Relay } from '../relay/relay';
 import type { RolesElsewhere } from './home-communities';
 import { communityOfRoutingValue, parseGlobalId, type BilingualMessage, type ErrorCode, type ShardedSubgraphName } from '@lilong/schema';

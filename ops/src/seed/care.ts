@@ -170,6 +170,8 @@ export async function seedCommunityCare(orms: SeedOrms, code: string, data: Demo
   for (const { v, s } of shifts) {
     const id = volunteerId(v.displayName, 'shift');
     const window = shiftWindow(s, now);
+    // Today's shift once it is over (the demo seeded in the afternoon): nothing to enter.
+    if (window.endsAt.getTime() <= now.getTime()) continue;
     setUp.push({ at: now, who: dispatcher, what: `shift ${window.startsAt.toISOString()} of ${v.displayName}`, run: async (ctx, at) => void (await addShift(ctx, { volunteerId: id, ...window }, at)) });
   }
 

@@ -101,8 +101,9 @@ export interface DemoVolunteer {
 }
 
 /**
- * A shift: `'now'`, from the hour before seeding for eight hours (covering the demo's "now"); or a later day's
- * window, `day` days after the seeding day (1 = tomorrow), from and to "HH:MM" Shanghai time.
+ * A shift: `'now'`, from the hour before seeding for eight hours (covering the demo's "now"); or a day's window,
+ * `day` days after the seeding day (0 = today, left out once it is over; 1 = tomorrow), from and to "HH:MM"
+ * Shanghai time.
  */
 export type DemoShift = 'now' | { day: number; from: string; to: string };
 
@@ -229,8 +230,11 @@ function vo(
 
 /** A shift `day` days after seeding, "HH:MM" to "HH:MM" Shanghai time. */
 const shift = (day: number, from: string, to: string): DemoShift => ({ day, from, to });
-/** The mornings of the next `days` days, 07:00-12:00: dialysis trips (07:30-11:30) fall in them. */
-const mornings = (days: number): DemoShift[] => Array.from({ length: days }, (_, i) => shift(i + 1, '07:00', '12:00'));
+/**
+ * The mornings, 07:00-12:00, of today (while it is not over) and of the next `days` days: dialysis trips
+ * (07:30-11:30) fall in them, this morning's too when the demo is seeded after midnight.
+ */
+const mornings = (days: number): DemoShift[] => Array.from({ length: days + 1 }, (_, i) => shift(i, '07:00', '12:00'));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Demo sub-district: four residents' committees around Xinhua Road, spread over about 2 km.

@@ -210,7 +210,7 @@ export function demoCommunityProblems(data: DemoCommunity): string[] {
     for (const s of v.shifts ?? []) {
       if (s === 'now') continue;
       const what = `${who} shift on day ${s.day}`;
-      int(s.day, `${what}: day`, 1, 14);
+      int(s.day, `${what}: day`, 0, 14);
       if (!TIME.test(s.from) || !TIME.test(s.to)) p(`${what}: times must be "HH:MM"`);
       else if (s.to <= s.from) p(`${what} ends before it starts`);
       else if (minutesOf(s.to) - minutesOf(s.from) > MAX_SHIFT_HOURS * 60) p(`${what} is longer than ${MAX_SHIFT_HOURS} hours`);

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { RELAY_EXTENSION } from './auth/assertion';
 import { currentBudget } from './budget';
 import type { SubgraphContext } from './context';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimitsRule, type DocumentLimits } from './document-limits';
@@ -45,8 +46,6 @@ const budgetPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {
   },
 };
 
-/** The answer's extension that tells the hub this request left steps for its relay to carry (see RELAY_PATH). */
-export const RELAY_EXTENSION = 'lilongRelay';
 
 /** Marks the answer when a resolver queued steps toward other communities, so the hub relays them at once. */
 const relayPlugin: ApolloServerPlugin<SubgraphContext<unknown>> = {

@@ -33,6 +33,10 @@ export const HUB_ISSUER = 'lilong-hub';
 export const ACCESS_PATH = '/access';
 /** Where the hub's relay asks a node for its steps toward other communities, and hands it theirs. */
 export const RELAY_PATH = '/relay';
+
+/** The answer's extension that tells the hub a request left steps for its relay to carry (see RELAY_PATH). */
+export const RELAY_EXTENSION = 'lilongRelay';
+
 /**
  * Seconds the hub signs an assertion for. It is checked once, when the request arrives, so it only has to cover the
  * trip from hub to node; the request itself may then run for as long as its budget allows.

@@ -1,10 +1,15 @@
-import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { MikroORM } from '@mikro-orm/core';
 import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { LiveEvent } from '@lilong/schema';
 import type { Logger } from '../log';
-import { readEvents } from './outbox';
+
+// The NATS client and the outbox reader (with the ORM's migrations behind it) are required only by a process that
+// uses the broker: the hub loads this module for its subjects and settings, and most hubs never connect.
+const jetstreamModule = () => require('@nats-io/jetstream') as typeof import('@nats-io/jetstream');
+const natsTransport = () => require('@nats-io/transport-node') as typeof import('@nats-io/transport-node');
+const outboxModule = () => require('./outbox') as typeof import('./outbox');
 import type { OutboxWaiter } from './waiter';
 
 /**
@@ -59,7 +64,8 @@ export interface BrokerConnection {
  * node or hub, creates it; both only ever add it with the same settings.
  */
 export async function connectBroker(config: EventBrokerConfig, name: string): Promise<BrokerConnection> {
-  const nc = await connect({ servers: config.url.split(',').map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
+  const { jetstream, jetstreamManager } = jetstreamModule();
+  const nc = await natsTransport().connect({ servers: config.url.split(',').map((s) => s.trim()), name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
   try {
     const jsm = await jetstreamManager(nc);
     const wanted = { name: config.stream, subjects: [`${config.prefix}.events.>`], max_age: STREAM_MAX_AGE_MS * 1e6, duplicate_window: DUPLICATE_WINDOW_MS * 1e6 };
@@ -144,7 +150,7 @@ export class EventPublisher {
       try {
         this.broker ??= await connectBroker(this.config, `lilong-node:${this.community}`);
         this.last ??= (await lastPublished(this.broker, this.config, this.community)) ?? { sequence: 0, streamSequence: 0 };
-        const read = await readEvents(this.outbox.em.fork() as never, this.community, this.last.sequence, 100);
+        const read = await outboxModule().readEvents(this.outbox.em.fork() as never, this.community, this.last.sequence, 100);
         for (const event of read.events) {
           if (this.stopped) return;
           await this.publish(this.broker, event);
@@ -163,7 +169,7 @@ export class EventPublisher {
         if (this.stopped) return;
         // Read the stream's last event again before the next publish: another replica may have published.
         this.last = undefined;
-        if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) continue;
+        if (error instanceof jetstreamModule().JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) continue;
         if (!failing) this.log.warn('publishing events to the broker failed; retrying every second (the outbox keeps them)', { community: this.community, detail: (error as Error).message });
         failing = true;
         await this.sleep(1000);
@@ -172,7 +178,7 @@ export class EventPublisher {
   }
 
   private async publish(broker: BrokerConnection, event: LiveEvent): Promise<void> {
-    const h = headers();
+    const h = natsTransport().headers();
     h.set(SEQUENCE_HEADER, String(event.sequence));
     const ack = await broker.js.publish(eventSubject(this.config, this.community), JSON.stringify(event), {
       msgID: event.id,
