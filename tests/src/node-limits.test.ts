@@ -364,6 +364,8 @@ describe('the hub link', () => {
     const url = await frontFor(beta.code, (_upstream, _req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(huge));
     const restore = await routeTo(beta.code, url);
     try {
+      // Verified through the stand-in first, so that the 1 s timeout covers only the oversized answer.
+      await eventually(() => status(beta.code), (s) => s === 'ACTIVE', 10_000);
       const answer = await cluster.query(COMPOUNDS, { c: beta.code });
       expect(answer.data.compounds).toBeNull();
       expect(answer.errors![0]!.extensions).toMatchObject({ code: 'COMMUNITY_UNAVAILABLE', community: beta.code, reason: 'BAD_RESPONSE' });
