@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Client } from 'pg';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HUB_ASSERTION_HEADER, signAssertion, signingKey, type Caller, type Role } from '@lilong/kit';
@@ -22,6 +23,12 @@ interface Round {
   reserved: number;
   onHand: number;
   oversold: number;
+  /** CPU ms per sign-up of the hub, the merchant's node and PostgreSQL (all its processes), over the round. */
+  cpuMsHub: number;
+  cpuMsNode: number;
+  cpuMsPg: number;
+  /** What the node's database sessions waited on during the round, most sampled first (pg_stat_activity every 50 ms). */
+  waits: string;
 }
 
 /**
@@ -118,6 +125,10 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
       };
       let next = 0;
       const outcomes: string[] = [];
+      const sampling = sampleWaits(embeddedAdminUrl(run));
+      const state = run.state()!;
+      const watched = { hub: [state.hub!.pid!], node: [state.nodes[merchantCommunity!.code]!.pid!], pg: postgresPids(state.postgres!) };
+      const cpuBefore = { hub: cpuMs(watched.hub), node: cpuMs(watched.node), pg: cpuMs(watched.pg) };
       const began = process.hrtime.bigint();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -125,6 +136,9 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         }),
       );
       const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+      const perSignUp = (ms: number) => Math.round((ms / total) * 100) / 100;
+      const cpu = { hub: perSignUp(cpuMs(watched.hub) - cpuBefore.hub), node: perSignUp(cpuMs(watched.node) - cpuBefore.node), pg: perSignUp(cpuMs([...new Set([...watched.pg, ...postgresPids(state.postgres!)])]) - cpuBefore.pg) };
+      const waits = await sampling.stop();
       const stock = (await query(`query($id: ID!) { product(id: $id) { stock { onHand reserved } } }`, { id: productId })).product.stock;
       const succeeded = outcomes.filter((o) => o === 'ok').length;
       rounds.push({
@@ -139,6 +153,10 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
         onHand: stock.onHand,
         // Units promised beyond the shelf, or promised without a successful sign-up to show for it.
         oversold: Math.max(0, stock.reserved - stock.onHand) + Math.max(0, stock.reserved - succeeded),
+        cpuMsHub: via === 'hub' ? cpu.hub : 0,
+        cpuMsNode: cpu.node,
+        cpuMsPg: cpu.pg,
+        waits,
       });
     }
     pgbenchFigure = await pgbench(embeddedAdminUrl(run), concurrency);
@@ -149,6 +167,73 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
   console.log('layout: npm start (embedded PostgreSQL 17, one process per community node, the hub), on this machine');
   console.table(rounds);
   console.log(`pgbench on the same PostgreSQL, one row updated by ${concurrency} clients for 10 s: ${pgbenchFigure}`);
+}
+
+/** CPU time (user + system) the processes used so far, ms, from /proc (Linux). */
+function cpuMs(pids: number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  return pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** The postmaster and its children (backends, WAL writer, ...), from /proc. */
+function postgresPids(postmaster: number): number[] {
+  const children = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [postmaster, ...children];
+}
+
+/**
+ * Samples what the server's client sessions are doing every 50 ms until stopped: a session running is counted as
+ * CPU, one waiting under its wait event (Lock:transactionid, LWLock:WALWrite, IO:WALSync, ...), one idle in a
+ * transaction as "idle in transaction" (the node holding locks while it works). Gives the top five, each as the
+ * mean number of sessions found in that state.
+ */
+function sampleWaits(adminUrl: string): { stop(): Promise<string> } {
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const client = new Client({ connectionString: adminUrl });
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ what: string }>(
+        `select case when state = 'active' and wait_event is null then 'CPU'
+                     when state = 'active' then wait_event_type || ':' || wait_event
+                     else state end as what
+         from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid() and state <> 'idle'`,
+      );
+      samples++;
+      for (const { what } of rows) counts.set(what, (counts.get(what) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop.finally(() => client.end());
+      if (counts.size === 0) return 'none';
+      return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([what, n]) => `${what} ${(n / samples).toFixed(1)}`)
+        .join(', ');
+    },
+  };
 }
 
 /** pgbench on a scratch database of the same server: one row updated by every client, for 10 s. */

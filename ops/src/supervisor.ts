@@ -73,6 +73,13 @@ interface Service {
 }
 
 const PRELOADS = [path.join(REPO_ROOT, 'ops/register.js'), path.join(REPO_ROOT, 'ops/src/child-guard.ts')];
+
+/**
+ * Node flags for every process the launcher starts, from LILONG_NODE_FLAGS (separated by spaces), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the hub and nodes, or `--max-old-space-size=512`. Node refuses
+ * some of these in NODE_OPTIONS, and NODE_OPTIONS would reach the launcher too.
+ */
+const nodeFlags = (): string[] => (process.env.LILONG_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const WARM_SPARE = path.join(REPO_ROOT, 'ops/src/warm-spare.ts');
 
 interface Spare {
@@ -147,7 +154,7 @@ export class Supervisor {
     if (!spec.spare || !this.sparesWanted || this.stopping || this.spares.has(spec.entry)) return;
     const log = createWriteStream(spec.spare.logFile, { flags: 'a' });
     log.on('error', () => undefined);
-    const child = spawn(process.execPath, [`--title=${spec.spare.title}`, ...PRELOADS.flatMap((p) => ['-r', p]), WARM_SPARE], {
+    const child = spawn(process.execPath, [...nodeFlags(), `--title=${spec.spare.title}`, ...PRELOADS.flatMap((p) => ['-r', p]), WARM_SPARE], {
       env: { ...process.env, LILONG_SPARE_PRELOAD: JSON.stringify(spec.spare.preload) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -262,7 +269,7 @@ export class Supervisor {
   private launch(service: Service, first: boolean): Promise<string> {
     const { spec } = service;
     const spare = first ? undefined : this.takeSpare(spec);
-    const args = [...(spec.title ? [`--title=${spec.title}`] : []), ...PRELOADS.flatMap((p) => ['-r', p]), spec.entry];
+    const args = [...nodeFlags(), ...(spec.title ? [`--title=${spec.title}`] : []), ...PRELOADS.flatMap((p) => ['-r', p]), spec.entry];
     // The IPC channel lets the child notice when the launcher dies (child-guard.ts).
     const child = spare ?? spawn(process.execPath, args, { env: spec.env(service.port), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     service.child = child;
