@@ -42,6 +42,8 @@ export interface Hub {
    * in a community's database (`npm run grant`, test fixtures) rather than through this hub.
    */
   forgetHomeCommunities(): void;
+  /** Reads the directory file again now, rather than at the next poll (SIGHUP; nothing with `options.directory`). */
+  reloadDirectory(): void;
   /** How many subscriptions are open now, over SSE and WebSocket together. */
   openSubscriptions(): number;
   /** This hub's metrics (served at /metrics). */
@@ -74,9 +76,11 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   const log = options.logger ?? createLogger('hub');
   const rules = readRoutingRules(config.supergraphSdl);
   const directory = options.directory ?? Directory.fromFile(config.directoryPath);
-  const stopWatching = options.directory
-    ? () => undefined
-    : directory.watch(config.directoryPath, (error) => log.error('directory change refused; keeping the last good one', error));
+  const refused = (error: Error) => log.error('directory change refused; keeping the last good one', error);
+  const stopWatching = options.directory ? () => undefined : directory.watch(config.directoryPath, refused);
+  const reloadDirectory = () => {
+    if (!options.directory) directory.reload(config.directoryPath, refused);
+  };
   const tracing = options.tracing ?? NO_TRACING;
   // Read when scraped: the links and the live events exist by then.
   const metrics: HubMetrics = new HubMetrics({
@@ -240,6 +244,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
     links,
     relay,
     forgetHomeCommunities: () => homes.forgetAll(),
+    reloadDirectory,
     openSubscriptions: () => live.openCount,
     metrics,
     listen: () =>

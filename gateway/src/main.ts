@@ -2,7 +2,8 @@
  * Runs the hub from environment configuration (see `hubConfigFromEnv`):
  * `PORT=4000 LILONG_DIRECTORY=... LILONG_HUB_PRIVATE_KEY_FILE=... node -r ./ops/register.js gateway/src/main.ts`.
  * Prints `{"ready":true,"url":...}` on stdout once listening (the launcher waits for it).
- * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once.
+ * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once. SIGHUP reads
+ * the directory file again at once.
  */
 import { createLogger, tracingFromEnv } from '@lilong/kit/src/hub';
 import { HubConfigError, hubConfigFromEnv } from './config';
@@ -19,6 +20,12 @@ async function main(): Promise<void> {
   // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/observability.md).
   const tracing = tracingFromEnv('lilong-hub');
   const hub = await createHub(config, { logger: log, tracing, processMetrics: true });
+  // As daemons do with their configuration: the directory is read again at once (it is also polled every second).
+  // Before the ready line, so that whoever waits for it may signal.
+  process.on('SIGHUP', () => {
+    log.info('SIGHUP: reading the directory again');
+    hub.reloadDirectory();
+  });
   const url = await hub.listen();
   log.info('listening', { url, pid: process.pid });
   process.stdout.write(`${JSON.stringify({ ready: true, url })}\n`);

@@ -31,6 +31,10 @@ export const benchmarks = {
     usage: '[changes=300] [idle=1000]: outbox events/s, commit-to-subscriber latency, hub memory per 1,000 idle subscribers',
     run: ([changes, idle]) => (require('./live') as typeof import('./live')).benchLive(n(changes, 300), n(idle, 1000)),
   },
+  startup: {
+    usage: '[restarts=5] [tokens=5]: npm start on a fresh home, then restarts on the same home, and npm run token, timed from the command',
+    run: ([restarts, tokens]) => (require('./startup') as typeof import('./startup')).benchStartup(n(restarts, 5), n(tokens, 5)),
+  },
   hostile: {
     usage: ': the hostile corpus against npm start',
     run: () => (require('./hostile') as typeof import('./hostile')).benchHostile(),

@@ -19,6 +19,7 @@ async function admin<T>(adminUrl: string, fn: (client: Client) => Promise<T>): P
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
   return admin(adminUrl, async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
@@ -36,4 +37,16 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 /** A database name no other test file or run will pick. */
 export function scratchName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** The comment (COMMENT ON DATABASE) of each of `names` that exists; null where it has none. */
+export async function databaseComments(adminUrl: string, names: readonly string[]): Promise<Map<string, string | null>> {
+  return admin(adminUrl, async (c) => {
+    const rows = (await c.query<{ datname: string; comment: string | null }>(`select datname, shobj_description(oid, 'pg_database') as comment from pg_database where datname = any($1)`, [names])).rows;
+    return new Map(rows.map((r) => [r.datname, r.comment]));
+  });
+}
+
+export async function commentOnDatabase(adminUrl: string, name: string, comment: string): Promise<void> {
+  await admin(adminUrl, (c) => c.query(`comment on database ${quoteIdent(name)} is ${quoteLiteral(comment)}`));
 }

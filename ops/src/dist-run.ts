@@ -13,7 +13,7 @@ import { documentSigner, publishedNoticeKey } from '@lilong/kit';
 import { createDatabase, dropDatabase, scratchName } from './db';
 import { REPO_ROOT } from './paths';
 import { seedCommunity, TEST_COMMUNITIES, type DemoCommunity } from './seed';
-import { openCommunityOrms } from './start';
+import { openCommunityOrms } from './demo-prepare';
 
 /** The production entry points, relative to the repository (and to /app in the image). */
 export const DIST_ENTRIES = { hub: 'gateway/dist/main.js', node: 'subgraphs/node/dist/main.js' } as const;

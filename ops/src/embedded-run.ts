@@ -45,7 +45,7 @@ export interface EmbeddedRun {
   /** Resolves with the exit code (null: ended by a signal). */
   exited: Promise<number | null>;
   /**
-   * Ctrl-C, as a person would, then removes the home folder. Resolves with npm's exit code ('timeout': not
+   * Ctrl-C, as a person would, then removes the home folder (unless `keepHome`). Resolves with npm's exit code ('timeout': not
    * within 30 s) and the processes that outlived the stop by 10 s (which it then killed), as `ps` lines.
    */
   stop(): Promise<{ code: number | null | 'timeout'; leftovers: string[] }>;
@@ -86,9 +86,21 @@ export async function waitUntilGone(pids: number[], timeoutMs: number): Promise<
  * `npm start` exactly as a newcomer runs it, on a fresh home folder and a free port, with every process its own
  * (PostgreSQL, one per community node, the hub): for the CI smoke test, the launcher tests and the benchmarks.
  */
-export async function runEmbedded(options: { echo?: boolean; readyTimeoutMs?: number } = {}): Promise<EmbeddedRun> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'lilong-run-'));
+export async function runEmbedded(
+  options: {
+    echo?: boolean;
+    readyTimeoutMs?: number;
+    /** An existing home to run on (a restart: its data is kept) instead of a fresh one. */
+    home?: string;
+    /** Leaves the home folder in place on stop, for another run on it. */
+    keepHome?: boolean;
+  } = {},
+): Promise<EmbeddedRun> {
+  const home = options.home ?? mkdtempSync(path.join(os.tmpdir(), 'lilong-run-'));
   chmodSync(home, 0o755);
+  const removeHome = () => {
+    if (!options.keepHome) rmSync(home, { recursive: true, force: true });
+  };
   const port = await freePort();
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
@@ -146,21 +158,21 @@ export async function runEmbedded(options: { echo?: boolean; readyTimeoutMs?: nu
           // already gone
         }
       }
-      rmSync(home, { recursive: true, force: true });
+      removeHome();
       return { code, leftovers };
     },
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   while (!output.includes('Ready in')) {
     if (child.exitCode !== null) {
-      rmSync(home, { recursive: true, force: true });
+      removeHome();
       throw new Error(`npm start exited early with ${child.exitCode}`);
     }
     if (Date.now() > deadline) {
       await run.stop();
       throw new Error('npm start did not get ready in time');
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 20));
   }
   last = state();
   return run;

@@ -1,6 +1,6 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { migrateDomain, openDomainOrm } from '@lilong/kit';
+import { migrateDomain, migratorOf, openDomainOrm } from '@lilong/kit';
 import { DOMAIN_MODULES } from '@lilong/node';
 import { createDatabase, dropDatabase, scratchName } from './db';
 
@@ -20,7 +20,7 @@ export async function createMigration(domain: string, adminUrl: string): Promise
     await migrateDomain(applied, domain);
     await applied.close();
     const orm = await openDomainOrm({ domain, databaseUrl: url, entities: module.entities, migrations: [], migrationsPath: migrationsDir(domain) });
-    const result = await orm.getMigrator().createMigration(migrationsDir(domain), false, false, domain);
+    const result = await migratorOf(orm).createMigration(migrationsDir(domain), false, false, domain);
     await orm.close();
     writeMigrationIndex(domain);
     return result.diff.up.length > 0 ? result.fileName : undefined;
@@ -37,11 +37,14 @@ export function writeMigrationIndex(domain: string): void {
   const classes = files.map((f) => f.replace(/\.ts$/, ''));
   const body = [
     "import type { MigrationObject } from '@mikro-orm/core';",
-    ...classes.map((c) => `import { ${c} } from './${c}';`),
     '',
-    `/** Committed migrations of the \`${domain}\` schema, oldest first. Add one with \`npm run migration -- ${domain}\`. */`,
+    '/**',
+    ` * Committed migrations of the \`${domain}\` schema, oldest first. Add one with \`npm run migration -- ${domain}\`.`,
+    ' * Each class is required only when the migrator runs it: a node whose database is up to date loads none of them,',
+    ' * nor `@mikro-orm/migrations` (see migrateDomain). Written by `writeMigrationIndex` (ops/src/migrations.ts).',
+    ' */',
     'export const migrations: MigrationObject[] = [',
-    ...classes.map((c) => `  { name: '${c}', class: ${c} },`),
+    ...classes.map((c) => [`  {`, `    name: '${c}',`, `    get class() {`, `      return (require('./${c}') as typeof import('./${c}')).${c};`, `    },`, `  },`].join('\n')),
     '];',
     '',
   ].join('\n');

@@ -1,10 +1,11 @@
 import { chmodSync, createWriteStream, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { createLogger, documentSigner, migrateDomain, openDomainOrm, openOutbox, publishedNoticeKey, type Logger } from '@lilong/kit';
+// The kit's log and signing modules, not its index (the ORM, the subgraphs' server): a restart loads no domain code.
+import { createLogger, type Logger } from '@lilong/kit/src/log';
+import { publishedNoticeKey } from '@lilong/kit/src/signing';
 import type { CommunityEntry } from '@lilong/gateway';
-import { DOMAIN_MODULES } from '@lilong/node';
-import { createDatabase, databaseExists, withDatabase } from './db';
+import { commentOnDatabase, databaseComments, withDatabase } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
 import { demoIdpKeyFile, ensureKeyPair, readPrivateKey } from './keys';
 import { ensureConsoleBuilt } from './console-build';
@@ -13,7 +14,8 @@ import { DEMO_ISSUER, demoHubGrants, demoSubject } from './demo-people';
 import { DIRECTORY_PATH, KEYS_DIR, LILONG_HOME, LOG_DIR, PG_DATA_DIR, REPO_ROOT, RUN_STATE_PATH } from './paths';
 import { killPostgres, postmasterPid, stopLeftoverPostgres, stopPostgres } from './pg-process';
 import { isAlive, readRunState, removeRunState, writeJsonAtomically, type RunState } from './run-state';
-import { DEMO_COMMUNITIES, seedCommunity, seedDemoBorrowing, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
+import { DEMO_COMMUNITIES } from './seed/demo-data';
+import { seedSummaryLine } from './seed/summary';
 import { Supervisor, type SupervisorEvent } from './supervisor';
 
 export interface StartOptions {
@@ -36,61 +38,16 @@ const NODE_ENTRY = path.join(REPO_ROOT, 'subgraphs/node/src/main.ts');
 const NODE_CODE = path.join(REPO_ROOT, 'subgraphs/node/src/index.ts');
 
 const databaseName = (code: string) => `lilong_${code.replace(/-/g, '_')}`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const shown = (file: string) => path.relative(process.cwd(), file) || '.';
-
-/** Creates, migrates and seeds a demo community's database (idempotent: existing data is kept). */
-async function prepareCommunity(adminUrl: string, community: DemoCommunity, noticeKeyFile: string): Promise<{ url: string; line: string }> {
-  const name = databaseName(community.code);
-  const url = (await databaseExists(adminUrl, name)) ? withDatabase(adminUrl, name) : await createDatabase(adminUrl, name);
-  const orms = await openCommunityOrms(url);
-  try {
-    const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community, undefined, await documentSigner(readPrivateKey(noticeKeyFile)));
-    return { url, line: seedSummaryLine(summary) };
-  } finally {
-    await Promise.all(orms.map(([, orm]) => orm.close()));
-  }
-}
-
-/** A community database's three domain ORMs, connected and migrated; the caller closes them. */
-export async function openCommunityOrms(url: string) {
-  // The outbox first: the seed's changes write their events there, as the node's would.
-  await (await openOutbox({ databaseUrl: url })).close();
-  return Promise.all(
-    DOMAIN_MODULES.map(async (m) => {
-      const orm = await openDomainOrm({ domain: m.name, databaseUrl: url, entities: m.entities, migrations: m.migrations, poolSize: 2 });
-      await migrateDomain(orm, m.name);
-      return [m.name, orm] as const;
-    }),
-  );
-}
 
 /**
- * Demo group orders and pools across communities (seed/orders.ts), once every community is prepared: they join
- * groups of one community to a merchant of another. A failure is reported, not fatal: the sub-district runs without.
+ * The comment a demo database gets once it is created, migrated and seeded, demo orders included: a restart that
+ * finds it on every database skips the preparation (and the domain code it needs), and each node migrates its own
+ * database as it starts. A database without it (new, half-prepared by a run that was stopped, or made by an older
+ * launcher) is prepared again, which keeps whatever data it has.
  */
-async function prepareDemoOrders(communities: { code: string; url: string }[]): Promise<string[]> {
-  const opened: Awaited<ReturnType<typeof openCommunityOrms>>[] = [];
-  try {
-    const ormsByCommunity = new Map<string, SeedOrms>();
-    for (const c of communities) {
-      const orms = await openCommunityOrms(c.url);
-      opened.push(orms);
-      ormsByCommunity.set(c.code, Object.fromEntries(orms) as SeedOrms);
-    }
-    const lines = await seedDemoOrders(ormsByCommunity);
-    try {
-      lines.push(...(await seedDemoBorrowing(ormsByCommunity, DEMO_ISSUER)));
-    } catch (error) {
-      lines.push(`demo borrowed volunteer not seeded 未能生成跨社区借调: ${(error as Error).message}`);
-    }
-    return lines;
-  } catch (error) {
-    return [`demo group orders not seeded 未能生成演示团购: ${(error as Error).message}`];
-  } finally {
-    await Promise.all(opened.flat().map(([, orm]) => orm.close()));
-  }
-}
+const DEMO_PREPARED = 'lilong demo: prepared';
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const shown = (file: string) => path.relative(process.cwd(), file) || '.';
 
 /** Refuses early, before minutes of seeding, when the hub's port is taken (often: npm start already running). */
 function checkPortFree(port: number, host: string): Promise<void> {
@@ -245,10 +202,11 @@ export async function start(options: StartOptions): Promise<void> {
     } else if (event.kind === 'restarted') {
       console.log(`✓ ${event.label} is back 已恢复 (pid ${event.pid}, ${event.url})`);
       log.info('process restarted', { ...event });
-      // A node that had to move to another port: point the directory at it (the hub re-reads it within a second).
+      // A node that had to move to another port: point the directory at it, and tell the hub to read it again.
       if (event.service !== 'hub' && event.previousUrl && event.previousUrl !== event.url) {
         try {
           moveInDirectory(event.service, event.url);
+          supervisor.signal('hub', 'SIGHUP');
         } catch (error) {
           log.error('could not update the directory', error, { community: event.service });
         }
@@ -348,10 +306,23 @@ export async function start(options: StartOptions): Promise<void> {
     }
     if (stopping) return;
     log.info('postgres started', { ms: Date.now() - began });
-    const prepared = await Promise.all(DEMO_COMMUNITIES.map((c, i) => prepareCommunity(pg!.adminUrl, c, noticeKeyFiles[i]!.privateKey)));
-    log.info('communities prepared', { ms: Date.now() - began });
-    const orderLines = await prepareDemoOrders(DEMO_COMMUNITIES.map((c, i) => ({ code: c.code, url: prepared[i]!.url })));
-    log.info('demo orders prepared', { ms: Date.now() - began });
+    const adminUrl = pg.adminUrl;
+    const names = DEMO_COMMUNITIES.map((c) => databaseName(c.code));
+    const comments = await databaseComments(adminUrl, names);
+    let prepared: { url: string; line: string }[];
+    let orderLines: string[];
+    if (names.every((name) => comments.get(name) === DEMO_PREPARED)) {
+      prepared = DEMO_COMMUNITIES.map((c, i) => ({ url: withDatabase(adminUrl, names[i]!), line: seedSummaryLine({ community: c.code, skipped: true }) }));
+      orderLines = [];
+      log.info('demo data already prepared', { ms: Date.now() - began });
+    } else {
+      // Loaded only here: the ORM, every domain and the seed.
+      const { prepareDemoData } = require('./demo-prepare') as typeof import('./demo-prepare');
+      const demo = await prepareDemoData(adminUrl, DEMO_COMMUNITIES.map((c, i) => ({ community: c, database: names[i]!, noticeKeyFile: noticeKeyFiles[i]!.privateKey })), (m) => log.info(m, { ms: Date.now() - began }));
+      prepared = demo.communities;
+      orderLines = demo.orderLines;
+      if (demo.complete) await Promise.all(names.map((name) => commentOnDatabase(adminUrl, name, DEMO_PREPARED)));
+    }
     if (stopping) return;
     const nodeUrls = await Promise.all(
       DEMO_COMMUNITIES.map((c, i) =>
@@ -389,6 +360,8 @@ export async function start(options: StartOptions): Promise<void> {
     writeDirectory(directory);
     log.info('nodes ready', { ms: Date.now() - began });
     const listening = await hubUrl;
+    // Read now, not at the hub's next poll of the file.
+    supervisor.signal('hub', 'SIGHUP');
     const unverified = await waitForVerified(listening, directory, VERIFY_TIMEOUT_MS);
     if (stopping) return;
     const url = listening.replace('127.0.0.1', 'localhost');

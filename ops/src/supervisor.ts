@@ -139,6 +139,16 @@ export class Supervisor {
     );
   }
 
+  /**
+   * Sends `signal` to a running service (e.g. SIGHUP: the hub reads its directory again); false when it is not
+   * running now (starting, restarting or given up on).
+   */
+  signal(name: string, signal: NodeJS.Signals): boolean {
+    const service = this.services.get(name);
+    if (!service || service.state !== 'running' || !isRunning(service.child)) return false;
+    return service.child.kill(signal);
+  }
+
   /** The spare processes, and whether each has loaded its code (run/pids.json lists them: a stop ends them too). */
   spareStates(): { pid: number; ready: boolean }[] {
     return [...this.spares.values()].filter((s) => isRunning(s.child)).map((s) => ({ pid: s.child.pid!, ready: s.ready }));

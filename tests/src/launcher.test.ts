@@ -2,7 +2,7 @@
  * `npm start` under stress, as a person would meet it: on a fresh home folder, the embedded PostgreSQL, a free
  * hub port, every process real. One run serves the tests in order: the last one stops it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pidsOf, runEmbedded, waitUntilGone, type EmbeddedRun } from '../../ops/src/embedded-run';
 import { isAlive, type RunState } from '../../ops/src/run-state';
@@ -15,9 +15,11 @@ interface Answer {
 }
 
 let run: EmbeddedRun | undefined;
+/** The second `npm start`, on the first one's home. */
+let again: EmbeddedRun | undefined;
 
-async function ask(timeoutMs = 3000): Promise<Answer> {
-  const response = await fetch(run!.url, {
+async function ask(timeoutMs = 3000, url = run!.url): Promise<Answer> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: QUERY }),
@@ -39,16 +41,22 @@ const directoryUrl = (code: string) =>
   (JSON.parse(readFileSync(path.join(run!.home, 'directory.json'), 'utf8')) as { communities: { code: string; url: string }[] }).communities.find((c) => c.code === code)?.url;
 
 beforeAll(async () => {
-  run = await runEmbedded({ readyTimeoutMs: 240_000 });
+  // Kept after the stop: the last test starts again on it.
+  run = await runEmbedded({ readyTimeoutMs: 240_000, keepHome: true });
 }, 250_000);
 
 afterAll(async () => {
   if (!run) return;
-  // A failed test may have left the hub stopped; stop() still ends (and reports) everything.
-  const hub = run.state()?.hub?.pid;
-  if (hub && isAlive(hub)) process.kill(hub, 'SIGCONT');
-  await run.stop();
-}, 60_000);
+  try {
+    // A failed test may have left the hub stopped; stop() still ends (and reports) everything.
+    const hub = run.state()?.hub?.pid;
+    if (hub && isAlive(hub)) process.kill(hub, 'SIGCONT');
+    await run.stop();
+    await again?.stop();
+  } finally {
+    rmSync(run.home, { recursive: true, force: true });
+  }
+}, 90_000);
 
 describe('npm start', () => {
   let state: RunState;
@@ -124,4 +132,19 @@ describe('npm start', () => {
     expect(run!.output()).toContain('Stopped.');
     expect(run!.state()).toBeUndefined();
   });
+
+  it('starts again on the same home with the data it had, preparing none of it again, and every community answers', async () => {
+    const codes = Object.keys(state.nodes).sort();
+    again = await runEmbedded({ home: run!.home, keepHome: true, readyTimeoutMs: 120_000 });
+    const output = again.output();
+    for (const code of codes) expect(output).toContain(`${code}: already has data, seeding skipped 已有数据，跳过初始化`);
+    // Marked prepared by the first start: the launcher neither opened the databases nor looked at the demo orders.
+    expect(output).not.toMatch(/demo group orders/);
+    expect(readFileSync(path.join(run!.home, 'logs', 'launcher.log'), 'utf8')).toContain('"message":"demo data already prepared"');
+    // The nodes migrated their own databases (nothing to apply) and serve the data seeded by the first start.
+    const answer = await ask(5000, again.url);
+    expect(answer.errors ?? []).toEqual([]);
+    expect(answer.data!.communities.map((c) => c.code).sort()).toEqual(codes);
+    for (const c of answer.data!.communities) expect(c.shops!.length).toBeGreaterThan(0);
+  }, 150_000);
 });

@@ -32,6 +32,34 @@ describe('the directory file', () => {
     }
   });
 
+  it('is read again on demand (SIGHUP): a changed file is taken, an unchanged one is not taken twice, a broken one is refused', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lilong-dir-'));
+    const file = path.join(dir, 'directory.json');
+    try {
+      writeFileSync(file, JSON.stringify({ communities: [entry('alpha')] }));
+      const directory = Directory.fromFile(file);
+      const errors: Error[] = [];
+      let changes = 0;
+      directory.on('change', () => (changes += 1));
+      // What fromFile read: nothing new.
+      directory.reload(file, (e) => errors.push(e));
+      expect(changes).toBe(0);
+      writeFileSync(file, JSON.stringify({ communities: [entry('alpha'), entry('beta')] }));
+      directory.reload(file, (e) => errors.push(e));
+      expect(directory.list().map((c) => c.code)).toEqual(['alpha', 'beta']);
+      // The same text again (the poll after a SIGHUP sees the same write): not taken twice.
+      directory.reload(file, (e) => errors.push(e));
+      expect(changes).toBe(1);
+      writeFileSync(file, '{ "communities": [ { "code": "Bad Code" } ] }');
+      directory.reload(file, (e) => errors.push(e));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(DirectoryError);
+      expect(directory.list().map((c) => c.code)).toEqual(['alpha', 'beta']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports every problem of a bad document at once', () => {
     const text = JSON.stringify({ communities: [entry('alpha'), entry('alpha'), { code: 'b', url: 'ftp://x' }, entry('gamma', { neighbours: ['nowhere'] })] });
     let message = '';

@@ -120,6 +120,8 @@ function parseNoticeKeys(raw: unknown, at: string, problems: string[]): Publishe
 export class Directory extends EventEmitter {
   private entries: CommunityEntry[] = [];
   private byCode = new Map<string, CommunityEntry>();
+  /** The file's text as last taken (fromFile, reload): an unchanged file is not taken again. */
+  private lastText: string | undefined;
 
   constructor(entries: CommunityEntry[] = []) {
     super();
@@ -127,7 +129,10 @@ export class Directory extends EventEmitter {
   }
 
   static fromFile(path: string): Directory {
-    return new Directory(parseDirectory(readFileSync(path, 'utf8'), path));
+    const text = readFileSync(path, 'utf8');
+    const directory = new Directory(parseDirectory(text, path));
+    directory.lastText = text;
+    return directory;
   }
 
   list(): readonly CommunityEntry[] {
@@ -155,15 +160,24 @@ export class Directory extends EventEmitter {
     this.emit('change', entries);
   }
 
+  /**
+   * Reads `path` again now (the hub does on SIGHUP, as daemons re-read their configuration), and takes it when it
+   * parses and differs from what was last read; a file that does not parse is refused and the last good one kept.
+   */
+  reload(path: string, onError: (error: Error) => void): void {
+    try {
+      const text = readFileSync(path, 'utf8');
+      if (text === this.lastText) return;
+      this.replace(parseDirectory(text, path));
+      this.lastText = text;
+    } catch (error) {
+      onError(error as Error);
+    }
+  }
+
   /** Re-reads `path` whenever it changes (polling, so it also works on network and container file systems). */
   watch(path: string, onError: (error: Error) => void, intervalMs = 1000): () => void {
-    const listener = () => {
-      try {
-        this.replace(parseDirectory(readFileSync(path, 'utf8'), path));
-      } catch (error) {
-        onError(error as Error);
-      }
-    };
+    const listener = () => this.reload(path, onError);
     watchFile(path, { interval: intervalMs, persistent: false }, listener);
     return () => unwatchFile(path, listener);
   }

@@ -14,7 +14,7 @@ import { createDatabase, dropDatabase, scratchName } from '../../src/db';
 import { DIST_ENTRIES, stopProcess } from '../../src/dist-run';
 import { REPO_ROOT } from '../../src/paths';
 import { seedCommunity, type DemoCommunity } from '../../src/seed';
-import { openCommunityOrms } from '../../src/start';
+import { openCommunityOrms } from '../../src/demo-prepare';
 
 /** Stopping a started process is the dist runner's (SIGTERM, then SIGKILL). */
 export { stopProcess };

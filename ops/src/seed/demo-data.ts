@@ -17,9 +17,12 @@
  * The data are plain objects. Inside a community, compounds are named by a local `key` and households by
  * `[compoundKey, building, unit, room]`; database IDs and global IDs are made by `seedCommunity` when it inserts.
  */
-import { CompoundKind, Tenure } from '@lilong/groups';
-import { ShopKind } from '@lilong/shops';
-import { CareKind, Skill, TripPurpose, Urgency } from '@lilong/volunteers';
+// The enums' own modules, not the packages: the launcher reads this data without loading any entity or resolver.
+import { CompoundKind } from '@lilong/groups/src/compound/compound-kind';
+import { Tenure } from '@lilong/groups/src/household/tenure';
+import { ShopKind } from '@lilong/shops/src/shop/shop-kind';
+import { CareKind, TripPurpose, Urgency } from '@lilong/volunteers/src/care/care.enums';
+import { Skill } from '@lilong/volunteers/src/volunteer/skill';
 
 /** A household by its address inside the community: `[compoundKey, building, unit, room]`; unit '' where none. */
 export type DemoHouseholdRef = [compoundKey: string, building: string, unit: string, room: string];

@@ -18,6 +18,9 @@ import { seedCommunityNotices } from './notices';
 import { seedCommunityQuestions } from './questions';
 import type { DocumentSigner } from '@lilong/kit';
 import type { DemoCommunity, DemoHouseholdRef, DemoVolunteer } from './demo-data';
+import type { SeedSummary } from './summary';
+
+export { seedSummaryLine, type SeedSummary } from './summary';
 
 /**
  * The node's three domain ORMs, connected and migrated. A type alias with `MikroORM<any>` (rather than an interface
@@ -36,33 +39,6 @@ export type SeedOrms = {
 /** A fresh EntityManager of a domain's ORM (never its global one), typed. */
 const fork = (orm: AnyOrm): EntityManager => orm.em.fork();
 
-/** Rows inserted by one `seedCommunity` call (all 0 when `skipped`). */
-export interface SeedSummary {
-  community: string;
-  compounds: number;
-  households: number;
-  groups: number;
-  shops: number;
-  products: number;
-  volunteers: number;
-  /** Volunteers' shifts 值班时段. */
-  shifts: number;
-  /** People with a role in the community's records (memberships), and delegations (代办). */
-  people: number;
-  delegations: number;
-  /** Care requests 求助 (a series' trips included) and recurring trips 定期就医. */
-  careRequests: number;
-  careSeries: number;
-  /** Surveys 摸排 of the community for kinds of compound. */
-  surveys: number;
-  /** Committee notices 居委通知, signed (none without the node's notice key). */
-  notices: number;
-  /** Residents' questions 问答 (answered, merged and open ones) and published digests 信息简报 (none without the key). */
-  questions: number;
-  digests: number;
-  /** The node already had compounds, so nothing was inserted. */
-  skipped: boolean;
-}
 
 // Limits the subgraphs' own mutations enforce (services and volunteer rules), so seeded rows could have been entered
 // through the API.
@@ -465,27 +441,4 @@ export async function seedCommunity(orms: SeedOrms, code: string, data: DemoComm
   }
 
   return summary;
-}
-
-/** One line for the console, in English and Chinese, e.g. "xinhua-1: 4 compounds 小区, 32 households 户, ...". */
-export function seedSummaryLine(summary: SeedSummary): string {
-  if (summary.skipped) return `${summary.community}: already has data, seeding skipped 已有数据，跳过初始化`;
-  const parts: [number, string, string][] = [
-    [summary.compounds, 'compounds', '小区'],
-    [summary.households, 'households', '户'],
-    [summary.groups, 'groups', '互助群'],
-    [summary.surveys, 'surveys', '摸排记录'],
-    [summary.shops, 'shops', '商户'],
-    [summary.products, 'products', '商品'],
-    [summary.volunteers, 'volunteers', '志愿者'],
-    [summary.shifts, 'shifts', '值班时段'],
-    [summary.people, 'people with roles', '登记身份的人'],
-    [summary.delegations, 'delegations', '代办授权'],
-    [summary.careRequests, 'care requests', '求助'],
-    [summary.careSeries, 'care series', '定期就医'],
-    [summary.notices, 'signed notices', '签名通知'],
-    [summary.questions, 'questions', '居民提问'],
-    [summary.digests, 'signed digests', '签名简报'],
-  ];
-  return `${summary.community}: ${parts.map(([n, en, zh]) => `${n} ${en} ${zh}`).join(', ')}`;
 }

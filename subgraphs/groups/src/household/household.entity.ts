@@ -1,22 +1,9 @@
 import { Entity, OptionalProps, Enum, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { Compound } from '../compound/compound.entity';
+import { Tenure } from './tenure';
 
-export enum Tenure {
-  OWNER = 'OWNER',
-  TENANT = 'TENANT',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(Tenure, {
-  name: 'Tenure',
-  description: 'How the household holds its home 居住性质. Tenants count as much as owners.',
-  valuesConfig: {
-    OWNER: { description: 'Owner 业主' },
-    TENANT: { description: 'Tenant 租户' },
-    OTHER: { description: 'Other 其他' },
-  },
-});
+export { Tenure };
 
 /** "12-3-402" (building-unit-room; "8-客堂间" where there is no unit): how residents name each other in group chats. */
 export function addressLabelOf(address: { building: string; unit: string; room: string }): string {

@@ -1,5 +1,4 @@
 import type { EntityManager, EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
-import { Migration } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
 import { failpoint } from '../failpoint';
 import { eventIdOf, type EventSubjects, type EventType, type LiveEvent } from '@lilong/schema';
@@ -93,24 +92,17 @@ export class OutboxWriter implements EventSubscriber {
   }
 }
 
-class OutboxMigration20261202 extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`create table "${OUTBOX_SCHEMA}"."head" ("id" int primary key check ("id" = 1), "seq" bigint not null);`);
-    this.addSql(`insert into "${OUTBOX_SCHEMA}"."head" ("id", "seq") values (1, 0);`);
-    this.addSql(
-      `create table "${OUTBOX_SCHEMA}"."event" ("seq" bigint primary key, "type" text not null, "subjects" jsonb not null, "data" jsonb not null, "occurred_at" timestamptz not null);`,
-    );
-    this.addSql(`create index "event_occurred_at_index" on "${OUTBOX_SCHEMA}"."event" ("occurred_at");`);
-  }
-
-  override async down(): Promise<void> {
-    this.addSql(`drop table if exists "${OUTBOX_SCHEMA}"."event";`);
-    this.addSql(`drop table if exists "${OUTBOX_SCHEMA}"."head";`);
-  }
-}
 
 /** The outbox's committed migrations, run by the node before any domain's. */
-export const outboxMigrations: MigrationObject[] = [{ name: 'OutboxMigration20261202', class: OutboxMigration20261202 }];
+export const outboxMigrations: MigrationObject[] = [
+  {
+    name: 'OutboxMigration20261202',
+    // Required only when the migrator runs it (see migrateDomain): it brings `@mikro-orm/migrations`.
+    get class() {
+      return (require('./outbox-migrations') as typeof import('./outbox-migrations')).OutboxMigration20261202;
+    },
+  },
+];
 
 interface EventRow {
   seq: string | number;

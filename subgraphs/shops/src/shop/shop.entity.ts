@@ -1,33 +1,8 @@
 import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Directive, Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ObjectType } from 'type-graphql';
+import { ShopKind } from './shop-kind';
 
-export enum ShopKind {
-  GROCERY = 'GROCERY',
-  SUPERMARKET = 'SUPERMARKET',
-  PHARMACY = 'PHARMACY',
-  RESTAURANT = 'RESTAURANT',
-  BAKERY = 'BAKERY',
-  CAFE = 'CAFE',
-  FLORIST = 'FLORIST',
-  FRUIT = 'FRUIT',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(ShopKind, {
-  name: 'ShopKind',
-  description: 'Kind of shop 商户类型',
-  valuesConfig: {
-    GROCERY: { description: 'Grocery 副食品店' },
-    SUPERMARKET: { description: 'Supermarket 超市' },
-    PHARMACY: { description: 'Pharmacy 药房' },
-    RESTAURANT: { description: 'Restaurant 餐馆' },
-    BAKERY: { description: 'Bakery 面包店' },
-    CAFE: { description: 'Café 咖啡馆' },
-    FLORIST: { description: 'Florist 花店' },
-    FRUIT: { description: 'Fruit shop 水果店' },
-    OTHER: { description: 'Other 其他' },
-  },
-});
+export { ShopKind };
 
 @ObjectType({ description: 'A shop 商户 that tells the neighbourhood what it has on the shelf.' })
 @Directive('@key(fields: "id")')
