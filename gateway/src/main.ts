@@ -5,7 +5,7 @@
  * SIGTERM or SIGINT stops it: open requests get STOP_GRACE_MS to finish; a second signal exits at once. SIGHUP reads
  * the directory file again at once.
  */
-import { createLogger, tracingFromEnv } from '@lilong/kit/src/hub';
+import { boundHeapGrowth, createLogger, tracingFromEnv } from '@lilong/kit/src/hub';
 import { HubConfigError, hubConfigFromEnv } from './config';
 import { createHub } from './hub';
 
@@ -15,6 +15,7 @@ const STOP_GRACE_MS = 5000;
 async function main(): Promise<void> {
   // `ps` shows this instead of the long command line, so an operator can find the hub: `ps aux | grep lilong-`.
   process.title = 'lilong-hub';
+  boundHeapGrowth();
   const log = createLogger('hub');
   const config = hubConfigFromEnv();
   // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/observability.md).

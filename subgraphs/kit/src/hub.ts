@@ -8,6 +8,7 @@ export * from './auth/claims';
 export * from './auth/assertion';
 export * from './http';
 export * from './log';
+export * from './heap';
 export * from './document-limits';
 export * from './ed25519';
 export * from './outbox/broker';

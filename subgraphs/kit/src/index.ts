@@ -10,6 +10,7 @@ export * from './errors';
 export * from './http';
 export * from './server';
 export * from './log';
+export * from './heap';
 export * from './ids';
 export * from './loaders';
 export * from './validate';

@@ -1,11 +1,12 @@
 /**
  * Runs one community node: `LILONG_COMMUNITY=xinhua-3 DATABASE_URL=... LILONG_HUB_PUBLIC_KEY_FILE=... node -r ops/register.js subgraphs/node/src/main.ts`
  */
-import { createLogger, tracingFromEnv } from '@lilong/kit';
+import { boundHeapGrowth, createLogger, tracingFromEnv } from '@lilong/kit';
 import { ConfigError, nodeConfigFromEnv } from './config';
 import { createCommunityNode } from './node';
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   const config = nodeConfigFromEnv();
   const log = createLogger(`node:${config.community}`);
   // Traces only with OTEL_EXPORTER_OTLP_ENDPOINT set (docs/observability.md).
