@@ -7,7 +7,7 @@ export const DEFAULT_HEAP_GROWING_PERCENT = 50;
  * Bounds how far the heap grows between full collections, for the hub and a node (their `main` calls this first).
  * On a machine with plenty of memory and no container limit, V8 lets the heap grow up to four times what survived
  * the last collection before collecting again: measured on the embedded default, the hub's RSS rose from 170 MB to
- * 280-460 MB under the README query at 20 in flight, although what it keeps alive is about 60 MB. Growing by 1.5x
+ * 280-460 MB under the README query at 20 in flight, most of it garbage not yet collected. Growing by 1.5x
  * kept it under 190 MB at the same req/s and CPU per request (docs/benchmarks.md). Not a ceiling: a heap that needs
  * more still gets it, where `--max-old-space-size` would end the process. `LILONG_HEAP_GROWING_PERCENT` sets another
  * value; 0 leaves V8's own. A `--heap-growing-percent` on Node's command line wins (NODE_OPTIONS may not carry it).
