@@ -47,6 +47,9 @@ export async function databaseComments(adminUrl: string, names: readonly string[
   });
 }
 
-export async function commentOnDatabase(adminUrl: string, name: string, comment: string): Promise<void> {
-  await admin(adminUrl, (c) => c.query(`comment on database ${quoteIdent(name)} is ${quoteLiteral(comment)}`));
+/** Gives each of `names` the same comment, over one connection. */
+export async function commentOnDatabases(adminUrl: string, names: readonly string[], comment: string): Promise<void> {
+  await admin(adminUrl, async (c) => {
+    for (const name of names) await c.query(`comment on database ${quoteIdent(name)} is ${quoteLiteral(comment)}`);
+  });
 }

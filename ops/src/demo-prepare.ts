@@ -5,7 +5,7 @@
  */
 import { documentSigner, migrateDomain, openDomainOrm, openOutbox } from '@lilong/kit';
 import { DOMAIN_MODULES } from '@lilong/node';
-import { createDatabase, databaseExists, withDatabase } from './db';
+import { createDatabase, withDatabase } from './db';
 import { DEMO_ISSUER } from './demo-people';
 import { readPrivateKey } from './keys';
 import { seedCommunity, seedDemoBorrowing, seedDemoOrders, seedSummaryLine, type DemoCommunity, type SeedOrms } from './seed';
@@ -29,6 +29,8 @@ export interface DemoDatabase {
   community: DemoCommunity;
   /** The database's name on the embedded server. */
   database: string;
+  /** Whether it exists already (else it is created). */
+  exists: boolean;
   /** The community's notice key (PEM file): the seeded notices and digests are signed with it. */
   noticeKeyFile: string;
 }
@@ -51,12 +53,13 @@ export async function prepareDemoData(adminUrl: string, databases: DemoDatabase[
   const opened: CommunityOrms[] = [];
   try {
     const communities = await Promise.all(
-      databases.map(async ({ community, database, noticeKeyFile }) => {
-        const url = (await databaseExists(adminUrl, database)) ? withDatabase(adminUrl, database) : await createDatabase(adminUrl, database);
-        const orms = await openCommunityOrms(url);
-        opened.push(orms);
-        const summary = await seedCommunity(Object.fromEntries(orms) as Parameters<typeof seedCommunity>[0], community.code, community, undefined, await documentSigner(readPrivateKey(noticeKeyFile)));
-        return { url, line: seedSummaryLine(summary), orms: Object.fromEntries(orms) as SeedOrms };
+      databases.map(async ({ community, database, exists, noticeKeyFile }) => {
+        const url = exists ? withDatabase(adminUrl, database) : await createDatabase(adminUrl, database);
+        const opening = await openCommunityOrms(url);
+        opened.push(opening);
+        const orms = Object.fromEntries(opening) as SeedOrms;
+        const summary = await seedCommunity(orms, community.code, community, undefined, await documentSigner(readPrivateKey(noticeKeyFile)));
+        return { url, line: seedSummaryLine(summary), orms };
       }),
     );
     progress('communities prepared');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createLogger, type Logger } from '@lilong/kit/src/log';
 import { publishedNoticeKey } from '@lilong/kit/src/signing';
 import type { CommunityEntry } from '@lilong/gateway';
-import { commentOnDatabase, databaseComments, withDatabase } from './db';
+import { commentOnDatabases, databaseComments, withDatabase } from './db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-pg';
 import { demoIdpKeyFile, ensureKeyPair, readPrivateKey } from './keys';
 import { ensureConsoleBuilt } from './console-build';
@@ -318,10 +318,15 @@ export async function start(options: StartOptions): Promise<void> {
     } else {
       // Loaded only here: the ORM, every domain and the seed.
       const { prepareDemoData } = require('./demo-prepare') as typeof import('./demo-prepare');
-      const demo = await prepareDemoData(adminUrl, DEMO_COMMUNITIES.map((c, i) => ({ community: c, database: names[i]!, noticeKeyFile: noticeKeyFiles[i]!.privateKey })), (m) => log.info(m, { ms: Date.now() - began }));
+      const demo = await prepareDemoData(
+        adminUrl,
+        // `comments` lists the databases that exist: no second look per database.
+        DEMO_COMMUNITIES.map((c, i) => ({ community: c, database: names[i]!, exists: comments.has(names[i]!), noticeKeyFile: noticeKeyFiles[i]!.privateKey })),
+        (m) => log.info(m, { ms: Date.now() - began }),
+      );
       prepared = demo.communities;
       orderLines = demo.orderLines;
-      if (demo.complete) await Promise.all(names.map((name) => commentOnDatabase(adminUrl, name, DEMO_PREPARED)));
+      if (demo.complete) await commentOnDatabases(adminUrl, names, DEMO_PREPARED);
     }
     if (stopping) return;
     const nodeUrls = await Promise.all(
