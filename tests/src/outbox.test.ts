@@ -313,6 +313,83 @@ describe('a refused or rolled-back mutation writes no event', () => {
   });
 });
 
+describe('a household’s first sign-up for one product (the hot path)', () => {
+  /** What a sign-up wrote in alpha's shops tables, with the IDs, the household and the time left out. */
+  async function written(signUpId: string) {
+    const id = Number(signUpId.split(':').pop());
+    const run = (sql: string) => cluster.nodes.get('alpha')!.subgraphs.get('shops')!.orm.em.fork().getConnection().execute(sql, [id]);
+    const [row] = await run('select building, address, signed_up_by, withdrawn_at, created_at = updated_at as unchanged from sign_up where id = ?');
+    const lines = await run('select quantity, reserved, allocated, explanation from sign_up_line where sign_up_id = ?');
+    const audit = await run(
+      `select c.kind, c.actor, c.on_hand_before, c.on_hand_after, c.reserved_before, c.reserved_after, regexp_replace(c.reason, '\\S+ in \\S+$', '<household> in <order>') as reason
+       from stock_change c join sign_up_line l on l.product_id = c.product_id where l.sign_up_id = ? and c.kind = 'RESERVE'`,
+    );
+    return { row, lines, audit };
+  }
+
+  it('writes the rows, the audit entry and the events the general path writes, in two statements that touch sign-ups', async () => {
+    const homes = [await newHome(), await newHome()];
+    // Two products alike, one per order: 10 on hand, low at 7, so both sign-ups also cross into LOW_STOCK.
+    const [hot, twin, other] = [await productWithThreshold('抢购大米 A', 10, 7), await productWithThreshold('抢购大米 B', 10, 7), await stockedProduct(cluster, shopId, { name: '挂面 B', onHand: 5 })];
+    const hotOrder = await openOrder(cluster, shopId, group, [hot], { deadline: inSeconds(600) });
+    const twinOrder = await openOrder(cluster, shopId, group, [twin, other], { deadline: inSeconds(600) });
+    const tokens = await Promise.all(homes.map((h) => residentToken(cluster, h)));
+    const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id position lines { quantity product { id } } } }`;
+    // The hot path: one line.
+    cluster.resetCounts();
+    let fast: any;
+    const fastEvents = await eventsOf(async () => (fast = await must(cluster.query(SIGN_UP, { i: { orderId: hotOrder, householdId: homes[0]!.id, lines: [{ productId: hot, quantity: 3 }], idempotencyKey: `hot-path-${Date.now()}` } }, tokens[0]))));
+    const fastStatements = cluster.sql.filter((s) => s.community === 'alpha' && s.subgraph === 'shops' && /sign_up/.test(s.sql));
+    // The general path: a second line, of nothing.
+    cluster.resetCounts();
+    let general: any;
+    const generalEvents = await eventsOf(async () => (general = await must(cluster.query(SIGN_UP, { i: { orderId: twinOrder, householdId: homes[1]!.id, lines: [{ productId: twin, quantity: 3 }, { productId: other, quantity: 0 }], idempotencyKey: `general-path-${Date.now()}` } }, tokens[1]))));
+    const generalStatements = cluster.sql.filter((s) => s.community === 'alpha' && s.subgraph === 'shops' && /sign_up/.test(s.sql));
+
+    expect(fast.signUp).toMatchObject({ position: 1, lines: [{ quantity: 3, product: { id: hot } }] });
+    expect(general.signUp).toMatchObject({ position: 1, lines: [{ quantity: 3, product: { id: twin } }] });
+    const shape = (events: OutboxRow[]) => events.map((e) => ({ type: e.type, subjects: Object.keys(e.subjects).sort(), data: e.data }));
+    expect(shape(fastEvents)).toEqual(shape(generalEvents));
+    expect(fastEvents.map((e) => e.type)).toEqual(['STOCK_CHANGED', 'LOW_STOCK', 'SIGN_UPS_CHANGED']);
+    expect(fastEvents.find((e) => e.type === 'SIGN_UPS_CHANGED')!.subjects).toEqual({ groupOrder: hotOrder, shop: shopId });
+    const [fastRows, generalRows] = [await written(fast.signUp.id), await written(general.signUp.id)];
+    // Alike but for who signed up, and where they live.
+    const anyone = (rows: typeof fastRows) => ({
+      row: { ...rows.row, address: '<address>', signed_up_by: '<resident>' },
+      lines: rows.lines,
+      audit: rows.audit.map((a: Record<string, unknown>) => ({ ...a, actor: '<resident>' })),
+    });
+    expect(anyone(fastRows)).toEqual(anyone(generalRows));
+    expect(fastRows.row.signed_up_by).toBe(fastRows.audit[0].actor);
+    expect(fastRows.row.signed_up_by).toMatch(new RegExp(`${homes[0]!.id}$`));
+    expect(fastRows.audit).toHaveLength(1);
+    expect(fastRows.row.address).toBe(homes[0]!.address);
+    expect(await stockOf(cluster, hot)).toEqual(await stockOf(cluster, twin));
+    // The read and the write; the answer's own fields (position, lines) read afterwards, as for any sign-up.
+    expect(fastStatements.filter((s) => !/^select/i.test(s.sql.trim()) || /exists \(select 1 from sign_up/.test(s.sql))).toHaveLength(2);
+    expect(generalStatements.length).toBeGreaterThan(fastStatements.length);
+  });
+
+  it('a household that signed up before, and one whose sign-up finds too little left, are answered as ever', async () => {
+    const scarce = await stockedProduct(cluster, shopId, { name: '抢购鸡蛋', onHand: 4 });
+    const orderId = await openOrder(cluster, shopId, group, [scarce], { deadline: inSeconds(600) });
+    const [first, second] = [await newHome(), await newHome()];
+    await must(signUp(cluster, first, orderId, scarce, 3));
+    // A change of quantities keeps the place (the general path).
+    const changed = await must(signUp(cluster, first, orderId, scarce, 2));
+    expect(changed.signUp).toMatchObject({ position: 1, lines: [{ quantity: 2 }] });
+    const before = await head();
+    const refused = await signUp(cluster, second, orderId, scarce, 3);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', available: 2, requested: 3 });
+    expect(refused.errors?.[0]?.extensions?.messageZh).toContain('仅剩 2');
+    expect(await outbox(before)).toEqual([]);
+    expect(await stockOf(cluster, scarce)).toEqual({ onHand: 4, reserved: 2, available: 2 });
+    // It may sign up for what is left: a first sign-up again.
+    expect((await must(signUp(cluster, second, orderId, scarce, 2))).signUp).toMatchObject({ position: 2 });
+    expect(await stockOf(cluster, scarce)).toEqual({ onHand: 4, reserved: 4, available: 0 });
+  });
+});
+
 describe('concurrent sign-ups on one hot product', () => {
   const SIGN_UPS = 30;
   const UNITS = 20;

@@ -29,7 +29,10 @@ const productSubjects = (community: string, productId: number, shopId: number): 
   shop: globalIdOf(community, 'Shop', shopId),
 });
 
-const orderSubjects = (community: string, order: GroupOrder): EventSubjects => ({
+/** What an order's events name it by: its own ID and its shop's. */
+export type OrderRef = Pick<GroupOrder, 'localId'> & { shop: { localId: number } };
+
+const orderSubjects = (community: string, order: OrderRef): EventSubjects => ({
   groupOrder: globalIdOf(community, 'GroupOrder', order.localId),
   shop: globalIdOf(community, 'Shop', order.shop.localId),
 });
@@ -79,7 +82,7 @@ export function orderStatusEvent(em: EntityManager, community: string, order: Gr
 export type SignUpChange = 'SIGNED_UP' | 'CHANGED' | 'WITHDRAWN';
 
 /** SIGN_UPS_CHANGED: a household signed up, changed its quantities (`units` it now asks for) or withdrew. */
-export function signUpsChanged(em: EntityManager, community: string, order: GroupOrder, change: SignUpChange, units: number): void {
+export function signUpsChanged(em: EntityManager, community: string, order: OrderRef, change: SignUpChange, units: number): void {
   emitEvent(em, { type: 'SIGN_UPS_CHANGED', subjects: orderSubjects(community, order), data: { change, units } });
 }
 

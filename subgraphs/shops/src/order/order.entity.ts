@@ -3,7 +3,7 @@ import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
 import type { HouseholdShare } from '../pool/allocation';
-import { GroupOrderStatus, HandOut, MinimumKind } from './order.enums';
+import { GroupOrderStatus, HandOut, MinimumKind, takesSignUpsAt } from './order.enums';
 
 /**
  * A group order 团购: a leader's sign-up list 接龙 with one shop, for one or more of its products. It lives with the
@@ -85,7 +85,7 @@ export class GroupOrder {
 
   /** Whether households may still sign up or change: open or pooled, and before its deadline. */
   takesSignUps(now: Date): boolean {
-    return (this.status === GroupOrderStatus.OPEN || this.status === GroupOrderStatus.POOLED) && this.deadline.getTime() > now.getTime();
+    return takesSignUpsAt(this.status, this.deadline, now);
   }
 }
 

@@ -24,6 +24,10 @@ export enum GroupOrderStatus {
   HANDED_OVER = 'HANDED_OVER',
 }
 
+/** Whether an order in this status, with this deadline, still takes sign-ups and changes at `now`: open or pooled, and before its deadline. */
+export const takesSignUpsAt = (status: GroupOrderStatus, deadline: Date, now: Date): boolean =>
+  (status === GroupOrderStatus.OPEN || status === GroupOrderStatus.POOLED) && deadline.getTime() > now.getTime();
+
 registerEnumType(MinimumKind, {
   name: 'MinimumKind',
   description: "What a group order's minimum counts 成团条件",

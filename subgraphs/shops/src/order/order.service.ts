@@ -1,4 +1,4 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { actingFor, badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
 import { HelperAction, HelperActionKind } from '../helper/helper-action.entity';
@@ -11,12 +11,12 @@ import { Shop } from '../shop/shop.entity';
 import { PoolEntry, PoolStatus } from '../pool/pool.entity';
 import { entryOf, followSignUps, poolClosed, poolTakesChanges, tellPoolProgress } from '../pool/pool-entry';
 import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
-import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus } from './order.enums';
+import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus, takesSignUpsAt } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
 import { checkDeadline, checkMinimum, checkQuantity, verdictOf, zhTime } from './order.rules';
-import { handOver, lockProducts, release, reserveAtOnce, type StockActor } from './reservation';
+import { handOver, lockProducts, refusalOf, release, reservationCtes, reserveAtOnce, tellReserved, type ReservedRow, type StockActor } from './reservation';
 
-export const orderLabel = (community: string, order: GroupOrder) => formatGlobalId(community, 'GroupOrder', order.localId);
+export const orderLabel = (community: string, order: Pick<GroupOrder, 'localId'>) => formatGlobalId(community, 'GroupOrder', order.localId);
 
 /** The status as a Chinese message names it, in quotes: “已成团”. */
 export const statusZh = (status: GroupOrderStatus) => `“${GROUP_ORDER_STATUS_ZH[status]}”`;
@@ -117,7 +117,7 @@ export async function openGroupOrder(ctx: ShopsContext, input: OpenGroupOrderInp
  * Through which role the caller acts for a household: its own residency, or a helper's delegation for group orders
  * (代办), both from the household community's records. The household must live in the order's compound.
  */
-function residentRole(claims: Claims, householdId: string, order: GroupOrder) {
+export function residentRole(claims: Claims, householdId: string, order: Pick<GroupOrder, 'compoundId'>) {
   requireSignedIn(claims);
   const role = actingFor(claims, householdId, 'group_orders');
   if (!role) {
@@ -146,6 +146,8 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
   if (input.lines.every((l) => l.quantity === 0)) {
     throw badInput('input.lines', 'asks for nothing; to leave the list, withdraw the sign-up.', '没有任何数量；如需退出接龙，请取消报名。');
   }
+  const atOnce = await signUpAtOnce(ctx, input, lineIds[0]!, now);
+  if (atOnce) return atOnce;
   return idempotent(ctx, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
     const order = await lockOrder(em, ctx.community, input.orderId, 'input.orderId', 'share');
     const role = residentRole(ctx.claims, input.householdId, order);
@@ -196,6 +198,74 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
   });
 }
 
+/** The order changed between the fast path's read and its write: the sign-up goes the general way. */
+class OrderMoved extends Error {}
+
+/**
+ * The hot path of a sign-up 抢购: a household's first sign-up for one product of an open order, by the household
+ * itself. It is what a flash sale is made of, and it is the same sign-up as the general path below makes (the same
+ * checks, rows, audit entry, events and idempotency record), in two statements instead of about twelve, with no
+ * entity loaded before the write:
+ * - one read, outside any transaction, of the order, the product as the order offers it and whether the household
+ *   ever signed up; the checks are the general path's own (`residentRole`, `takesSignUpsAt`, `checkQuantity`);
+ * - one write that takes the order's share lock only if its row is still the one read (its `xmin`), reserves in the
+ *   same atomic update as `reserveAtOnce` (reservation.ts), and inserts the sign-up and its line only if that update
+ *   took the units; the outbox's events follow just before the commit, as for every change.
+ * The hot product row is locked from that write to the commit: one statement and the outbox's.
+ *
+ * Anything else returns undefined before writing and takes the general path, which gives the same answer or error
+ * it always did: an order that is missing, pooled or closed; a household that signed up before (or withdrew); a
+ * helper acting for it; more than one line; a product the order does not offer. So does a race the write loses
+ * (the order changed, or the household's own concurrent sign-up landed first): it wrote nothing.
+ */
+async function signUpAtOnce(ctx: ShopsContext, input: SignUpInput, productId: number, now: Date): Promise<SignUp | undefined> {
+  if (input.lines.length !== 1) return undefined;
+  const quantity = input.lines[0]!.quantity;
+  const orderId = localIdOf(ctx.community, input.orderId, 'GroupOrder', 'input.orderId');
+  const [read] = (await ctx.em.getConnection().execute(
+    `select o.status, o.deadline, o.compound_id, o.xmin::text as version, p.id as product_id, p.name, p.household_limit,
+            exists (select 1 from sign_up s where s.order_id = o.id and s.household_id = ?) as signed_up
+     from group_order o
+     left join group_order_item i on i.order_id = o.id and i.product_id = ?
+     left join product p on p.id = i.product_id
+     where o.id = ?`,
+    [input.householdId, productId, orderId],
+  )) as { status: GroupOrderStatus; deadline: Date; compound_id: string; version: string; product_id: number | null; name: string; household_limit: number | null; signed_up: boolean }[];
+  if (!read || read.status !== GroupOrderStatus.OPEN || read.signed_up || read.product_id === null) return undefined;
+  const role = residentRole(ctx.claims, input.householdId, { compoundId: read.compound_id });
+  if (role.delegation || !takesSignUpsAt(read.status, new Date(read.deadline), now)) return undefined;
+  checkQuantity(quantity, read.household_limit, read.name, 0);
+  if (quantity === 0) return undefined;
+  const by = stockActor(ctx, now);
+  const change = { productId, units: quantity };
+  try {
+    return await idempotent(ctx, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
+      const reservation = reservationCtes(change, by, `sign-up ${input.householdId} in ${orderLabel(ctx.community, { localId: orderId })}`, 'held');
+      const [row] = (await em.getConnection().execute(
+        `with held as (select id from group_order where id = ? and xmin = ?::xid for share),
+         ${reservation.sql},
+         added as (
+           insert into sign_up (order_id, household_id, building, address, signed_up_by, created_at, updated_at)
+           select ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz from changed returning *),
+         line as (insert into sign_up_line (sign_up_id, product_id, quantity, reserved) select id, ?, ?, ? from added)
+         select (select count(*) from held)::int as held, (select to_jsonb(added) from added) as sign_up, changed.*
+         from (select 1) as one left join changed on true`,
+        [orderId, read.version, ...reservation.params, orderId, input.householdId, role.building, role.address, ctx.claims.actor, now, now, productId, quantity, quantity],
+        'all',
+        em.getTransactionContext(),
+      )) as (Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null })[];
+      if (!row || row.held === 0) throw new OrderMoved();
+      if (!row.sign_up) throw await refusalOf(em, change, by);
+      tellReserved(em, by, change, row as ReservedRow);
+      signUpsChanged(em, ctx.community, { localId: orderId, shop: { localId: Number(row.shop_id) } }, 'SIGNED_UP', quantity);
+      return em.map(SignUp, row.sign_up as never);
+    });
+  } catch (error) {
+    if (error instanceof OrderMoved || error instanceof UniqueConstraintViolationException) return undefined;
+    throw error;
+  }
+}
+
 export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput, now = new Date()): Promise<SignUp> {
   parseGlobalId(input.householdId, 'Household', 'input.householdId');
   return idempotent(ctx, input.idempotencyKey, 'withdrawSignUp', input, SignUp, async (em) => {
@@ -239,7 +309,7 @@ const unitsOf = (signUp: SignUp, lines: SignUpLine[] = signUp.lines.getItems()):
 };
 
 /** The caller as the stock audit names them. */
-const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.actor, at });
+export const stockActor = (ctx: ShopsContext, at: Date): StockActor => ({ community: ctx.community, actor: ctx.claims.actor, at });
 
 /**
  * A pooled order's entry, once its pool is known to take changes; null for an order on its own. The caller holds the

@@ -71,44 +71,66 @@ export interface ReservationChange {
  * `recordStockChange` does (events.ts).
  */
 export async function reserveAtOnce(em: EntityManager, changes: ReservationChange[], by: StockActor, reason: string): Promise<void> {
-  const connection = em.getConnection();
   const tx = em.getTransactionContext();
   for (const change of [...changes].filter((c) => c.units !== 0).sort((a, b) => a.productId - b.productId)) {
-    const kind = change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE;
-    // One statement takes the row lock, changes the counts and writes the audit entry (what recordStockChange
-    // writes, done in SQL here so the hot row stays locked for one round trip and the commit only).
-    const [row] = (await connection.execute(
-      `with changed as (
+    const reservation = reservationCtes(change, by, reason);
+    const [row] = (await em.getConnection().execute(`with ${reservation.sql} select shop_id, on_hand, reserved, low_stock_threshold from changed`, reservation.params, 'all', tx)) as ReservedRow[];
+    if (!row) throw await refusalOf(em, change, by);
+    tellReserved(em, by, change, row);
+  }
+}
+
+/** What the reservation's `changed` CTE gives back: the product's counts after the change. */
+export interface ReservedRow {
+  shop_id: number;
+  on_hand: number;
+  reserved: number;
+  low_stock_threshold: number;
+}
+
+/**
+ * The SQL of one product's reservation as two CTEs, `changed` (the product row after `update ... set reserved =
+ * reserved + n where reserved + n <= on_hand`, returning a `ReservedRow`) and `audit` (its stock_change entry, what
+ * `recordStockChange` writes, done in SQL so the hot row stays locked for one statement and the commit only). With
+ * `guard`, the name of a CTE the statement defines before these, the product changes only if that CTE has a row.
+ * An empty `changed` means the product has not enough left (or the guard held no row): nothing was written.
+ */
+export function reservationCtes(change: ReservationChange, by: StockActor, reason: string, guard?: string): { sql: string; params: unknown[] } {
+  const kind = change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE;
+  return {
+    sql: `changed as (
          update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = greatest(stock_updated_at, ?::timestamptz)
-         where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
+         where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand${guard ? ` and exists (select 1 from ${guard})` : ''}
          returning id, shop_id, on_hand, reserved, low_stock_threshold),
        audit as (
          insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
-         select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed)
-       select shop_id, on_hand, reserved, low_stock_threshold from changed`,
-      [change.units, by.at, change.productId, change.units, change.units, kind, by.actor, by.at, change.units, normalReason(reason)],
-      'all',
-      tx,
-    )) as { shop_id: number; on_hand: number; reserved: number; low_stock_threshold: number }[];
-    if (!row) {
-      const [current] = (await connection.execute('select name, unit, on_hand, reserved from product where id = ?', [change.productId], 'all', tx)) as {
-        name: string;
-        unit: string;
-        on_hand: number;
-        reserved: number;
-      }[];
-      const available = Math.max(0, (current?.on_hand ?? 0) - (current?.reserved ?? 0));
-      throw insufficientStock(by, change.productId, current?.name, current?.unit ?? '', available, change.units);
-    }
-    stockChanged(em, by.community, {
-      productId: change.productId,
-      shopId: Number(row.shop_id),
-      kind,
-      before: { onHand: row.on_hand, reserved: row.reserved - change.units },
-      after: { onHand: row.on_hand, reserved: row.reserved },
-      lowStockThreshold: row.low_stock_threshold,
-    });
-  }
+         select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed)`,
+    params: [change.units, by.at, change.productId, change.units, change.units, kind, by.actor, by.at, change.units, normalReason(reason)],
+  };
+}
+
+/** INSUFFICIENT_STOCK for a reservation that found too little left, naming what is left now. */
+export async function refusalOf(em: EntityManager, change: ReservationChange, by: StockActor): Promise<Error> {
+  const [current] = (await em.getConnection().execute('select name, unit, on_hand, reserved from product where id = ?', [change.productId], 'all', em.getTransactionContext())) as {
+    name: string;
+    unit: string;
+    on_hand: number;
+    reserved: number;
+  }[];
+  const available = Math.max(0, (current?.on_hand ?? 0) - (current?.reserved ?? 0));
+  return insufficientStock(by, change.productId, current?.name, current?.unit ?? '', available, change.units);
+}
+
+/** Tells the outbox of a reservation made by `reservationCtes`, as `recordStockChange` does (events.ts). */
+export function tellReserved(em: EntityManager, by: StockActor, change: ReservationChange, row: ReservedRow): void {
+  stockChanged(em, by.community, {
+    productId: change.productId,
+    shopId: Number(row.shop_id),
+    kind: change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE,
+    before: { onHand: row.on_hand, reserved: row.reserved - change.units },
+    after: { onHand: row.on_hand, reserved: row.reserved },
+    lowStockThreshold: row.low_stock_threshold,
+  });
 }
 
 /** Gives back `units` of a locked product's reservation. */
