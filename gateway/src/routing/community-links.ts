@@ -20,6 +20,7 @@ import { CompatibilityChecker, type CompatibilityVerdict } from './compatibility
 
 export { normalizeSdl } from './compatibility';
 import { InflightRequests, requestKey } from './inflight';
+import { AnswerTooLarge, postToNode, type NodeAnswer } from './node-http';
 
 export type UnavailableReason =
   | 'TIMEOUT'
@@ -88,8 +89,6 @@ export interface LinkOptions {
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { timeoutMs: 2500, mutationTimeoutMs: 15_000, failureThreshold: 3, openMs: 5000 };
 export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-/** A refusal (HTTP 401) is small: more is not read. */
-const MAX_REFUSAL_BYTES = 64 * 1024;
 /**
  * A timeout counts against a community only when the hub gave it this share of the timeout: while the hub's own
  * event loop stood still, an answer may have been waiting unread, and a busy hub must not open every circuit.
@@ -446,38 +445,39 @@ export class CommunityLinks {
       return this.fail(code, 'TIMEOUT', `no answer within ${timeoutMs} ms`);
     };
     try {
-      let response: Response;
+      const maxBytes = this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+      let response: NodeAnswer;
       try {
-        response = await fetch(`${entry.url}${path}`, {
-          method: 'POST',
-          headers: {
+        response = await postToNode(
+          `${entry.url}${path}`,
+          {
             'content-type': 'application/json',
             // One assertion per HTTP request, for this path only: nodes refuse it anywhere else, or a second time.
             [HUB_ASSERTION_HEADER]: await signAssertion(caller, code, this.hubKey, { path }),
             ...observed.headers,
           },
-          body: JSON.stringify(body),
-          signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
-        });
+          JSON.stringify(body),
+          signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
+          maxBytes,
+        );
       } catch (error) {
         if (signal?.aborted) throw new CommunityUnavailable(code, 'CONNECTION_FAILED', 'the call was ended by the hub');
-        throw (error as Error).name === 'TimeoutError' ? timedOut() : this.fail(code, 'CONNECTION_FAILED', describe(error));
+        if ((error as Error).name === 'TimeoutError') throw timedOut();
+        if (error instanceof AnswerTooLarge) throw this.fail(code, 'BAD_RESPONSE', `an answer larger than ${maxBytes} bytes`);
+        throw this.fail(code, 'CONNECTION_FAILED', describe(error));
       }
       if (response.status === 401) {
-        const reason = await readCapped(response, MAX_REFUSAL_BYTES).then(refusalReason, () => undefined);
+        const reason = refusalReason(response.text);
         throw this.fail(
           code,
           'ASSERTION_REFUSED',
           `the node refused the hub assertion (${reason ?? 'no reason given'}): check LILONG_HUB_PUBLIC_KEY on the node, and that the hub's and the node's clocks agree`,
         );
       }
-      const maxBytes = this.options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
       let parsed: GraphQLResponseBody;
       try {
-        parsed = JSON.parse(await readCapped(response, maxBytes)) as GraphQLResponseBody;
-      } catch (error) {
-        if ((error as Error).name === 'TimeoutError') throw timedOut();
-        if (error instanceof AnswerTooLarge) throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} with an answer larger than ${maxBytes} bytes`);
+        parsed = JSON.parse(response.text) as GraphQLResponseBody;
+      } catch {
         throw this.fail(code, 'BAD_RESPONSE', `HTTP ${response.status} without a JSON body`);
       }
       if (typeof parsed !== 'object' || parsed === null || (!('data' in parsed) && !Array.isArray(parsed.errors))) {
@@ -500,31 +500,6 @@ export class CommunityLinks {
       stalls.end();
     }
   }
-}
-
-class AnswerTooLarge extends Error {}
-
-/** The body as text, read no further than `maxBytes` (a larger body is cancelled: AnswerTooLarge). */
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new AnswerTooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function refusalReason(text: string): string | undefined {
@@ -591,7 +566,7 @@ let lastStallWarning = 0;
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+  return cause?.code ?? (error as { code?: string }).code ?? cause?.message ?? (error as Error).message;
 }
 
 function verdictOf(verdict: CompatibilityVerdict): Omit<SubgraphVerdict, 'recheckAt'> {
