@@ -338,8 +338,18 @@ describe('a household’s first sign-up for one product (the hot path)', () => {
     // The hot path: one line.
     cluster.resetCounts();
     let fast: any;
-    const fastEvents = await eventsOf(async () => (fast = await must(cluster.query(SIGN_UP, { i: { orderId: hotOrder, householdId: homes[0]!.id, lines: [{ productId: hot, quantity: 3 }], idempotencyKey: `hot-path-${Date.now()}` } }, tokens[0]))));
+    const key = `hot-path-${Date.now()}`;
+    const hotInput = { orderId: hotOrder, householdId: homes[0]!.id, lines: [{ productId: hot, quantity: 3 }], idempotencyKey: key };
+    const fastEvents = await eventsOf(async () => (fast = await must(cluster.query(SIGN_UP, { i: hotInput }, tokens[0]))));
     const fastStatements = cluster.sql.filter((s) => s.community === 'alpha' && s.subgraph === 'shops' && /sign_up/.test(s.sql));
+    // Its key was recorded with the sign-up: a retry answers with the first answer and changes nothing; another
+    // request under it is a CONFLICT.
+    const replayEvents = await eventsOf(async () => expect((await must(cluster.query(SIGN_UP, { i: hotInput }, tokens[0]))).signUp).toEqual(fast.signUp));
+    expect(replayEvents).toEqual([]);
+    const [stored] = await cluster.nodes.get('alpha')!.subgraphs.get('shops')!.orm.em.fork().getConnection().execute('select operation, result_ids, answer from idempotency_record where key = ?', [key]);
+    expect(stored).toEqual({ operation: 'signUp', result_ids: [Number(fast.signUp.id.split(':').pop())], answer: fast.signUp });
+    const reused = await cluster.query(SIGN_UP, { i: { ...hotInput, lines: [{ productId: hot, quantity: 2 }] } }, tokens[0]);
+    expect(reused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', idempotencyKey: key });
     // The general path: a second line, of nothing.
     cluster.resetCounts();
     let general: any;
@@ -368,6 +378,25 @@ describe('a household’s first sign-up for one product (the hot path)', () => {
     // The read and the write; the answer's own fields (position, lines) read afterwards, as for any sign-up.
     expect(fastStatements.filter((s) => !/^select/i.test(s.sql.trim()) || /exists \(select 1 from sign_up/.test(s.sql))).toHaveLength(2);
     expect(generalStatements.length).toBeGreaterThan(fastStatements.length);
+  });
+
+  it('one household twice at once: one sign-up, its units reserved once, both answered with it', async () => {
+    const rice = await stockedProduct(cluster, shopId, { name: '抢购大米 C', onHand: 20 });
+    const orderId = await openOrder(cluster, shopId, group, [rice], { deadline: inSeconds(600) });
+    const home = await newHome();
+    const token = await residentToken(cluster, home);
+    for (let round = 0; round < 3; round += 1) {
+      const other = await newHome();
+      const otherToken = await residentToken(cluster, other);
+      const answers = await Promise.all([0, 1, 2, 3].map((n) => signUpWith(cluster, n % 2 ? otherToken : token, n % 2 ? other : home, orderId, rice, 2)));
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+      expect(answers[0]!.data.signUp.id).toBe(answers[2]!.data.signUp.id);
+      expect(answers[1]!.data.signUp.id).toBe(answers[3]!.data.signUp.id);
+    }
+    // One household signed up throughout, and three others once each: 4 x 2 units.
+    expect(await stockOf(cluster, rice)).toEqual({ onHand: 20, reserved: 8, available: 12 });
+    const list = await must(cluster.query(`query($id: ID!) { groupOrder(id: $id) { progress { households quantity } } }`, { id: orderId }));
+    expect(list.groupOrder.progress).toMatchObject({ households: 4, quantity: 8 });
   });
 
   it('a household that signed up before, and one whose sign-up finds too little left, are answered as ever', async () => {

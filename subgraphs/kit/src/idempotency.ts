@@ -4,6 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lilongError } from '@lilong/schema';
 import type { Claims } from './auth/claims';
 import { noteFirstAnswer, noteReplay } from './idempotent-answers';
+
+export { noteFirstAnswer };
 import type { LocalEntity } from './loaders';
 import { badInput } from './validate';
 
@@ -162,10 +164,7 @@ async function once<T extends LocalEntity, R>(
 ): Promise<R> {
   const { em, claims } = ctx;
   if (key === null || key === undefined) return em.transactional((tem) => work(tem as EntityManager));
-  if (!KEY_PATTERN.test(key)) {
-    throw badInput('input.idempotencyKey', 'must be 8-128 letters, digits or ._:- (a UUID is ideal).', '须为 8-128 位字母、数字或 ._:-（建议每次请求随机生成一个）。');
-  }
-  const requestHash = createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('hex');
+  const { requestHash } = firstRunRecord(ctx, key, operation, input)!;
   const outcome = await em.transactional(async (t): Promise<{ result: R } | { replay: FirstRun }> => {
     const tem = t as EntityManager;
     const connection = tem.getConnection();
@@ -226,6 +225,30 @@ async function once<T extends LocalEntity, R>(
   const replayed = shape.fromRecords(await recordsOf(em, entity, outcome.replay, key), key);
   noteReplay(ctx, { subject: claims.actor, key, answer: outcome.replay.answer, answerShape: outcome.replay.answerShape });
   return replayed;
+}
+
+/** The idempotency record a first run under `key` writes, before its results: undefined without a key. */
+export interface FirstRunRecord {
+  subject: string;
+  key: string;
+  operation: string;
+  requestHash: string;
+}
+
+/**
+ * The record `idempotent` writes for a first run under `key` (the key checked as it checks it), for a mutation that
+ * writes the record itself, in the one statement that makes its change (a hot path committing on its own): it
+ * inserts the row with `result_ids` and `result_rows` as `idempotent` would (`to_jsonb` of each record's row) by a
+ * plain insert, so that a key already used fails the statement with a unique violation and the mutation takes the
+ * `idempotent` way instead (which replays, or refuses). After it committed, `noteFirstAnswer` with the record's
+ * subject and key lets the answer be stored.
+ */
+export function firstRunRecord(ctx: IdempotencyContext, key: string | null | undefined, operation: string, input: unknown): FirstRunRecord | undefined {
+  if (key === null || key === undefined) return undefined;
+  if (!KEY_PATTERN.test(key)) {
+    throw badInput('input.idempotencyKey', 'must be 8-128 letters, digits or ._:- (a UUID is ideal).', '须为 8-128 位字母、数字或 ._:-（建议每次请求随机生成一个）。');
+  }
+  return { subject: ctx.claims.actor, key, operation, requestHash: createHash('sha256').update(`${operation}\n${canonical(input)}`).digest('hex') };
 }
 
 /** The rows of `ids` as this transaction sees them (its own writes flushed), in the order of `ids`. */

@@ -56,6 +56,25 @@ export function emitEvent(em: EntityManager, event: EventDraft): void {
   else pending.set(root, [event]);
 }
 
+/**
+ * The outbox's writing, as SQL for one statement that has already defined a CTE `events (ord, type, subjects, data)`,
+ * `ord` numbering its events 1, 2, ... in the order they happened: `head` takes that many numbers from the counter
+ * (only when there are events: a statement that tells nothing leaves the counter unlocked), `written` inserts the
+ * events under them. OUTBOX_NOTIFY, in the statement's final select, wakes the readers once they are written. Used
+ * by OutboxWriter below, and by a statement that makes its change and tells it in one go (a hot path that commits
+ * on its own); the counter is then its last lock too, since `events` is read from the change's own CTEs.
+ */
+export const OUTBOX_WRITE_CTES = `head as (
+         update "${OUTBOX_SCHEMA}"."head" set "seq" = "seq" + (select count(*) from events) where "id" = 1 and exists (select 1 from events) returning "seq"),
+       written as (
+         insert into "${OUTBOX_SCHEMA}"."event" ("seq", "type", "subjects", "data", "occurred_at")
+         select head."seq" - (select count(*) from events) + e.ord, e.type, e.subjects, e.data, clock_timestamp()
+         from head, events e
+         returning "seq")`;
+
+/** See OUTBOX_WRITE_CTES. */
+export const OUTBOX_NOTIFY = `(select pg_notify('${OUTBOX_CHANNEL}', max("seq")::text) from written having count(*) > 0) as notified`;
+
 /** Writes the transaction's events, numbered, just before it commits (the last statement of the transaction). */
 export class OutboxWriter implements EventSubscriber {
   private readonly written = new WeakSet<object>();
@@ -68,14 +87,12 @@ export class OutboxWriter implements EventSubscriber {
     pending.delete(transaction);
     const rows = events.map((e) => ({ type: e.type, subjects: e.subjects, data: e.data ?? {} }));
     await args.em.getConnection().execute(
-      `with head as (update "${OUTBOX_SCHEMA}"."head" set "seq" = "seq" + ? where "id" = 1 returning "seq"),
-       written as (
-         insert into "${OUTBOX_SCHEMA}"."event" ("seq", "type", "subjects", "data", "occurred_at")
-         select head."seq" - ? + e.ord, e.value->>'type', e.value->'subjects', e.value->'data', clock_timestamp()
-         from head, jsonb_array_elements(?::jsonb) with ordinality as e(value, ord)
-         returning "seq")
-       select pg_notify('${OUTBOX_CHANNEL}', max("seq")::text) from written`,
-      [rows.length, rows.length, JSON.stringify(rows)],
+      `with events as (
+         select e.ord, e.value->>'type' as type, e.value->'subjects' as subjects, e.value->'data' as data
+         from jsonb_array_elements(?::jsonb) with ordinality as e(value, ord)),
+       ${OUTBOX_WRITE_CTES}
+       select ${OUTBOX_NOTIFY}`,
+      [JSON.stringify(rows)],
       'all',
       transaction as never,
     );

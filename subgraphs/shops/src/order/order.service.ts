@@ -1,10 +1,11 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actingFor, badInput, forbidden, idempotent, localIdOf, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { actingFor, badInput, executePrepared, firstRunRecord, forbidden, idempotent, localIdOf, noteFirstAnswer, OUTBOX_NOTIFY, OUTBOX_WRITE_CTES, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
 import { HelperAction, HelperActionKind } from '../helper/helper-action.entity';
 import { formatGlobalId, lilongError, parseGlobalId, type BilingualMessage } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
-import { orderStatusEvent, signUpsChanged } from '../events';
+import { orderStatusEvent, orderSubjects, productSubjects, signUpsChanged, signUpsChangedData, stockChangedSql } from '../events';
+import { StockChangeKind } from '../stock/stock-change.entity';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
@@ -14,7 +15,7 @@ import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
 import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus, takesSignUpsAt } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
 import { checkDeadline, checkMinimum, checkQuantity, verdictOf, zhTime } from './order.rules';
-import { handOver, lockProducts, refusalOf, release, reservationCtes, reserveAtOnce, tellReserved, type ReservedRow, type StockActor } from './reservation';
+import { handOver, lockProducts, refusalOf, release, reservationCtes, reserveAtOnce, type ReservedRow, type StockActor } from './reservation';
 
 export const orderLabel = (community: string, order: Pick<GroupOrder, 'localId'>) => formatGlobalId(community, 'GroupOrder', order.localId);
 
@@ -198,72 +199,91 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
   });
 }
 
-/** The order changed between the fast path's read and its write: the sign-up goes the general way. */
-class OrderMoved extends Error {}
-
 /**
  * The hot path of a sign-up 抢购: a household's first sign-up for one product of an open order, by the household
  * itself. It is what a flash sale is made of, and it is the same sign-up as the general path below makes (the same
  * checks, rows, audit entry, events and idempotency record), in two statements instead of about twelve, with no
- * entity loaded before the write:
- * - one read, outside any transaction, of the order, the product as the order offers it and whether the household
- *   ever signed up; the checks are the general path's own (`residentRole`, `takesSignUpsAt`, `checkQuantity`);
- * - one write that takes the order's share lock only if its row is still the one read (its `xmin`), reserves in the
- *   same atomic update as `reserveAtOnce` (reservation.ts), and inserts the sign-up and its line only if that update
- *   took the units; the outbox's events follow just before the commit, as for every change.
- * The hot product row is locked from that write to the commit: one statement and the outbox's.
+ * entity loaded and no transaction of its own to hold open:
+ * - one read of the order, the product as the order offers it and whether the household ever signed up; the checks
+ *   are the general path's own (`residentRole`, `takesSignUpsAt`, `checkQuantity`);
+ * - one write, which commits on its own: it takes the order's share lock only if its row is still the one read (its
+ *   `xmin`), reserves in the same atomic update as `reserveAtOnce` (reservation.ts), and only if that update took the
+ *   units inserts the sign-up, its line, the idempotency record (`firstRunRecord`) and the outbox's events
+ *   (`stockChangedSql`, OUTBOX_WRITE_CTES). The hot product row is locked for that one statement and its commit.
  *
  * Anything else returns undefined before writing and takes the general path, which gives the same answer or error
  * it always did: an order that is missing, pooled or closed; a household that signed up before (or withdrew); a
- * helper acting for it; more than one line; a product the order does not offer. So does a race the write loses
- * (the order changed, or the household's own concurrent sign-up landed first): it wrote nothing.
+ * helper acting for it; more than one line; a product the order does not offer. So does a write that loses a race
+ * (the order changed since the read, the household's own concurrent sign-up or a use of the same key landed first):
+ * it wrote nothing.
  */
 async function signUpAtOnce(ctx: ShopsContext, input: SignUpInput, productId: number, now: Date): Promise<SignUp | undefined> {
   if (input.lines.length !== 1) return undefined;
   const quantity = input.lines[0]!.quantity;
   const orderId = localIdOf(ctx.community, input.orderId, 'GroupOrder', 'input.orderId');
-  const [read] = (await ctx.em.getConnection().execute(
-    `select o.status, o.deadline, o.compound_id, o.xmin::text as version, p.id as product_id, p.name, p.household_limit,
+  const [read] = await executePrepared<{ status: GroupOrderStatus; deadline: Date; compound_id: string; shop_id: number; version: string; product_id: number | null; name: string; household_limit: number | null; signed_up: boolean }>(
+    ctx.em,
+    'lilong_sign_up_read',
+    `select o.status, o.deadline, o.compound_id, o.shop_id, o.xmin::text as version, p.id as product_id, p.name, p.household_limit,
             exists (select 1 from sign_up s where s.order_id = o.id and s.household_id = ?) as signed_up
      from group_order o
      left join group_order_item i on i.order_id = o.id and i.product_id = ?
      left join product p on p.id = i.product_id
      where o.id = ?`,
     [input.householdId, productId, orderId],
-  )) as { status: GroupOrderStatus; deadline: Date; compound_id: string; version: string; product_id: number | null; name: string; household_limit: number | null; signed_up: boolean }[];
+  );
   if (!read || read.status !== GroupOrderStatus.OPEN || read.signed_up || read.product_id === null) return undefined;
   const role = residentRole(ctx.claims, input.householdId, { compoundId: read.compound_id });
   if (role.delegation || !takesSignUpsAt(read.status, new Date(read.deadline), now)) return undefined;
   checkQuantity(quantity, read.household_limit, read.name, 0);
   if (quantity === 0) return undefined;
+  const record = firstRunRecord(ctx, input.idempotencyKey, 'signUp', input);
   const by = stockActor(ctx, now);
   const change = { productId, units: quantity };
+  const order = { localId: orderId, shop: { localId: Number(read.shop_id) } };
+  const reservation = reservationCtes(change, by, `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`, 'held');
+  const stockEvents = stockChangedSql(StockChangeKind.RESERVE, productSubjects(ctx.community, productId, order.shop.localId), quantity, 1);
+  let row: (Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null }) | undefined;
   try {
-    return await idempotent(ctx, input.idempotencyKey, 'signUp', input, SignUp, async (em) => {
-      const reservation = reservationCtes(change, by, `sign-up ${input.householdId} in ${orderLabel(ctx.community, { localId: orderId })}`, 'held');
-      const [row] = (await em.getConnection().execute(
-        `with held as (select id from group_order where id = ? and xmin = ?::xid for share),
-         ${reservation.sql},
-         added as (
-           insert into sign_up (order_id, household_id, building, address, signed_up_by, created_at, updated_at)
-           select ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz from changed returning *),
-         line as (insert into sign_up_line (sign_up_id, product_id, quantity, reserved) select id, ?, ?, ? from added)
-         select (select count(*) from held)::int as held, (select to_jsonb(added) from added) as sign_up, changed.*
-         from (select 1) as one left join changed on true`,
-        [orderId, read.version, ...reservation.params, orderId, input.householdId, role.building, role.address, ctx.claims.actor, now, now, productId, quantity, quantity],
-        'all',
-        em.getTransactionContext(),
-      )) as (Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null })[];
-      if (!row || row.held === 0) throw new OrderMoved();
-      if (!row.sign_up) throw await refusalOf(em, change, by);
-      tellReserved(em, by, change, row as ReservedRow);
-      signUpsChanged(em, ctx.community, { localId: orderId, shop: { localId: Number(row.shop_id) } }, 'SIGNED_UP', quantity);
-      return em.map(SignUp, row.sign_up as never);
-    });
+    [row] = await executePrepared<Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null }>(
+      ctx.em,
+      'lilong_sign_up_at_once',
+      `with held as (select id from group_order where id = ? and xmin = ?::xid for share),
+       ${reservation.sql},
+       added as (
+         insert into sign_up (order_id, household_id, building, address, signed_up_by, created_at, updated_at)
+         select ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz from changed returning *),
+       line as (insert into sign_up_line (sign_up_id, product_id, quantity, reserved) select id, ?, ?, ? from added),
+       record as (
+         insert into idempotency_record (subject, key, operation, request_hash, result_ids, result_rows, created_at)
+         select ?::text, ?::text, ?::text, ?::text, array[a.id], jsonb_build_array(to_jsonb(a)), now() from added a where ?::text is not null),
+       events as (
+         select row_number() over (order by e.ord) as ord, e.type, e.subjects, e.data
+         from (${stockEvents.sql}
+               union all
+               select 3, 'SIGN_UPS_CHANGED', ?::jsonb, ?::jsonb from added) e),
+       ${OUTBOX_WRITE_CTES}
+       select (select count(*) from held)::int as held, (select to_jsonb(added) from added) as sign_up, changed.*, ${OUTBOX_NOTIFY}
+       from (select 1) as one left join changed on true`,
+      [
+        orderId, read.version,
+        ...reservation.params,
+        orderId, input.householdId, role.building, role.address, ctx.claims.actor, now, now,
+        productId, quantity, quantity,
+        record?.subject ?? null, record?.key ?? null, record?.operation ?? null, record?.requestHash ?? null, record?.key ?? null,
+        ...stockEvents.params,
+        JSON.stringify(orderSubjects(ctx.community, order)), JSON.stringify(signUpsChangedData('SIGNED_UP', quantity)),
+      ],
+    );
   } catch (error) {
-    if (error instanceof OrderMoved || error instanceof UniqueConstraintViolationException) return undefined;
+    // The household's own concurrent sign-up, or a use of the same key, committed first (unique_violation).
+    if (error instanceof UniqueConstraintViolationException || (error as { code?: string }).code === '23505') return undefined;
     throw error;
   }
+  if (!row || row.held === 0) return undefined;
+  if (!row.sign_up) throw await refusalOf(ctx.em, change, by);
+  if (record) noteFirstAnswer(ctx, record);
+  return ctx.em.map(SignUp, row.sign_up as never);
 }
 
 export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput, now = new Date()): Promise<SignUp> {
