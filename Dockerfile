@@ -67,7 +67,7 @@ COPY --from=build /app/gateway/console/dist gateway/console/dist
 # The notice verifier serves its browser code compiled (by swc, at first request) from these sources.
 COPY --from=build /app/gateway/src/verifier gateway/src/verifier
 COPY --from=build /app/schema/src/signed.ts schema/src/
-COPY --from=build /app/ops/bin/serve.js /app/ops/bin/healthcheck.js ops/bin/
+COPY --from=build /app/ops/bin/serve.js /app/ops/bin/healthcheck.js /app/ops/bin/sub-district-keys.js ops/bin/
 USER node
 EXPOSE 4000
 # Liveness /livez, readiness /readyz (Kubernetes probes them directly; see deploy/k8s).

@@ -33,9 +33,11 @@ interface Round {
 }
 
 /**
- * Sign-ups per second on one hot product (every household after the same units), through the hub and straight to
- * the merchant's node, with the oversell count (must be 0); and pgbench's single-row update rate on the same
- * PostgreSQL, as the ceiling one row lock allows. Runs on `npm start`'s own layout (embedded PostgreSQL, a process
+ * Sign-ups per second on one hot product (every household after the same units), in three rounds: through the hub
+ * as each resident's first request (the hub first asks every community where they have records), through the hub
+ * after each resident opened the order (as the app's 接龙 page does first; untimed), and straight to the merchant's
+ * node; with the oversell count (must be 0) and CPU ms per sign-up of the hub, the node and PostgreSQL; and
+ * pgbench's single-row update rate on the same PostgreSQL, as the ceiling one row lock allows. Runs on `npm start`'s own layout (embedded PostgreSQL, a process
  * per community node, the hub), driven from this process over HTTP.
  * `npm run bench -- signups [signUps] [concurrency]`
  */

@@ -8,7 +8,10 @@
  * - the Dockerfile with dockerfile-utils' linter, plus the rules this image must keep (non-root, health check,
  *   production dependencies only, every workspace manifest copied, every copied file present).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey, verify } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv from 'ajv';
@@ -16,6 +19,9 @@ import { validate as lintDockerfile } from 'dockerfile-utils';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { parseDirectory } from '@lilong/gateway';
+import { documentSigner } from '@lilong/kit/src/signing';
+import { keyIdOf } from '@lilong/kit/src/auth/keys';
+import { canonicalBytes } from '@lilong/schema';
 import { REPO_ROOT } from '../../ops/src/paths';
 
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
@@ -301,10 +307,45 @@ describe('compose file (deploy/compose.yaml)', () => {
     expect(databases.size).toBe(3);
     for (const db of databases) expect(services[db].image).toMatch(/^postgres:\d/);
     expect(services.hub.command).toEqual(['hub']);
-    expect(services.hub.volumes).toContain('./compose/directory.json:/etc/lilong/directory.json:ro');
+    // `keys` renders the directory from the template into the keys volume, which the hub reads.
+    expect(services.keys.entrypoint).toEqual(['node', 'ops/bin/sub-district-keys.js']);
+    expect(services.keys.volumes).toEqual(['keys:/keys', './compose/directory.json:/etc/lilong/directory.json:ro']);
+    expect(services.keys.command.slice(0, 2)).toEqual(['/keys', '/etc/lilong/directory.json']);
+    expect(env('hub').LILONG_DIRECTORY).toBe('/keys/directory.json');
+    expect(services.hub.volumes).toEqual(['keys:/keys:ro']);
     const entries = parseDirectory(readFileSync(path.join(DEPLOY, 'compose/directory.json'), 'utf8'));
     expect(entries.map((e) => [e.code, new URL(e.url).hostname]).sort()).toEqual(nodes.map((n) => [env(n).LILONG_COMMUNITY, n]).sort());
-    for (const n of nodes) expect(services[n].depends_on.keys.condition).toBe('service_completed_successfully');
+    for (const n of nodes) {
+      expect(services[n].depends_on.keys.condition).toBe('service_completed_successfully');
+      // Each node signs with its own community's notice key, which `keys` makes and publishes.
+      expect(env(n).LILONG_NOTICE_KEY_FILE).toBe(`/keys/notice/${env(n).LILONG_COMMUNITY}.pem`);
+    }
+  });
+
+  it('its keys service makes the hub pair and a notice key per community once, and publishes each in the directory', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lilong-keys-'));
+    const template = path.join(DEPLOY, 'compose/directory.json');
+    const run = () => execFileSync(process.execPath, ['-r', path.join(REPO_ROOT, 'ops/register.js'), path.join(REPO_ROOT, 'ops/bin/sub-district-keys.js'), dir, template], { encoding: 'utf8' });
+    try {
+      expect(run()).toContain('3 communities');
+      const first = readFileSync(path.join(dir, 'directory.json'), 'utf8');
+      const entries = parseDirectory(first);
+      expect(entries.map((e) => e.code).sort()).toEqual(['fahua', 'xinhua-1', 'xinhua-2']);
+      for (const entry of entries) {
+        const key = createPrivateKey(readFileSync(path.join(dir, 'notice', `${entry.code}.pem`), 'utf8'));
+        expect(entry.noticeKeys.map((k) => k.kid)).toEqual([await keyIdOf(createPublicKey(key))]);
+        expect(statSync(path.join(dir, 'notice', `${entry.code}.pem`)).mode & 0o777).toBe(0o400);
+        // What the node signs with that key verifies against what the directory publishes.
+        const signed = (await documentSigner(key)).sign({ kind: 'NOTICE', community: entry.code, title: '停水通知' } as never);
+        expect(verify(null, canonicalBytes(signed.payload), createPublicKey({ key: entry.noticeKeys[0]!.jwk, format: 'jwk' }), Buffer.from(signed.sig, 'base64url'))).toBe(true);
+      }
+      expect(statSync(path.join(dir, 'hub.pem')).mode & 0o777).toBe(0o400);
+      // Again: the same keys, published once.
+      run();
+      expect(readFileSync(path.join(dir, 'directory.json'), 'utf8')).toBe(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds a broken compose file', () => {
