@@ -190,10 +190,10 @@ describeInBrowser('console')('the sub-district data console', () => {
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${k.community},"?${k.name.replace(/[()（）]/g, '.')}"?,[^,]+,${k.householdCount},(是|否)$`)));
     }
 
-    // One request at sign-in, one per refresh: never one per community. One stream per community (at most 4).
+    // One request at sign-in, one per refresh: never one per community. One stream for every community's notices.
     const counts = await page.evaluate(() => (window as unknown as { __lilongConsole: { queries: number; subscriptions: number } }).__lilongConsole);
     expect(counts.queries).toBeLessThanOrEqual(3);
-    expect(counts.subscriptions).toBe(codes.length);
+    expect(counts.subscriptions).toBe(1);
     // The chart code is a chunk of its own, asked for only once the dashboard's first query has been sent.
     const chartChunk = requests.findIndex((r) => /\/console\/assets\/echarts-[\w-]+\.js$/.test(r));
     expect(chartChunk).toBeGreaterThan(requests.indexOf('query ConsoleSubDistrict'));

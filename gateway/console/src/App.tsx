@@ -18,13 +18,6 @@ import { makeUi, UiContext, useUi } from './ui';
 const REFRESH_MS = 10_000;
 /** Least time between two refreshes that live events ask for, in ms. */
 const EVENT_REFRESH_GAP_MS = 2_000;
-/**
- * Most live streams the page opens, one per community shown. The hub speaks HTTP/1.1 and a browser opens at most 6
- * connections to one origin: every stream holds one for good, so past 4 the queries themselves would wait. The hub's
- * `communityNotices` follows one community per subscription; with more communities than this the page relies on
- * its 10 s refresh alone (notices and a node going down then show within one refresh and the hub's timeout).
- */
-const MAX_STREAMS = 4;
 
 export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
@@ -148,7 +141,6 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
   const { t, f, lang, nameOf } = useUi();
   const codes = codesOf(scope);
   const view = viewOf(scope);
-  const live = codes.length <= MAX_STREAMS;
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -210,44 +202,48 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token, scope]);
 
-  // Live notices per community; a COMMUNITY_UNAVAILABLE on a stream marks the community down at once.
+  // Live notices of every community shown, on one stream (the hub's `notices`): the browser's few connections to the
+  // hub stay free for the queries however many communities there are. A COMMUNITY_UNAVAILABLE on it marks that
+  // community down at once; after a break the stream is opened again from each community's last event.
   useEffect(() => {
-    const streams = new Map<string, Subscription>();
     const after = new Map<string, string>();
-    const timers: ReturnType<typeof setTimeout>[] = [];
+    let stream: Subscription | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    const open = (code: string) => {
-      if (stopped) return;
-      streams.set(
-        code,
-        subscribe<{ communityNotices: { id: string; notice: Notice | null } }>(
-          token,
-          NOTICES_SUBSCRIPTION,
-          { community: code, after: after.get(code) ?? null },
-          (answer) => {
-            const event = answer.data?.communityNotices;
-            if (event) {
-              after.set(code, event.id);
-              if (event.notice) setLiveNotices((m) => new Map(m).set(event.notice!.id, { code, notice: event.notice! }));
-              refreshRef.current();
+    const open = () => {
+      if (stopped || codes.length === 0) return;
+      stream = subscribe<{ notices: { id: string; community: { code: string } | null; notice: Notice | null } }>(
+        token,
+        NOTICES_SUBSCRIPTION,
+        { communities: codes, after: [...after.values()] },
+        (answer) => {
+          const event = answer.data?.notices;
+          const code = event?.id.slice(0, event.id.lastIndexOf(':'));
+          if (event && code) {
+            after.set(code, event.id);
+            if (event.notice) setLiveNotices((m) => new Map(m).set(event.notice!.id, { code, notice: event.notice! }));
+            refreshRef.current();
+          }
+          for (const error of answer.errors ?? []) {
+            const down = error.extensions?.code === 'COMMUNITY_UNAVAILABLE' ? error.extensions.community : undefined;
+            if (typeof down !== 'string') continue;
+            if (!liveDown.current.has(down)) {
+              liveDown.current.add(down);
+              setSnapshot((s) => (s ? { ...s, liveDown: new Set(liveDown.current) } : s));
             }
-            if (answer.errors?.some((e) => e.extensions?.code === 'COMMUNITY_UNAVAILABLE')) {
-              if (!liveDown.current.has(code)) {
-                liveDown.current.add(code);
-                setSnapshot((s) => (s ? { ...s, liveDown: new Set(liveDown.current) } : s));
-              }
-              refreshRef.current();
-            }
-          },
-          () => timers.push(setTimeout(() => open(code), 3000)),
-        ),
+            refreshRef.current();
+          }
+        },
+        () => {
+          timer = setTimeout(open, 3000);
+        },
       );
     };
-    if (live) for (const code of codes) open(code);
+    open();
     return () => {
       stopped = true;
-      timers.forEach(clearTimeout);
-      for (const stream of streams.values()) stream.close();
+      clearTimeout(timer);
+      stream?.close();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token, scope]);
@@ -287,7 +283,6 @@ function Dashboard({ token, scope, onSessionEnded }: DashboardProps) {
         <span>
           {t.lastRefresh} <time data-testid="refreshed-at" dateTime={new Date(snapshot.at).toISOString()}>{f.time(snapshot.at)}</time> · {t.nextRefresh}
         </span>
-        {!live && <span data-testid="streams-off">{t.streamsOff}</span>}
         {failure && <strong className="bad" data-testid="refresh-failed">{`${t.refreshFailed}: ${failure}`}</strong>}
         <button type="button" onClick={() => refreshRef.current()} data-testid="refresh">
           {t.refresh}

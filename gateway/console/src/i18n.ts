@@ -141,7 +141,6 @@ const zh = {
   lastSearched: '最近一次搜索',
   lackingIn: '无货的社区',
   searchesNote: '每次搜索都会问遍各社区：次数取各社区记录中的最大值，“无货的社区”列出没有这件商品的社区。',
-  streamsOff: '社区较多：实时事件改由每 10 秒刷新代替',
   hoursLeft: (h: number) => `${h} 小时`,
 };
 
@@ -264,7 +263,6 @@ const en: Strings = {
   lastSearched: 'Last searched',
   lackingIn: 'Out of stock in',
   searchesNote: 'Every search asks every community: the count is the highest any community recorded; “out of stock in” lists the communities without it.',
-  streamsOff: 'Many communities: live events replaced by the 10-second refresh',
   hoursLeft: (h: number) => `${h} h`,
 };
 

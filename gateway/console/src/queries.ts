@@ -85,10 +85,10 @@ export const INFORMATION_QUERY = /* GraphQL */ `
   }
 `;
 
-/** Live notices of one community. */
+/** Live notices of the communities shown, on one stream; `after`: the last event ID received of each. */
 export const NOTICES_SUBSCRIPTION = /* GraphQL */ `
-  subscription ConsoleNotices($community: String!, $after: ID) {
-    communityNotices(community: $community, after: $after) { id type community { code } notice { ${NOTICE_FIELDS} } }
+  subscription ConsoleNotices($communities: [String!], $after: [ID!]) {
+    notices(communities: $communities, after: $after) { id type community { code } notice { ${NOTICE_FIELDS} } }
   }
 `;
 

@@ -6,7 +6,7 @@ import type { Directory } from '../directory/directory';
 import { Channel } from './channel';
 import { EventQuery, type RunQuery } from './event-query';
 import type { Followers, FollowerSignal } from './follower';
-import { COMMUNITY_FIELD, follows, SUBSCRIPTIONS, type SubscriptionSpec } from './specs';
+import { asSpec, COMMUNITY_FIELD, follows, MERGED_SUBSCRIPTIONS, SUBSCRIPTIONS, type MergedSubscriptionSpec, type SubscriptionSpec } from './specs';
 
 /** What one subscription needs from the hub: who asks, and how their queries run. */
 export interface LiveContext extends Record<PropertyKey, unknown> {
@@ -62,20 +62,22 @@ export class LiveEvents {
       return refusal(lilongError('BAD_USER_INPUT', { en: 'A subscription selects exactly one field of Subscription.', zh: '订阅须且只能选择 Subscription 的一个字段。' }));
     }
     const field = root[0]!;
+    const merged = MERGED_SUBSCRIPTIONS.find((m) => m.field === field.name.value);
     const spec = SUBSCRIPTIONS.find((s) => s.field === field.name.value);
     const definition = schema.getSubscriptionType()?.getFields()[field.name.value];
-    if (!spec || !definition) {
+    if ((!spec && !merged) || !definition) {
       return refusal(lilongError('BAD_USER_INPUT', { en: `Subscription.${field.name.value} is not served.`, zh: `不提供订阅 ${field.name.value}。` }));
     }
     const variables = args.variableValues ?? {};
     const values = getArgumentValues(definition, field, variables) as Record<string, unknown>;
-    const target = String(values[spec.argument] ?? '');
-    const community = spec.subject === 'community' ? target : tryParseGlobalId(target)?.community;
+    if (merged) return this.subscribeMerged(merged, values, new EventQuery(schema, document, operation, asSpec(merged), variables), context);
+    const target = String(values[spec!.argument] ?? '');
+    const community = spec!.subject === 'community' ? target : tryParseGlobalId(target)?.community;
     if (!community || !this.directory.get(community)) {
       return refusal(
-        spec.subject === 'community' || community
-          ? lilongError('UNKNOWN_COMMUNITY', { en: `No community "${community ?? target}" in this sub-district.`, zh: `本街道没有社区“${community ?? target}”。` }, { argument: spec.argument })
-          : lilongError('BAD_USER_INPUT', { en: `${spec.argument} "${target}" is not an ID of this API.`, zh: `${spec.argument}“${target}”不是有效的编号。` }, { argument: spec.argument }),
+        spec!.subject === 'community' || community
+          ? unknownCommunity(community ?? target, spec!.argument)
+          : lilongError('BAD_USER_INPUT', { en: `${spec!.argument} "${target}" is not an ID of this API.`, zh: `${spec!.argument}“${target}”不是有效的编号。` }, { argument: spec!.argument }),
       );
     }
     let after: number | undefined;
@@ -93,28 +95,71 @@ export class LiveEvents {
       after = parsed.sequence;
     }
     // The same check as a query of the record: the subscriber must be able to read it now.
-    const linked = spec.subject === 'community' ? COMMUNITY_FIELD : spec.linked;
+    const linked = spec!.subject === 'community' ? COMMUNITY_FIELD : spec!.linked;
     const check = await context.run(`query LiveAccess($v: ${linked.argumentType}) { record: ${linked.query}(${linked.argument}: $v) { __typename } }`, { v: target });
     if (check.errors?.length) return refusal(check.errors[0]!);
     if (!check.data?.record) {
-      return refusal(lilongError('NOT_FOUND', { en: `Nothing found under ${target} to subscribe to.`, zh: `未找到 ${target}，无法订阅。` }, { argument: spec.argument }));
+      return refusal(lilongError('NOT_FOUND', { en: `Nothing found under ${target} to subscribe to.`, zh: `未找到 ${target}，无法订阅。` }, { argument: spec!.argument }));
     }
-    const query = new EventQuery(schema, document, operation, spec, variables);
-    return this.follow(spec, target, community, after, query, context);
+    const query = new EventQuery(schema, document, operation, spec!, variables);
+    return this.follow(spec!, [{ target, community, after }], query, context);
   }
 
-  private async follow(spec: SubscriptionSpec, target: string, community: string, after: number | undefined, query: EventQuery, context: LiveContext): Promise<AsyncIterableIterator<ExecutionResult>> {
-    const follower = this.followers.of(community);
-    const signals: FollowerSignal[] = [];
-    let wake: (() => void) | undefined;
-    let unlisten: (() => void) | undefined;
+  /**
+   * Several communities' streams on one (MERGED_SUBSCRIPTIONS): each named community must be in the directory and
+   * readable by the subscriber now (one query for all of them), and each `after` must be of a named community, at
+   * most one per community.
+   */
+  private async subscribeMerged(merged: MergedSubscriptionSpec, values: Record<string, unknown>, query: EventQuery, context: LiveContext): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const named = values.communities as string[] | null | undefined;
+    const communities = [...new Set(named ?? this.directory.list().map((c) => c.code))];
+    if (communities.length === 0) {
+      return refusal(
+        lilongError('BAD_USER_INPUT', { en: 'communities must name at least one community (leave it out for every community).', zh: 'communities 须至少列出一个社区（不填则为全部社区）。' }, { argument: 'communities' }),
+      );
+    }
+    const unknown = communities.find((code) => !this.directory.get(code));
+    if (unknown !== undefined) return refusal(unknownCommunity(unknown, 'communities'));
+    const after = new Map<string, number>();
+    for (const id of (values.after as string[] | null | undefined) ?? []) {
+      const parsed = parseEventId(id);
+      if (!parsed || !communities.includes(parsed.community) || after.has(parsed.community)) {
+        return refusal(
+          lilongError(
+            'BAD_USER_INPUT',
+            {
+              en: `after must hold at most one event ID per community subscribed to, each "<community>:<sequence>"; "${id}" is not one.`,
+              zh: `after 中每个所订阅的社区至多一个事件编号，形如“<社区>:<序号>”；“${id}”不符合。`,
+            },
+            { argument: 'after' },
+          ),
+        );
+      }
+      after.set(parsed.community, parsed.sequence);
+    }
+    const variables = Object.fromEntries(communities.map((code, i) => [`v${i}`, code]));
+    const check = await context.run(
+      `query LiveAccess(${communities.map((_, i) => `$v${i}: String!`).join(', ')}) { ${communities.map((_, i) => `c${i}: community(code: $v${i}) { __typename }`).join(' ')} }`,
+      variables,
+    );
+    if (check.errors?.length) return refusal(check.errors[0]!);
+    const missing = communities.find((_, i) => !check.data?.[`c${i}`]);
+    if (missing !== undefined) return refusal(lilongError('NOT_FOUND', { en: `Nothing found under ${missing} to subscribe to.`, zh: `未找到 ${missing}，无法订阅。` }, { argument: 'communities' }));
+    return this.follow(merged.of, communities.map((community) => ({ target: community, community, after: after.get(community) })), query, context);
+  }
+
+  /** One stream for the subscriber, fed by the streams of `targets` (one for a record, several when merged). */
+  private async follow(spec: SubscriptionSpec, targets: { target: string; community: string; after: number | undefined }[], query: EventQuery, context: LiveContext): Promise<AsyncIterableIterator<ExecutionResult>> {
+    const loops: FollowLoop[] = [];
     let stopped = false;
     const channel = new Channel<ExecutionResult>(
       () => {
         stopped = true;
         this.open.delete(channel);
-        unlisten?.();
-        wake?.();
+        for (const loop of loops) {
+          loop.unlisten?.();
+          loop.wake?.();
+        }
       },
       this.options.bufferedResults,
       () => {
@@ -122,6 +167,29 @@ export class LiveEvents {
         channel.end();
       },
     );
+    this.open.add(channel);
+    for (const { target, community, after } of targets) {
+      const loop: FollowLoop = {};
+      loops.push(loop);
+      await this.followInto(channel, loop, () => stopped, spec, target, community, after, query, context);
+    }
+    return channel;
+  }
+
+  /** Follows one community's stream into `channel` until `stopped()`, from `after` (or from where the stream is now). */
+  private async followInto(
+    channel: Channel<ExecutionResult>,
+    loop: FollowLoop,
+    stopped: () => boolean,
+    spec: SubscriptionSpec,
+    target: string,
+    community: string,
+    after: number | undefined,
+    query: EventQuery,
+    context: LiveContext,
+  ): Promise<void> {
+    const follower = this.followers.of(community);
+    const signals: FollowerSignal[] = [];
     const notice = (signal: Extract<FollowerSignal, { kind: 'unavailable' }>): ExecutionResult => ({
       errors: [
         lilongError(
@@ -131,12 +199,11 @@ export class LiveEvents {
         ),
       ],
     });
-    this.open.add(channel);
-    unlisten = await follower.listen((signal) => {
+    loop.unlisten = await follower.listen((signal) => {
       signals.push(signal);
-      wake?.();
+      loop.wake?.();
     });
-    if (stopped) unlisten();
+    if (stopped()) loop.unlisten();
     // From the subscriber's last event, or from where the stream is now (known once the community has answered).
     let delivered: number | undefined = after ?? follower.position;
     const deliver = async (event: LiveEvent) => {
@@ -175,7 +242,7 @@ export class LiveEvents {
       try {
         // Down before this subscriber came: no signal will say so, so say it now.
         if (follower.unavailable && !signals.some((s) => s.kind === 'unavailable')) channel.push(notice({ kind: 'unavailable', community, reason: 'UNAVAILABLE', detail: '' }));
-        while (!stopped) {
+        while (!stopped()) {
           if (!caughtUp && follower.position !== undefined) {
             try {
               await catchUp();
@@ -186,8 +253,8 @@ export class LiveEvents {
           }
           const signal = signals.shift();
           if (!signal) {
-            await new Promise<void>((resolve) => (wake = resolve));
-            wake = undefined;
+            await new Promise<void>((resolve) => (loop.wake = resolve));
+            loop.wake = undefined;
             continue;
           }
           if (signal.kind === 'unavailable') channel.push(notice(signal));
@@ -199,6 +266,14 @@ export class LiveEvents {
         channel.end();
       }
     })();
-    return channel;
   }
 }
+
+/** One community's part of a subscription: how to stop listening to it, and to wake its loop. */
+interface FollowLoop {
+  unlisten?: () => void;
+  wake?: () => void;
+}
+
+const unknownCommunity = (code: string, argument: string) =>
+  lilongError('UNKNOWN_COMMUNITY', { en: `No community "${code}" in this sub-district.`, zh: `本街道没有社区“${code}”。` }, { argument });

@@ -107,6 +107,32 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   },
 ];
 
+/**
+ * A subscription over several communities' streams at once: the events of `of`, merged on one stream, each
+ * community's in its own order. `communities` defaults to every community the directory lists; `after` takes one
+ * last event ID per community (`<community>:<sequence>`), so a subscriber resumes each stream where it left it.
+ */
+export interface MergedSubscriptionSpec {
+  field: string;
+  description: string;
+  /** The one-community subscription whose events this one merges (its subject must be the community). */
+  of: SubscriptionSpec;
+}
+
+const subscriptionOf = (field: string): SubscriptionSpec => SUBSCRIPTIONS.find((s) => s.field === field)!;
+
+export const MERGED_SUBSCRIPTIONS: readonly MergedSubscriptionSpec[] = [
+  {
+    field: 'notices',
+    description:
+      "Several communities' new signed notices 居委通知 on one stream (the data console's feed): `communities` (every community of the directory when left out), `after`: the last event ID received of each community, `<community>:<sequence>` (each resumes after its own).",
+    of: subscriptionOf('communityNotices'),
+  },
+];
+
+/** The merged subscription as its one-community spec, under its own field name (how its events are resolved). */
+export const asSpec = (merged: MergedSubscriptionSpec): SubscriptionSpec => ({ ...merged.of, field: merged.field });
+
 export const linkedFieldsOf = (spec: SubscriptionSpec): readonly LinkedField[] => [COMMUNITY_FIELD, spec.linked];
 
 /** Whether the event is one the subscription follows. */
@@ -144,7 +170,9 @@ type ${s.eventType} {
   const fields = SUBSCRIPTIONS.map(
     (s) =>
       `  ${quote(`${s.description} \`after\`: the last event ID received (resumes after it, with nothing missed or repeated while the community keeps it).`)}\n  ${s.field}(${s.argument}: ${s.argumentType}, after: ID): ${s.eventType}!`,
-  ).join('\n');
+  )
+    .concat(MERGED_SUBSCRIPTIONS.map((m) => `  ${quote(m.description)}\n  ${m.field}(communities: [String!], after: [ID!]): ${m.of.eventType}!`))
+    .join('\n');
   return `${quote('What a community node recorded as happening 事件类型.')}
 enum EventType {
 ${eventTypes}

@@ -197,6 +197,62 @@ export function subscriptionScenarios(options: Pick<ClusterOptions, 'eventBroker
     });
   });
 
+  describe("several communities' notices on one stream", () => {
+    const NOTICES = `subscription($c: [String!], $after: [ID!]) { notices(communities: $c, after: $after) { id sequence type community { code } notice { title } } }`;
+    const publish = async (community: string, title: string) => {
+      const committee = await cluster.token([{ role: 'committee', community }], `live-committee-${community}`);
+      await must(cluster.query(`mutation($i: PublishNoticeInput!) { publishNotice(input: $i) { id } }`, { i: { community, category: 'SUPPLIES', title, body: '按楼发放。' } }, committee));
+    };
+
+    it.each(['sse', 'ws'] as const)('over %s: each community in its own order, and a resume with the last ID of each misses nothing and repeats nothing', async (transport) => {
+      const after = [`alpha:${await headOf(cluster, 'alpha')}`, `beta:${await headOf(cluster, 'beta')}`];
+      const sub = client(transport).subscribe(NOTICES, { c: ['alpha', 'beta'], after });
+      await publish('alpha', `${transport} 甲一`);
+      await publish('beta', `${transport} 乙一`);
+      await publish('alpha', `${transport} 甲二`);
+      await sub.until((r) => r.length >= 3);
+      const told = sub.events('notices');
+      const of = (code: string) => told.filter((e) => e.community.code === code);
+      expect(of('alpha').map((e) => e.notice.title)).toEqual([`${transport} 甲一`, `${transport} 甲二`]);
+      expect(of('beta').map((e) => e.notice.title)).toEqual([`${transport} 乙一`]);
+      expect(told.every((e) => e.type === 'NOTICE_PUBLISHED' && e.id === `${e.community.code}:${e.sequence}`)).toBe(true);
+      expect(of('alpha')[0].sequence).toBeLessThan(of('alpha')[1].sequence);
+      sub.close();
+      // Back with the last ID of each community: only what came since.
+      const again = client(transport).subscribe(NOTICES, { c: ['beta', 'alpha'], after: [of('alpha')[1].id, of('beta')[0].id] });
+      await publish('beta', `${transport} 乙二`);
+      await again.until((r) => r.length >= 1);
+      await again.until(() => false, 1000).catch(() => undefined);
+      expect(again.events('notices').map((e) => [e.community.code, e.notice.title])).toEqual([['beta', `${transport} 乙二`]]);
+    });
+
+    it('without communities, follows every community of the directory', async () => {
+      const sub = client('sse').subscribe(`subscription { notices { community { code } notice { title } } }`);
+      await sub.until(() => false, 1000).catch(() => undefined);
+      await publish('beta', '全部社区 乙');
+      await sub.until((r) => r.length >= 1);
+      expect(sub.events('notices')).toEqual([{ community: { code: 'beta' }, notice: { title: '全部社区 乙' } }]);
+    });
+
+    it('refuses with coded errors: no community, an unknown one, two after IDs of one community, an after of a community not followed', async () => {
+      const c = client('sse');
+      const cases: [Record<string, unknown>, string, string][] = [
+        [{ c: [] }, 'BAD_USER_INPUT', 'communities'],
+        [{ c: ['alpha', 'nowhere'] }, 'UNKNOWN_COMMUNITY', 'communities'],
+        [{ c: ['alpha'], after: ['alpha:1', 'alpha:2'] }, 'BAD_USER_INPUT', 'after'],
+        [{ c: ['alpha'], after: ['beta:1'] }, 'BAD_USER_INPUT', 'after'],
+        [{ c: ['alpha'], after: ['not an id'] }, 'BAD_USER_INPUT', 'after'],
+      ];
+      for (const [variables, code, argument] of cases) {
+        const sub = c.subscribe(NOTICES, variables);
+        await sub.until((r) => r.length > 0, 5000).catch(() => undefined);
+        const error = sub.errors()[0];
+        expect([variables, error?.extensions?.code, error?.extensions?.argument]).toEqual([variables, code, argument]);
+        expect(typeof error?.extensions?.messageZh).toBe('string');
+      }
+    });
+  });
+
   describe('resuming', () => {
     it('after a hub restart, a subscriber that comes back with its last event ID misses nothing and gets nothing twice', async () => {
       const setup = await poolAcrossCommunities('续传大米');
