@@ -10,6 +10,10 @@
  *   community-code order; single values take the first non-null answer.
  * - `@fanout(neighboursOf: "task.requestId", ...)`: send only to the neighbours (the directory's `neighbours`) of
  *   the community that argument names, not to every community: borrowing volunteers across a community line.
+ * - `@fanout(communitiesArg: "communities", ...)`: when the caller gives that argument (a list of community codes),
+ *   send only to the communities it names; without it (or null), to every community. A sub-district console
+ *   looking at three communities, or a district hub searching one sub-district, asks only those. The node gets
+ *   the argument too and answers nothing when it is not among those named.
  */
 export const ROUTING_SPEC_URL = 'https://specs.lilong.dev/routing/v0.1';
 
@@ -18,7 +22,7 @@ export const FANOUT = 'fanout';
 
 export const ROUTING_DIRECTIVES_SDL = `
 directive @${ROUTE_BY}(arg: String!) on FIELD_DEFINITION
-directive @${FANOUT}(sortBy: String, order: String = "ASC", limitArg: String, neighboursOf: String) on FIELD_DEFINITION
+directive @${FANOUT}(sortBy: String, order: String = "ASC", limitArg: String, neighboursOf: String, communitiesArg: String) on FIELD_DEFINITION
 `;
 
 export const FEDERATION_SPEC_URL = 'https://specs.apollo.dev/federation/v2.7';
@@ -47,4 +51,4 @@ export type SortOrder = 'ASC' | 'DESC';
 
 export type RoutingRule =
   | { kind: 'routeBy'; arg: string }
-  | { kind: 'fanout'; sortBy?: string; order: SortOrder; limitArg?: string; neighboursOf?: string };
+  | { kind: 'fanout'; sortBy?: string; order: SortOrder; limitArg?: string; neighboursOf?: string; communitiesArg?: string };

@@ -44,6 +44,16 @@ describe('routing rules from the supergraph', () => {
     expect(fanned).not.toBe(supergraph);
     expect(() => readRoutingRules(fanned)).toThrow(/Mutation\.registerHousehold .* must name its one community/);
   });
+
+  it('read a fan-out scoped by an argument, and refuse a scope argument that is missing, not a list of codes, or beside neighboursOf', () => {
+    expect(readRoutingRules(supergraph).get('shops')!.root.get('Query.searchStock')).toMatchObject({ communitiesArg: 'communities' });
+    const scoped = (directive: string) =>
+      supergraph.replace(/(\n  searchStock\([\s\S]*?\): \[ProductHit!\]! @join__field\(graph: SHOPS\)) @fanout\([^)]*\)/, `$1 @fanout(${directive})`);
+    expect(scoped('sortBy: "priceFen"')).not.toBe(supergraph);
+    expect(() => readRoutingRules(scoped('communitiesArg: "places"'))).toThrow(/Query\.searchStock: @fanout\(communitiesArg: "places"\) names no argument/);
+    expect(() => readRoutingRules(scoped('communitiesArg: "text"'))).toThrow(/must name a \[String!\] argument/);
+    expect(() => readRoutingRules(scoped('communitiesArg: "communities", neighboursOf: "text"'))).toThrow(/neighboursOf or communitiesArg, not both/);
+  });
 });
 
 describe('a community serving another schema', () => {

@@ -2,6 +2,7 @@
  * Sub-district stock search: every community's shops, available stock only, by price or by distance from a
  * compound, paged with cursors across communities; a community that is down leaves a partial answer saying so.
  */
+import { HUB_ASSERTION_HEADER } from '@lilong/kit';
 import { TestCluster } from './support/cluster';
 import { lookUp, stockedProduct, type CommunityInfo } from './support/sub-district';
 
@@ -82,4 +83,77 @@ it('leaves a partial answer naming the community that is down', async () => {
   } finally {
     await cluster.restartNode('beta');
   }
+});
+
+describe('scoped to named communities (communities: [...])', () => {
+  const SCOPED = `query($t: String!, $n: Int, $after: String, $c: [String!]) { searchStock(text: $t, first: $n, after: $after, communities: $c) { product { id } priceFen cursor shop { community { code } } } }`;
+
+  it('asks only the communities named, in any order or repeated, and pages the same way', async () => {
+    const everything = (await cluster.query(PRICE, { t: '大米', n: 100 })).data.searchStock as any[];
+    cluster.resetCounts();
+    const answer = await cluster.query(SCOPED, { t: '大米', n: 100, c: ['gamma', 'alpha', 'gamma'] });
+    expect(answer.errors).toBeUndefined();
+    expect(cluster.sentCounts()).toEqual({ 'alpha/shops': 1, 'gamma/shops': 1 });
+    const hits = answer.data.searchStock as any[];
+    const expected = everything.filter((h) => h.shop.community.code !== 'beta');
+    expect(hits.map((h) => h.product.id)).toEqual(expected.map((h) => h.product.id));
+    const first = (await cluster.query(SCOPED, { t: '大米', n: 2, c: ['alpha', 'gamma'] })).data.searchStock as any[];
+    const second = (await cluster.query(SCOPED, { t: '大米', n: 2, c: ['alpha', 'gamma'], after: first[1].cursor })).data.searchStock as any[];
+    expect([...first, ...second].map((h) => h.product.id)).toEqual(expected.slice(0, 4).map((h) => h.product.id));
+  });
+
+  it('answers an empty scope with an empty list, asking nobody, and null as every community', async () => {
+    cluster.resetCounts();
+    const none = await cluster.query(SCOPED, { t: '大米', n: 10, c: [] });
+    expect(none).toMatchObject({ data: { searchStock: [] } });
+    expect(none.errors).toBeUndefined();
+    expect(cluster.sentCounts()).toEqual({});
+    const all = await cluster.query(SCOPED, { t: '大米', n: 100, c: null });
+    expect(new Set((all.data.searchStock as any[]).map((h) => h.shop.community.code))).toEqual(new Set(['alpha', 'beta', 'gamma']));
+  });
+
+  it('refuses a community the sub-district does not have, asking nobody', async () => {
+    cluster.resetCounts();
+    const answer = await cluster.query(SCOPED, { t: '大米', n: 10, c: ['alpha', 'nowhere'] });
+    expect(answer.data).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]!.extensions).toMatchObject({ code: 'UNKNOWN_COMMUNITY', community: 'nowhere', argument: 'communities' });
+    expect(answer.errors![0]!.extensions!.messageZh).toContain('nowhere');
+    expect(cluster.sentCounts()).toEqual({});
+  });
+
+  it('is whole while a community outside the scope is down, and partial when one inside is', async () => {
+    await cluster.stopNode('beta');
+    try {
+      const outside = await cluster.query(SCOPED, { t: '大米', n: 100, c: ['alpha', 'gamma'] });
+      expect(outside.errors).toBeUndefined();
+      expect(new Set((outside.data.searchStock as any[]).map((h) => h.shop.community.code))).toEqual(new Set(['alpha', 'gamma']));
+      const inside = await cluster.query(SCOPED, { t: '大米', n: 100, c: ['alpha', 'beta'] });
+      expect(new Set((inside.data.searchStock as any[]).map((h) => h.shop.community.code))).toEqual(new Set(['alpha']));
+      expect(inside.errors!.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'COMMUNITY_UNAVAILABLE', community: 'beta' })]);
+    } finally {
+      await cluster.restartNode('beta');
+    }
+  });
+
+  it('scopes the other sub-district lists too, and a node asked directly answers nothing outside its scope', async () => {
+    cluster.resetCounts();
+    const pools = await cluster.query(`{ openPools(first: 5, communities: ["beta"]) { id } }`);
+    expect(pools.errors).toBeUndefined();
+    const volunteers = await cluster.query(`{ availableVolunteers(first: 5, communities: ["beta"]) { id } }`);
+    expect(volunteers.errors).toBeUndefined();
+    expect(cluster.sentCounts()).toEqual({ 'beta/shops': 1, 'beta/volunteers': 1 });
+    const direct = async (c: string[] | null) => {
+      const response = await fetch(`${cluster.nodeUrl('alpha')}/shops/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [HUB_ASSERTION_HEADER]: await cluster.assertionFor('alpha', 'shops') },
+        body: JSON.stringify({ query: SCOPED, variables: { t: '大米', n: 100, c } }),
+      });
+      return ((await response.json()) as any).data.searchStock as any[];
+    };
+    expect(await direct(['beta', 'gamma'])).toEqual([]);
+    const own = await direct(['alpha']);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((h) => h.shop.community.code === 'alpha')).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import {
   ObjectTypeDefinitionNode,
   ObjectTypeExtensionNode,
   parse,
+  type TypeNode,
   valueFromASTUntyped,
 } from 'graphql';
 import { FANOUT, isShardedSubgraph, ROUTE_BY, type RoutingRule, type ShardedSubgraphName, type SortOrder } from '@lilong/schema';
@@ -29,6 +30,12 @@ export class RoutingRuleError extends Error {}
 
 function directiveArgs(directive: ConstDirectiveNode): Record<string, unknown> {
   return Object.fromEntries((directive.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+}
+
+/** `[String!]` or `[String!]!`: a list of community codes. */
+function isStringList(type: TypeNode): boolean {
+  const list = type.kind === Kind.NON_NULL_TYPE ? type.type : type;
+  return list.kind === Kind.LIST_TYPE && list.type.kind === Kind.NON_NULL_TYPE && list.type.type.kind === Kind.NAMED_TYPE && list.type.type.name.value === 'String';
 }
 
 function ruleOf(coordinate: string, field: FieldDefinitionNode): FieldRule | undefined {
@@ -60,11 +67,19 @@ function ruleOf(coordinate: string, field: FieldDefinitionNode): FieldRule | und
     if (neighboursOf !== undefined && !field.arguments?.some((a) => a.name.value === neighboursOf.split('.')[0])) {
       throw new RoutingRuleError(`${coordinate}: @${FANOUT}(neighboursOf: "${neighboursOf}") names no argument of the field`);
     }
+    const communitiesArg = typeof args.communitiesArg === 'string' ? args.communitiesArg : undefined;
+    if (communitiesArg !== undefined) {
+      const def = field.arguments?.find((a) => a.name.value === communitiesArg);
+      if (!def) throw new RoutingRuleError(`${coordinate}: @${FANOUT}(communitiesArg: "${communitiesArg}") names no argument of the field`);
+      if (!isStringList(def.type)) throw new RoutingRuleError(`${coordinate}: @${FANOUT}(communitiesArg: "${communitiesArg}") must name a [String!] argument`);
+      if (neighboursOf !== undefined) throw new RoutingRuleError(`${coordinate}: @${FANOUT} takes neighboursOf or communitiesArg, not both`);
+    }
     return {
       kind: 'fanout',
       coordinate,
       order,
       ...(neighboursOf ? { neighboursOf } : {}),
+      ...(communitiesArg ? { communitiesArg } : {}),
       sortBy: typeof args.sortBy === 'string' ? args.sortBy : undefined,
       limitArg,
       limitDefault,

@@ -278,11 +278,11 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     return community;
   }
 
-  private unknownCommunity(community: string, path?: Path): ErrorEntry {
+  private unknownCommunity(community: string, path?: Path, extensions: Record<string, unknown> = {}): ErrorEntry {
     return coded(
       'UNKNOWN_COMMUNITY',
       { en: `There is no community "${community}" in this sub-district.`, zh: `本街道没有编号为 "${community}" 的社区。` },
-      { community },
+      { community, ...extensions },
       path,
     );
   }
@@ -313,8 +313,28 @@ export class ShardedDataSource implements GraphQLDataSource<HubContext> {
     return this.communityNamedBy(field, { arg: rule.arg, coordinate: rule.coordinate }, variables, key);
   }
 
-  /** The communities a fan-out field goes to: every one, or the neighbours of the community an argument names. */
+  /**
+   * The communities a fan-out field goes to: every one, those its scope argument names, or the neighbours of the
+   * community an argument names.
+   */
   private targetsOf(field: FieldNode, rule: Extract<FieldRule, { kind: 'fanout' }>, variables: Record<string, unknown>, key: string): string[] | ErrorEntry {
+    if (rule.communitiesArg) {
+      const arg = field.arguments?.find((a) => a.name.value === rule.communitiesArg);
+      const named = arg ? valueFromASTUntyped(arg.value, variables) : undefined;
+      if (named === undefined || named === null) return this.directory.fanoutTargets();
+      if (!Array.isArray(named) || named.some((c) => typeof c !== 'string')) {
+        return coded(
+          'BAD_USER_INPUT',
+          { en: `${rule.communitiesArg} must be a list of community codes.`, zh: `${rule.communitiesArg} 必须是社区编号的列表。` },
+          { argument: rule.communitiesArg },
+          [key],
+        );
+      }
+      const unknown = (named as string[]).find((c) => !this.directory.get(c));
+      if (unknown !== undefined) return this.unknownCommunity(unknown, [key], { argument: rule.communitiesArg });
+      // Sorted like every fan-out: merges break ties by community code, which is what keeps paged cursors valid.
+      return [...new Set(named as string[])].sort();
+    }
     if (!rule.neighboursOf) return this.directory.fanoutTargets();
     const community = this.communityNamedBy(field, { arg: rule.neighboursOf, coordinate: rule.coordinate }, variables, key);
     if (typeof community !== 'string') return community;

@@ -12,6 +12,7 @@ export * from './server';
 export * from './log';
 export * from './heap';
 export * from './ids';
+export * from './scope';
 export * from './loaders';
 export * from './validate';
 export * from './idempotency';

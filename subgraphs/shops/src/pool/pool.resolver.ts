@@ -1,4 +1,4 @@
-import { globalIdOf, localIdOf, requireInt } from '@lilong/kit';
+import { COMMUNITIES_ARG_DESCRIPTION, globalIdOf, inScope, localIdOf, requireInt } from '@lilong/kit';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Community } from '../community/community.type';
 import type { ShopsContext } from '../loaders';
@@ -92,9 +92,14 @@ export class PoolResolver {
     description:
       'Pools taking orders in every community (open, or proposed and waiting for their merchant), nearest to forming first: where a few more orders would make the minimum.',
   })
-  @Directive('@fanout(sortBy: "packsMissing", order: "ASC", limitArg: "first")')
-  async openPools(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: ShopsContext): Promise<Pool[]> {
+  @Directive('@fanout(sortBy: "packsMissing", order: "ASC", limitArg: "first", communitiesArg: "communities")')
+  async openPools(
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('communities', () => [String], { nullable: true, description: COMMUNITIES_ARG_DESCRIPTION }) communities: string[] | null,
+    @Ctx() ctx: ShopsContext,
+  ): Promise<Pool[]> {
     requireInt(first, 'first', 1, 100);
+    if (!inScope(ctx.community, communities)) return [];
     const pools = await ctx.loaders.openPools.load('all');
     const ranked = await Promise.all(pools.map(async (pool) => ({ pool, missing: (await progressOf(pool, ctx)).packsMissing })));
     return ranked.sort((a, b) => a.missing - b.missing || a.pool.deadline.getTime() - b.pool.deadline.getTime()).slice(0, first).map((r) => r.pool);

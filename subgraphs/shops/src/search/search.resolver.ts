@@ -1,3 +1,4 @@
+import { COMMUNITIES_ARG_DESCRIPTION, inScope } from '@lilong/kit';
 import { Arg, Ctx, Directive, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Compound, type CompoundRepresentation } from '../compound/compound.type';
 import type { ShopsContext } from '../loaders';
@@ -10,13 +11,15 @@ export class StockSearchResolver {
     description:
       'Products available in every community whose name or shop contains the text, cheapest first; pass the last cursor as `after` for the next page. A community that is down leaves the list partial, with an error naming it.',
   })
-  @Directive('@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first")')
+  @Directive('@fanout(sortBy: "priceFen", order: "ASC", limitArg: "first", communitiesArg: "communities")')
   searchStock(
     @Arg('text') text: string,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('communities', () => [String], { nullable: true, description: COMMUNITIES_ARG_DESCRIPTION }) communities: string[] | null,
     @Ctx() ctx: ShopsContext,
   ): Promise<ProductHit[]> {
+    if (!inScope(ctx.community, communities)) return Promise.resolve([]);
     return searchByPrice(ctx, text, first, after);
   }
 

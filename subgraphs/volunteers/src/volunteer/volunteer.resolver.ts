@@ -1,4 +1,4 @@
-import { globalIdOf, localIdOf } from '@lilong/kit';
+import { COMMUNITIES_ARG_DESCRIPTION, globalIdOf, inScope, localIdOf } from '@lilong/kit';
 import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isDispatchOf, isVolunteerSelf, requireDispatch, requireSelfOrDispatch } from '../access';
 import { Community } from '../community/community.type';
@@ -44,13 +44,15 @@ export class VolunteerResolver {
   }
 
   @Query(() => [Volunteer], { description: 'Available volunteers across the sub-district, most seats first, then the least busy.' })
-  @Directive('@fanout(sortBy: "vehicleSeats", order: "DESC", limitArg: "first")')
+  @Directive('@fanout(sortBy: "vehicleSeats", order: "DESC", limitArg: "first", communitiesArg: "communities")')
   availableVolunteers(
     @Arg('skill', () => Skill, { nullable: true }) skill: Skill | null,
     @Arg('minSeats', () => Int, { defaultValue: 0 }) minSeats: number,
     @Arg('first', () => Int, { defaultValue: 20, description: '1-100.' }) first: number,
+    @Arg('communities', () => [String], { nullable: true, description: COMMUNITIES_ARG_DESCRIPTION }) communities: string[] | null,
     @Ctx() ctx: VolunteersContext,
   ): Promise<Volunteer[]> {
+    if (!inScope(ctx.community, communities)) return Promise.resolve([]);
     return findAvailable(ctx, { skill, minSeats, first });
   }
 
