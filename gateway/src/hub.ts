@@ -24,7 +24,7 @@ import { OperationGuard } from './guard/operation-guard';
 import { callerKey, CallerRateLimiter } from './guard/rate-limit';
 import { Followers, DEFAULT_FOLLOWER_OPTIONS } from './live/follower';
 import { BrokerEventTail } from './live/broker-source';
-import { LiveEvents, type LiveContext } from './live/live';
+import { DEFAULT_LIVE_OPTIONS, LiveEvents, type LiveContext } from './live/live';
 import { sseHandler, webSocketServer } from './live/transports';
 import { CommunityLinks } from './routing/community-links';
 import { DEFAULT_RELAY_OPTIONS, Relay } from './relay/relay';
@@ -142,7 +142,7 @@ export async function createHub(config: HubConfig, options: HubOptions = {}): Pr
   // Live events: one follower per community read by every subscriber; each event resolved through the normal path.
   // With a broker, new events come from its stream (every replica reads it; the nodes are not polled per replica).
   const followers = new Followers(links, log, DEFAULT_FOLLOWER_OPTIONS, config.eventBroker ? new BrokerEventTail(config.eventBroker, log) : links);
-  const live = new LiveEvents(followers, directory, log);
+  const live = new LiveEvents(followers, directory, log, DEFAULT_LIVE_OPTIONS, tracing);
   const budget = config.budget ?? DEFAULT_PROTECTION.budget;
   const contextFor = (caller: Caller): LiveContext => ({
     caller,

@@ -19,7 +19,8 @@ import {
 } from '@lilong/kit';
 import { TEST_COMMUNITIES } from '../../ops/src/seed';
 import { TestCluster } from './support/cluster';
-import { eventually, lookUp, residentToken, type CommunityInfo } from './support/sub-district';
+import { headOf, LiveClient } from './support/live';
+import { eventually, lookUp, residentToken, stockedProduct, type CommunityInfo } from './support/sub-district';
 
 const exporter = inMemorySpanExporter();
 /** Every log line the hub and the nodes wrote, parsed, with who wrote it. */
@@ -232,6 +233,47 @@ describe('traces', () => {
       expect(span.parentSpanId).toBe('b7ad6b7169203331');
     }
     expect(spans.map((s) => s.attributes['http.response.status_code']).sort()).toEqual([200, 401]);
+  });
+});
+
+describe('subscription traces', () => {
+  it('give each event resolved for a subscriber a span of its own, with the fetches it makes and the node under it', async () => {
+    const shopId = info.get(A)!.shops[0]!.id;
+    const product = await stockedProduct(cluster, shopId, { name: '追踪菜籽油', onHand: 10 });
+    const client = new LiveClient(cluster, 'sse');
+    try {
+      const sub = client.subscribe(`subscription($p: ID!, $after: ID) { productStock(productId: $p, after: $after) { id type product { id stock { onHand } } } }`, {
+        p: product,
+        after: `${A}:${await headOf(cluster, A)}`,
+      });
+      await sub.until(() => false, 500).catch(() => undefined);
+      exporter.reset();
+      const merchant = await cluster.token([{ role: 'merchant', shop: shopId }], 'trace-merchant');
+      const changed = await post({ query: `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { id } }`, variables: { i: { productId: product, delta: 5, reason: '到货' } } }, {}, merchant);
+      expect(changed.body.errors).toBeUndefined();
+      const [event] = await sub.until((r) => r.some((x) => x.result.data?.productStock)).then(() => sub.events('productStock'));
+      expect(event.product.stock.onHand).toBe(15);
+      const spans = await eventually(
+        async () => exporter.getFinishedSpans(),
+        (all) => all.some((s) => s.name === 'live productStock'),
+      );
+      const live = spans.find((s) => s.name === 'live productStock')!;
+      expect(serviceOf(live)).toBe('lilong-hub');
+      expect(live.kind).toBe(SpanKind.CONSUMER);
+      expect(live.parentSpanId).toBeUndefined();
+      expect(live.attributes).toMatchObject({ 'graphql.subscription.field': 'productStock', 'lilong.community': A, 'lilong.event.id': event.id });
+      // Its own trace, not the mutation's: the event came from the node's outbox, not from this request.
+      const mutation = spans.find((s) => serviceOf(s) === 'lilong-hub' && s.kind === SpanKind.SERVER && s.name === 'POST /graphql');
+      expect(mutation?.spanContext().traceId).not.toBe(live.spanContext().traceId);
+      const traceId = live.spanContext().traceId;
+      const fetchSpan = spans.find((s) => s.kind === SpanKind.CLIENT && s.attributes['lilong.community'] === A && s.attributes['lilong.subgraph'] === 'shops' && s.spanContext().traceId === traceId);
+      expect(fetchSpan).toBeDefined();
+      const nodeServer = spans.find((s) => serviceOf(s) === `lilong-node-${A}` && s.kind === SpanKind.SERVER && s.spanContext().traceId === traceId);
+      expect(nodeServer?.parentSpanId).toBe(fetchSpan!.spanContext().spanId);
+      sub.close();
+    } finally {
+      await client.close();
+    }
   });
 });
 

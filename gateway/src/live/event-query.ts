@@ -71,6 +71,8 @@ export class EventQuery {
   private readonly linked: { linked: LinkedField; keys: string[] }[] = [];
   private readonly usedVariables: string[];
   private readonly rootKey: string;
+  /** The subscription field, as the schema names it (`productStock`, `notices`). */
+  readonly field: string;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -82,6 +84,7 @@ export class EventQuery {
     const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
     const root = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === spec.field)!;
     this.rootKey = root.alias?.value ?? root.name.value;
+    this.field = root.name.value;
     const fields: FieldNode[] = [];
     for (const linked of linkedFieldsOf(spec)) {
       const byKey = new Map<string, FieldNode[]>();

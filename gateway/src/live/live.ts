@@ -1,4 +1,4 @@
-import type { Caller, Logger } from '@lilong/kit/src/hub';
+import { inConsumerSpan, NO_TRACING, type Caller, type Logger, type Tracing } from '@lilong/kit/src/hub';
 import { lilongError, parseEventId, tryParseGlobalId, type LiveEvent } from '@lilong/schema';
 import { GraphQLError, Kind, type DocumentNode, type ExecutionResult, type FieldNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
@@ -39,6 +39,8 @@ export class LiveEvents {
     private readonly directory: Directory,
     private readonly log: Logger,
     private readonly options: LiveOptions = DEFAULT_LIVE_OPTIONS,
+    /** A span per event resolved for a subscriber (`live <field>`), the fetches it makes under it. */
+    private readonly tracing: Tracing = NO_TRACING,
   ) {}
 
   /** How many subscriptions are open. */
@@ -211,7 +213,8 @@ export class LiveEvents {
       delivered = event.sequence;
       if (!follows(spec, target, event)) return;
       try {
-        channel.push(await query.resolve(event, context.run));
+        const attributes = { 'graphql.subscription.field': query.field, 'lilong.community': community, 'lilong.event.id': event.id, 'lilong.event.type': event.type };
+        channel.push(await inConsumerSpan(this.tracing, `live ${query.field}`, attributes, () => query.resolve(event, context.run), (result) => firstCode(result)));
       } catch (error) {
         this.log.error('resolving a live event failed', error);
         channel.push({ errors: [lilongError('INTERNAL_SERVER_ERROR', { en: `Event ${event.id} could not be resolved.`, zh: `事件 ${event.id} 无法解析。` }, { eventId: event.id })] });
@@ -274,6 +277,11 @@ interface FollowLoop {
   unlisten?: () => void;
   wake?: () => void;
 }
+
+const firstCode = (result: ExecutionResult): string | undefined => {
+  const error = result.errors?.[0];
+  return error ? String(error.extensions?.code ?? 'ERROR') : undefined;
+};
 
 const unknownCommunity = (code: string, argument: string) =>
   lilongError('UNKNOWN_COMMUNITY', { en: `No community "${code}" in this sub-district.`, zh: `本街道没有社区“${code}”。` }, { argument });

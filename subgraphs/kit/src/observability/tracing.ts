@@ -16,6 +16,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  type Attributes,
   type Context,
   type Span,
   type Tracer,
@@ -133,6 +134,29 @@ export function remoteTraceIdOf(headers: IncomingHttpHeaders): string | undefine
   if (headers.traceparent === undefined) return undefined;
   const spanContext = trace.getSpanContext(extractTraceContext(headers));
   return spanContext && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/**
+ * Runs `work` in a CONSUMER span that starts a trace of its own (under ROOT_CONTEXT, whatever is active): work set off
+ * by an event rather than by the request that happens to be running, e.g. the hub resolving a live event for a
+ * subscriber. The fetches `work` makes are children of it. `outcome` names a failed result (an error code) or
+ * undefined. Nothing is created when tracing is off.
+ */
+export async function inConsumerSpan<T>(tracing: Tracing, name: string, attributes: Attributes, work: () => Promise<T>, outcome: (result: T) => string | undefined = () => undefined): Promise<T> {
+  if (!tracing.enabled) return work();
+  return tracing.tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, ROOT_CONTEXT, async (span) => {
+    try {
+      const result = await work();
+      const failed = outcome(result);
+      if (failed) failSpan(span, failed);
+      return result;
+    } catch (error) {
+      failSpan(span, (error as Error).name || 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }
 
 /** Marks a span failed with a short reason (a code, never a message with values in it). */
