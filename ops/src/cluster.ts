@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -97,6 +99,8 @@ export interface NodeProcess {
   child: ChildProcess;
   /** Resolves with the exit signal or code once the process is gone. */
   exited: Promise<string>;
+  /** The last 4,000 characters it wrote to stderr. */
+  stderr: () => string;
 }
 
 export interface GraphQLAnswer<T = any> {
@@ -121,6 +125,7 @@ export class TestCluster {
   private readonly replicas: CommunityNode[] = [];
   private readonly processes = new Set<ChildProcess>();
   private readonly processOf = new Map<string, ChildProcess>();
+  private readonly tempDirs: string[] = [];
   private readonly hubKey = generateKeyPairSync('ed25519');
   /** Each community's notice key (private): its node signs with it, the directory lists its public half. */
   readonly noticeKeys = new Map<string, KeyObject>();
@@ -274,16 +279,51 @@ export class TestCluster {
   async runAsProcess(code: string, env: Record<string, string> = {}): Promise<NodeProcess> {
     if (this.nodes.has(code)) await this.stopNode(code);
     await this.killProcessOf(code);
+    const running = await this.spawnNode(code, [code], {
+      LILONG_COMMUNITY: code,
+      DATABASE_URL: this.databases.get(code)!,
+      LILONG_NOTICE_KEY: this.noticeKeys.get(code)!.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      PORT: String(this.ports.get(code)),
+      DATABASE_POOL_SIZE: '3',
+      ...env,
+    });
+    this.processOf.set(code, running.child);
+    return running;
+  }
+
+  /**
+   * Runs the nodes of `codes` together in one process (`LILONG_COMMUNITIES_FILE`, see subgraphs/node/src/hosted.ts),
+   * each on its own port and database as before, and `extra` entries of the file as they are (a community the
+   * directory does not list, a database that does not answer). Resolves once every community of `codes` serves.
+   */
+  async runHosted(codes: string[], extra: Record<string, unknown>[] = [], env: Record<string, string> = {}): Promise<NodeProcess & { file: string }> {
+    for (const code of codes) {
+      if (this.nodes.has(code)) await this.stopNode(code);
+      await this.killProcessOf(code);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'lilong-hosted-'));
+    this.tempDirs.push(dir);
+    const communities = codes.map((code) => {
+      const keyFile = path.join(dir, `${code}-notice.pem`);
+      writeFileSync(keyFile, this.noticeKeys.get(code)!.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+      return { community: code, databaseUrl: this.databases.get(code)!, port: this.ports.get(code)!, noticeKeyFile: keyFile };
+    });
+    const file = path.join(dir, 'communities.json');
+    writeFileSync(file, JSON.stringify({ communities: [...communities, ...extra] }, null, 2));
+    const hosted = await this.spawnNode(codes.join('+'), codes, { LILONG_COMMUNITIES_FILE: file, ...env });
+    for (const code of codes) this.processOf.set(code, hosted.child);
+    return { ...hosted, file };
+  }
+
+  /** Spawns plain `node` with the TypeScript hook on the node's main; resolves once each of `ready` said so. */
+  private async spawnNode(label: string, ready: string[], env: Record<string, string>): Promise<NodeProcess> {
+    // This process's own database settings are not the node's (a hosted node refuses them beside its file).
+    const { DATABASE_URL: _url, PORT: _port, LILONG_COMMUNITY: _community, ...inherited } = process.env;
     const child = spawn(process.execPath, ['-r', NODE_REGISTER, NODE_MAIN], {
       env: {
-        ...process.env,
-        LILONG_COMMUNITY: code,
-        DATABASE_URL: this.databases.get(code)!,
+        ...inherited,
         LILONG_HUB_PUBLIC_KEY: [this.hubKey.publicKey, ...(this.options.extraHubPublicKeys ?? [])].map((k) => k.export({ type: 'spki', format: 'pem' }).toString()).join(''),
-        LILONG_NOTICE_KEY: this.noticeKeys.get(code)!.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        PORT: String(this.ports.get(code)),
         HOST: '127.0.0.1',
-        DATABASE_POOL_SIZE: '3',
         ...(this.options.eventBroker
           ? { LILONG_NATS_URL: this.options.eventBroker.url, LILONG_NATS_STREAM: this.options.eventBroker.stream, LILONG_NATS_PREFIX: this.options.eventBroker.prefix }
           : {}),
@@ -296,25 +336,35 @@ export class TestCluster {
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
-      if (process.env.LILONG_TEST_LOG) process.stderr.write(`[${code}] ${chunk.toString()}`);
+      if (process.env.LILONG_TEST_LOG) process.stderr.write(`[${label}] ${chunk.toString()}`);
     });
     await new Promise<void>((resolve, reject) => {
       let out = '';
+      const waiting = new Set(ready);
       const onData = (chunk: Buffer) => {
         out += chunk.toString();
-        if (out.includes('"ready":true')) {
+        const lines = out.split('\n');
+        out = lines.pop() ?? '';
+        for (const line of lines) {
+          try {
+            const said = JSON.parse(line) as { ready?: boolean; community?: string };
+            if (said.ready === true && said.community) waiting.delete(said.community);
+          } catch {
+            // not a line of the node's protocol
+          }
+        }
+        if (waiting.size === 0) {
           child.stdout!.off('data', onData);
           child.stdout!.resume();
           resolve();
         }
       };
       child.stdout!.on('data', onData);
-      void exited.then((how) => reject(new Error(`node ${code} exited (${how}) before it was ready: ${stderr}`)));
+      void exited.then((how) => reject(new Error(`node ${label} exited (${how}) before it was ready: ${stderr}`)));
     });
     this.processes.add(child);
-    this.processOf.set(code, child);
     void exited.then(() => this.processes.delete(child));
-    return { child, exited };
+    return { child, exited, stderr: () => stderr };
   }
 
   /** SIGKILLs the community's node process, if one runs (see `runAsProcess`), and waits until it is gone. */
@@ -416,6 +466,7 @@ export class TestCluster {
     })));
     for (const code of [...this.nodes.keys()]) await this.stopNode(code);
     for (const url of this.databases.values()) await dropDatabase(this.adminUrl, new URL(url).pathname.slice(1));
+    for (const dir of this.tempDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,2 +1,3 @@
 export * from './config';
 export * from './node';
+export * from './hosted';
