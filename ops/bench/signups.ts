@@ -154,7 +154,10 @@ export async function benchSignUps(total = 1000, concurrency = 32): Promise<void
           while (next < total) outcomes.push(await send(next++));
         }),
       );
-      const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+      const ended = process.hrtime.bigint();
+      const seconds = Number(ended - began) / 1e9;
+      // The round's window on the monotonic clock CPU profiles use (LILONG_NODE_FLAGS="--cpu-prof ..."), in µs.
+      if (process.env.LILONG_NODE_FLAGS?.includes('--cpu-prof')) console.error(`profile window ${via}: ${began / 1000n} ${ended / 1000n}`);
       const perSignUp = (ms: number) => Math.round((ms / total) * 100) / 100;
       const cpu = { hub: perSignUp(cpuMs(watched.hub) - cpuBefore.hub), node: perSignUp(cpuMs(watched.node) - cpuBefore.node), pg: perSignUp(cpuMs([...new Set([...watched.pg, ...postgresPids(state.postgres!)])]) - cpuBefore.pg) };
       const waits = await sampling.stop();

@@ -67,22 +67,22 @@ export function stockChanged(em: EntityManager, community: string, change: Stock
 
 /**
  * `stockChanged`'s events as SQL, for a statement that changes the counts and tells it in one go (the sign-up's hot
- * path): rows `(ord, type, subjects, data)` for the outbox's `events` CTE (OUTBOX_WRITE_CTES), from `changed`, a CTE
- * of the product's row after the change (`on_hand`, `reserved`, `low_stock_threshold`: reservation.ts), `units` the
- * change of `reserved`. The same rule as above, in SQL; outbox.test checks that both give the same events. `ord`
- * starts at `from` (LOW_STOCK takes `from + 1` when it is told).
+ * path, which reserves for several households in one statement): rows `(step, sub, type, subjects, data)` for the
+ * outbox's `events` CTE (OUTBOX_WRITE_CTES), from `steps`, a CTE with one row per change of the product's counts in
+ * the order they were made (`step`), each with the row's counts after it (`on_hand`, `reserved`,
+ * `low_stock_threshold`) and `units`, its change of `reserved` (reservation.ts, `batchReservationCtes`); `subjects`
+ * is the SQL of the events' subjects (a column of `steps`). STOCK_CHANGED is `sub` 1 of its step and LOW_STOCK, when
+ * the step crossed the threshold, `sub` 2. The same rule as above, in SQL; outbox.test checks that both give the
+ * same events.
  */
-export function stockChangedSql(kind: StockChangeKind, subjects: EventSubjects, units: number, from: number): { sql: string; params: unknown[] } {
-  return {
-    sql: `select ?::int as ord, 'STOCK_CHANGED' as type, ?::jsonb as subjects,
-             jsonb_build_object('kind', ?::text, 'onHand', c.on_hand, 'reserved', c.reserved, 'available', greatest(0, c.on_hand - c.reserved)) as data
-           from changed c
+export function stockStepsEventsSql(kind: StockChangeKind, subjects: string): string {
+  return `select s.step, 1 as sub, 'STOCK_CHANGED' as type, ${subjects} as subjects,
+             jsonb_build_object('kind', '${kind}'::text, 'onHand', s.on_hand, 'reserved', s.reserved, 'available', greatest(0, s.on_hand - s.reserved)) as data
+           from steps s
            union all
-           select ?::int, 'LOW_STOCK', ?::jsonb, jsonb_build_object('available', greatest(0, c.on_hand - c.reserved), 'threshold', c.low_stock_threshold)
-           from changed c
-           where greatest(0, c.on_hand - (c.reserved - ?::int)) > c.low_stock_threshold and greatest(0, c.on_hand - c.reserved) <= c.low_stock_threshold`,
-    params: [from, JSON.stringify(subjects), kind, from + 1, JSON.stringify(subjects), units],
-  };
+           select s.step, 2, 'LOW_STOCK', ${subjects}, jsonb_build_object('available', greatest(0, s.on_hand - s.reserved), 'threshold', s.low_stock_threshold)
+           from steps s
+           where greatest(0, s.on_hand - (s.reserved - s.units)) > s.low_stock_threshold and greatest(0, s.on_hand - s.reserved) <= s.low_stock_threshold`;
 }
 
 /** The event of each group order status that has one. */

@@ -1,11 +1,10 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { actingFor, badInput, executePrepared, firstRunRecord, forbidden, idempotent, localIdOf, noteFirstAnswer, OUTBOX_NOTIFY, OUTBOX_WRITE_CTES, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
+import { actingFor, badInput, executePrepared, firstRunRecord, forbidden, idempotent, localIdOf, noteFirstAnswer, notFound, requireSignedIn, requireText, rolesOf, type Claims } from '@lilong/kit';
 import { HelperAction, HelperActionKind } from '../helper/helper-action.entity';
 import { formatGlobalId, lilongError, parseGlobalId, type BilingualMessage } from '@lilong/schema';
 import { requireMerchantOf } from '../access';
-import { orderStatusEvent, orderSubjects, productSubjects, signUpsChanged, signUpsChangedData, stockChangedSql } from '../events';
-import { StockChangeKind } from '../stock/stock-change.entity';
+import { orderStatusEvent, orderSubjects, productSubjects, signUpsChanged, signUpsChangedData } from '../events';
 import type { ShopsContext } from '../loaders';
 import { Product } from '../product/product.entity';
 import { Shop } from '../shop/shop.entity';
@@ -15,7 +14,8 @@ import { GroupOrder, GroupOrderItem, SignUp, SignUpLine } from './order.entity';
 import { GROUP_ORDER_STATUS_ZH, GroupOrderStatus, takesSignUpsAt } from './order.enums';
 import type { GroupOrderActionInput, OpenGroupOrderInput, SignUpInput, WithdrawSignUpInput } from './order.inputs';
 import { checkDeadline, checkMinimum, checkQuantity, verdictOf, zhTime } from './order.rules';
-import { handOver, lockProducts, refusalOf, release, reservationCtes, reserveAtOnce, type ReservedRow, type StockActor } from './reservation';
+import { handOver, insufficientStock, lockProducts, release, reserveAtOnce, type StockActor } from './reservation';
+import { signUpTogether } from './sign-up-batch';
 
 export const orderLabel = (community: string, order: Pick<GroupOrder, 'localId'>) => formatGlobalId(community, 'GroupOrder', order.localId);
 
@@ -205,11 +205,13 @@ export async function signUp(ctx: ShopsContext, input: SignUpInput, now = new Da
  * checks, rows, audit entry, events and idempotency record), in two statements instead of about twelve, with no
  * entity loaded and no transaction of its own to hold open:
  * - one read of the order, the product as the order offers it and whether the household ever signed up; the checks
- *   are the general path's own (`residentRole`, `takesSignUpsAt`, `checkQuantity`);
- * - one write, which commits on its own: it takes the order's share lock only if its row is still the one read (its
- *   `xmin`), reserves in the same atomic update as `reserveAtOnce` (reservation.ts), and only if that update took the
- *   units inserts the sign-up, its line, the idempotency record (`firstRunRecord`) and the outbox's events
- *   (`stockChangedSql`, OUTBOX_WRITE_CTES). The hot product row is locked for that one statement and its commit.
+ *   are the general path's own (`residentRole`, `takesSignUpsAt`, `checkQuantity`). A product that has too little
+ *   left for it by that read is refused there (INSUFFICIENT_STOCK, with what is left), writing nothing;
+ * - one write, which commits on its own, shared with the other households' sign-ups for the same product that
+ *   arrive while the one before runs (sign-up-batch.ts, `signUpTogether`): it takes the order's share lock only if
+ *   its row is still the one read (its `xmin`), reserves first come first served (`batchReservationCtes`,
+ *   reservation.ts), and for each household that got its units inserts the sign-up, its line, the idempotency record
+ *   (`firstRunRecord`) and the outbox's events. The hot product row is locked for that one statement and its commit.
  *
  * Anything else returns undefined before writing and takes the general path, which gives the same answer or error
  * it always did: an order that is missing, pooled or closed; a household that signed up before (or withdrew); a
@@ -221,10 +223,23 @@ async function signUpAtOnce(ctx: ShopsContext, input: SignUpInput, productId: nu
   if (input.lines.length !== 1) return undefined;
   const quantity = input.lines[0]!.quantity;
   const orderId = localIdOf(ctx.community, input.orderId, 'GroupOrder', 'input.orderId');
-  const [read] = await executePrepared<{ status: GroupOrderStatus; deadline: Date; compound_id: string; shop_id: number; version: string; product_id: number | null; name: string; household_limit: number | null; signed_up: boolean }>(
+  const [read] = await executePrepared<{
+    status: GroupOrderStatus;
+    deadline: Date;
+    compound_id: string;
+    shop_id: number;
+    version: string;
+    product_id: number | null;
+    name: string;
+    unit: string;
+    household_limit: number | null;
+    available: number;
+    signed_up: boolean;
+  }>(
     ctx.em,
     'lilong_sign_up_read',
-    `select o.status, o.deadline, o.compound_id, o.shop_id, o.xmin::text as version, p.id as product_id, p.name, p.household_limit,
+    `select o.status, o.deadline, o.compound_id, o.shop_id, o.xmin::text as version, p.id as product_id, p.name, p.unit, p.household_limit,
+            greatest(0, p.on_hand - p.reserved) as available,
             exists (select 1 from sign_up s where s.order_id = o.id and s.household_id = ?) as signed_up
      from group_order o
      left join group_order_item i on i.order_id = o.id and i.product_id = ?
@@ -237,53 +252,33 @@ async function signUpAtOnce(ctx: ShopsContext, input: SignUpInput, productId: nu
   if (role.delegation || !takesSignUpsAt(read.status, new Date(read.deadline), now)) return undefined;
   checkQuantity(quantity, read.household_limit, read.name, 0);
   if (quantity === 0) return undefined;
-  const record = firstRunRecord(ctx, input.idempotencyKey, 'signUp', input);
   const by = stockActor(ctx, now);
-  const change = { productId, units: quantity };
+  // Sold out (or too little left) as of the read: refused as the write would refuse it, with nothing written.
+  if (quantity > read.available) throw insufficientStock(by, productId, read.name, read.unit, read.available, quantity);
+  const record = firstRunRecord(ctx, input.idempotencyKey, 'signUp', input);
   const order = { localId: orderId, shop: { localId: Number(read.shop_id) } };
-  const reservation = reservationCtes(change, by, `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`, 'held');
-  const stockEvents = stockChangedSql(StockChangeKind.RESERVE, productSubjects(ctx.community, productId, order.shop.localId), quantity, 1);
-  let row: (Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null }) | undefined;
-  try {
-    [row] = await executePrepared<Partial<ReservedRow> & { held: number; sign_up: Record<string, unknown> | null }>(
-      ctx.em,
-      'lilong_sign_up_at_once',
-      `with held as (select id from group_order where id = ? and xmin = ?::xid for share),
-       ${reservation.sql},
-       added as (
-         insert into sign_up (order_id, household_id, building, address, signed_up_by, created_at, updated_at)
-         select ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz from changed returning *),
-       line as (insert into sign_up_line (sign_up_id, product_id, quantity, reserved) select id, ?, ?, ? from added),
-       record as (
-         insert into idempotency_record (subject, key, operation, request_hash, result_ids, result_rows, created_at)
-         select ?::text, ?::text, ?::text, ?::text, array[a.id], jsonb_build_array(to_jsonb(a)), now() from added a where ?::text is not null),
-       events as (
-         select row_number() over (order by e.ord) as ord, e.type, e.subjects, e.data
-         from (${stockEvents.sql}
-               union all
-               select 3, 'SIGN_UPS_CHANGED', ?::jsonb, ?::jsonb from added) e),
-       ${OUTBOX_WRITE_CTES}
-       select (select count(*) from held)::int as held, (select to_jsonb(added) from added) as sign_up, changed.*, ${OUTBOX_NOTIFY}
-       from (select 1) as one left join changed on true`,
-      [
-        orderId, read.version,
-        ...reservation.params,
-        orderId, input.householdId, role.building, role.address, ctx.claims.actor, now, now,
-        productId, quantity, quantity,
-        record?.subject ?? null, record?.key ?? null, record?.operation ?? null, record?.requestHash ?? null, record?.key ?? null,
-        ...stockEvents.params,
-        JSON.stringify(orderSubjects(ctx.community, order)), JSON.stringify(signUpsChangedData('SIGNED_UP', quantity)),
-      ],
-    );
-  } catch (error) {
-    // The household's own concurrent sign-up, or a use of the same key, committed first (unique_violation).
-    if (error instanceof UniqueConstraintViolationException || (error as { code?: string }).code === '23505') return undefined;
-    throw error;
-  }
-  if (!row || row.held === 0) return undefined;
-  if (!row.sign_up) throw await refusalOf(ctx.em, change, by);
+  const outcome = await signUpTogether({
+    em: ctx.em,
+    community: ctx.community,
+    orderId,
+    version: read.version,
+    productId,
+    householdId: input.householdId,
+    building: role.building,
+    address: role.address,
+    actor: ctx.claims.actor,
+    units: quantity,
+    at: now,
+    reason: `sign-up ${input.householdId} in ${orderLabel(ctx.community, order)}`,
+    ...(record ? { record } : {}),
+    productSubjects: productSubjects(ctx.community, productId, order.shop.localId),
+    orderSubjects: orderSubjects(ctx.community, order),
+    signUpsData: signUpsChangedData('SIGNED_UP', quantity),
+  });
+  if (outcome.kind === 'general') return undefined;
+  if (outcome.kind === 'insufficient') throw insufficientStock(by, productId, read.name, read.unit, outcome.available, quantity);
   if (record) noteFirstAnswer(ctx, record);
-  return ctx.em.map(SignUp, row.sign_up as never);
+  return ctx.em.map(SignUp, outcome.row as never);
 }
 
 export async function withdrawSignUp(ctx: ShopsContext, input: WithdrawSignUpInput, now = new Date()): Promise<SignUp> {

@@ -13,7 +13,7 @@ export interface StockActor {
   at: Date;
 }
 
-function insufficientStock(by: StockActor, productId: number, name: string | undefined, unit: string, available: number, requested: number) {
+export function insufficientStock(by: StockActor, productId: number, name: string | undefined, unit: string, available: number, requested: number) {
   return lilongError(
     'INSUFFICIENT_STOCK',
     {
@@ -91,21 +91,59 @@ export interface ReservedRow {
 /**
  * The SQL of one product's reservation as two CTEs, `changed` (the product row after `update ... set reserved =
  * reserved + n where reserved + n <= on_hand`, returning a `ReservedRow`) and `audit` (its stock_change entry, what
- * `recordStockChange` writes, done in SQL so the hot row stays locked for one statement and the commit only). With
- * `guard`, the name of a CTE the statement defines before these, the product changes only if that CTE has a row.
- * An empty `changed` means the product has not enough left (or the guard held no row): nothing was written.
+ * `recordStockChange` writes, done in SQL so the hot row stays locked for one statement and the commit only).
+ * An empty `changed` means the product has not enough left: nothing was written.
  */
-export function reservationCtes(change: ReservationChange, by: StockActor, reason: string, guard?: string): { sql: string; params: unknown[] } {
+export function reservationCtes(change: ReservationChange, by: StockActor, reason: string): { sql: string; params: unknown[] } {
   const kind = change.units > 0 ? StockChangeKind.RESERVE : StockChangeKind.RELEASE;
   return {
     sql: `changed as (
          update product set reserved = reserved + ?, stock_version = stock_version + 1, stock_updated_at = greatest(stock_updated_at, ?::timestamptz)
-         where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand${guard ? ` and exists (select 1 from ${guard})` : ''}
+         where id = ? and reserved + ? >= 0 and reserved + ? <= on_hand
          returning id, shop_id, on_hand, reserved, low_stock_threshold),
        audit as (
          insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
          select id, ?::stock_change_kind, ?::text, ?::timestamptz, on_hand, on_hand, reserved - ?::int, reserved, ?::text from changed)`,
     params: [change.units, by.at, change.productId, change.units, change.units, kind, by.actor, by.at, change.units, normalReason(reason)],
+  };
+}
+
+/**
+ * Reservations of one product for several requests in one statement, the same rule as `reservationCtes` (reserved
+ * never above on hand, an audit entry per reservation), taken in the requests' order, first come first served: each
+ * gets its units if what is left after those before it covers them, else it gets nothing and the ones after it are
+ * still served (a household asking for 3 of the last 2 does not stop one asking for 1). The statement must define
+ * before these `requests (ord, units, actor, at, reason, ...)`, `ord` numbering them 1, 2, ... with no gap, and
+ * `guard`, a CTE that has a row when the change may go ahead (else nothing is locked or written). The product's row
+ * is locked by the first CTE, `counts`, and then changed once by all the reservations together. It defines:
+ * - `allotted (ord, took, left_before)`: for each request whether it got its units and what was left before its turn;
+ * - `steps (ord, step, units, on_hand, reserved, low_stock_threshold, shop_id, at)`: the requests that got their units,
+ *   `step` numbering them 1, 2, ... and the counts as they were after each, as `stockStepsEventsSql` (events.ts) reads;
+ * - `changed`, the product row after all of them, and `audit`, one stock_change entry per step.
+ * Needs WITH RECURSIVE.
+ */
+export function batchReservationCtes(guard: string): { sql: string; params: (productId: number) => unknown[] } {
+  return {
+    sql: `counts as (select id, on_hand, reserved from product where id = ? and exists (select 1 from ${guard}) for no key update),
+       allotted (ord, took, left_after, left_before) as (
+         select 0::bigint, false, c.on_hand - c.reserved, c.on_hand - c.reserved from counts c
+         union all
+         select r.ord, r.units <= a.left_after, case when r.units <= a.left_after then a.left_after - r.units else a.left_after end, a.left_after
+         from allotted a join requests r on r.ord = a.ord + 1),
+       taken as (
+         select r.*, row_number() over (order by r.ord) as step, sum(r.units) over (order by r.ord) as running
+         from requests r join allotted a on a.ord = r.ord where a.took),
+       changed as (
+         update product p set reserved = p.reserved + t.units, stock_version = p.stock_version + t.n, stock_updated_at = greatest(p.stock_updated_at, t.at)
+         from (select sum(units)::int as units, count(*)::int as n, max(at) as at from taken) t
+         where p.id = ? and t.n > 0 and p.reserved + t.units <= p.on_hand
+         returning p.id, p.shop_id, p.on_hand, p.reserved, p.low_stock_threshold, t.units as total),
+       steps as (
+         select t.*, c.on_hand, c.reserved - c.total + t.running as reserved, c.low_stock_threshold, c.shop_id from taken t, changed c),
+       audit as (
+         insert into stock_change (product_id, kind, actor, at, on_hand_before, on_hand_after, reserved_before, reserved_after, reason)
+         select ?, '${StockChangeKind.RESERVE}'::stock_change_kind, s.actor, s.at, s.on_hand, s.on_hand, s.reserved - s.units, s.reserved, s.reason from steps s order by s.step)`,
+    params: (productId) => [productId, productId, productId],
   };
 }
 
