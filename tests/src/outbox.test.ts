@@ -457,6 +457,58 @@ describe('concurrent sign-ups on one hot product', () => {
     expect(Number(counter!.seq)).toBe(all.length);
   });
 
+  it('sign-ups at once asking for different quantities: nobody is refused while enough is left for them, and what each was promised adds up', async () => {
+    const UNITS_ON_SHELF = 7;
+    const asks = [3, 3, 1, 2, 1, 3, 1, 2, 1, 1, 3, 1];
+    const productId = await stockedProduct(cluster, shopId, { name: '抢购鸡蛋 混合', onHand: UNITS_ON_SHELF });
+    const orderId = await openOrder(cluster, shopId, group, [productId], { deadline: inSeconds(600) });
+    const residents: { home: HouseholdInfo; token: string }[] = [];
+    for (let n = 0; n < asks.length; n += 1) {
+      const home = await household(cluster, alpha, group.compoundId, '65', String(400 + n));
+      residents.push({ home, token: await residentToken(cluster, home) });
+    }
+    cluster.resetCounts();
+    const answers = await Promise.all(residents.map(({ home, token }, n) => signUpWith(cluster, token, home, orderId, productId, asks[n]!)));
+    expect(answers.filter((a) => a.errors && codeOf(a) !== 'INSUFFICIENT_STOCK').map((a) => a.errors)).toEqual([]);
+    const promised = answers.reduce((sum, a, n) => sum + (a.errors ? 0 : asks[n]!), 0);
+    const stock = await stockOf(cluster, productId);
+    expect(stock).toEqual({ onHand: UNITS_ON_SHELF, reserved: promised, available: UNITS_ON_SHELF - promised });
+    // A refusal says what was left at its turn, less than asked for; units left at the end were left then too, so
+    // every refused household asked for more than is left now: nobody was turned away from what they could have had.
+    const refused = answers.map((a, n) => ({ a, asked: asks[n]! })).filter(({ a }) => a.errors);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const { a, asked } of refused) {
+      expect(a.errors![0]!.extensions).toMatchObject({ code: 'INSUFFICIENT_STOCK', requested: asked });
+      expect(a.errors![0]!.extensions!.available as number).toBeLessThan(asked);
+      expect(asked).toBeGreaterThan(stock.available);
+    }
+    // The list holds exactly the households that were answered with a sign-up.
+    const list = await must(cluster.query(`query($id: ID!) { groupOrder(id: $id) { progress { households quantity } } }`, { id: orderId }));
+    expect(list.groupOrder.progress).toMatchObject({ households: answers.filter((a) => !a.errors).length, quantity: promised });
+  });
+
+  it('sign-ups of one product arriving together share a statement and a commit (group commit), each with its own audit entry', async () => {
+    const SIGN_UPS_TOGETHER = 24;
+    const productId = await stockedProduct(cluster, shopId, { name: '抢购大米 同批', onHand: 100 });
+    const orderId = await openOrder(cluster, shopId, group, [productId], { deadline: inSeconds(600) });
+    const residents: { home: HouseholdInfo; token: string }[] = [];
+    for (let n = 0; n < SIGN_UPS_TOGETHER; n += 1) {
+      const home = await household(cluster, alpha, group.compoundId, '66', String(500 + n));
+      residents.push({ home, token: await residentToken(cluster, home) });
+    }
+    cluster.resetCounts();
+    const answers = await Promise.all(residents.map(({ home, token }) => signUpWith(cluster, token, home, orderId, productId, 1)));
+    expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
+    const writes = cluster.sql.filter((s) => s.community === 'alpha' && s.subgraph === 'shops' && /jsonb_to_recordset/.test(s.sql));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.length).toBeLessThan(SIGN_UPS_TOGETHER);
+    const audit = await cluster.nodes.get('alpha')!.subgraphs.get('shops')!.orm.em.fork().getConnection().execute(
+      `select reserved_before, reserved_after from stock_change where product_id = ? and kind = 'RESERVE' order by id`,
+      [Number(productId.split(':').pop())],
+    );
+    expect(audit).toEqual(Array.from({ length: SIGN_UPS_TOGETHER }, (_, i) => ({ reserved_before: i, reserved_after: i + 1 })));
+  });
+
   it('sign-ups at once in two orders of one accepted pool: each POOL_PROGRESS counts every change committed before it', async () => {
     const beans = await stockedProduct(cluster, shopId, { name: '拼单绿豆', packSize: 10, onHand: 100 });
     const pool = await must(
